@@ -1,0 +1,26 @@
+import type { ParameterValueType } from './value-types.js';
+import type { QueryScope } from './query-scope.js';
+import type { SqlFragment } from '../query/sql-fragment.js';
+
+export interface ParameterMetadata {
+  provider: string;
+  name: string;
+  aliases?: readonly string[];
+  /** filter: adds a WHERE condition; format: changes how values are written; option: changes the run. */
+  kind: 'filter' | 'format' | 'option';
+  valueType: ParameterValueType;
+  description: string;
+  /** The parsed value when the template does not set it. */
+  default?: unknown;
+  /** The text shown for the default in docs when it is not the value itself. */
+  defaultText?: string;
+}
+
+/** A parameter of a provider. Filters contribute a WHERE fragment with bindings. */
+export interface Parameter {
+  readonly metadata: ParameterMetadata;
+  /** Called for every filter of the provider with its resolved value (default included); undefined = no condition. */
+  where?(value: unknown, scope: QueryScope): SqlFragment | undefined;
+  /** Cross-parameter checks, e.g. "timeFrames needs timeFramesScale"; returns messages. */
+  check?(value: unknown, all: ReadonlyMap<string, unknown>, given: ReadonlySet<string>): string[];
+}

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+
+export * from './errors/exportkit-error.js';
+export * from './errors/template-error.js';
+export * as Tokens from './di/tokens.js';
+export * from './di/decorators.js';
+export * from './di/container.js';
+export type * from './contributions/value-types.js';
+export type * from './contributions/query-scope.js';
+export type { Provider, ProviderMetadata } from './contributions/provider.js';
+export type { Relation, RelationMetadata } from './contributions/relation.js';
+export type { Column, ColumnMetadata, ColumnUse, ColumnCheckContext, RowView } from './contributions/column.js';
+export type { Parameter, ParameterMetadata } from './contributions/parameter.js';
+export type { Writer, WriterMetadata, OutputColumn, OutputRow, RowSink, WriterOpenOptions } from './contributions/writer.js';
+export type { PipelineStep, PipelineStepMetadata, OptionMetadata } from './contributions/pipeline-step.js';
+export type { FormatContext } from './format/format-context.js';
+export * from './query/sql-fragment.js';
+export * from './registry/registry.js';
+export * from './registry/name-index.js';
+export type * from './template/model.js';

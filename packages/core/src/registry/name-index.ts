@@ -1,0 +1,48 @@
+/**
+ * Items indexed by a canonical name and its aliases (case-sensitive). A second item claiming
+ * a name already taken is refused with both owners named.
+ */
+export class NameIndex<T> {
+  private readonly byName = new Map<string, { item: T; canonical: string; owner: string }>();
+  private readonly canonical = new Map<string, T>();
+
+  constructor(private readonly kind: string) {}
+
+  add(name: string, aliases: readonly string[], item: T, owner: string): void {
+    for (const spelling of new Set([name, ...aliases])) {
+      const taken = this.byName.get(spelling);
+      if (taken) {
+        throw new Error(
+          `${this.kind} name "${spelling}" is claimed twice: by ${taken.owner} (${taken.canonical}) and by ${owner} (${name})`,
+        );
+      }
+    }
+    for (const spelling of new Set([name, ...aliases])) this.byName.set(spelling, { item, canonical: name, owner });
+    this.canonical.set(name, item);
+  }
+
+  get(name: string): T | undefined {
+    return this.byName.get(name)?.item;
+  }
+
+  canonicalOf(name: string): string | undefined {
+    return this.byName.get(name)?.canonical;
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Items in the order they were contributed. */
+  values(): T[] {
+    return [...this.canonical.values()];
+  }
+
+  canonicalNames(): string[] {
+    return [...this.canonical.keys()];
+  }
+
+  allNames(): string[] {
+    return [...this.byName.keys()];
+  }
+}
