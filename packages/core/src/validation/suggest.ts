@@ -1,0 +1,25 @@
+import { distance } from 'fastest-levenshtein';
+
+/**
+ * The candidate `name` is most plausibly a misspelling of, or `undefined` when none is close
+ * enough. Comparison ignores case (a case-only difference counts as distance 0, so
+ * `candidateid` suggests `candidateId`). A candidate is accepted when its distance is at most
+ * `max(2, floor(name.length / 3))` and smaller than the longer of the two names (so two short,
+ * entirely different names never match). Ties go to the candidate met first.
+ */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (candidate === name) return candidate;
+    const d = distance(lower, candidate.toLowerCase());
+    if (d > limit || d >= Math.max(name.length, candidate.length)) continue;
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
