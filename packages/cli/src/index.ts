@@ -1,1 +1,2 @@
-export {};
+export { buildProgram } from './program.js';
+export { createProgressReporter } from './progress-reporter.js';

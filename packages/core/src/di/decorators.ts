@@ -8,6 +8,9 @@ import type { WriterMetadata } from '../contributions/writer.js';
 import type { PipelineStepMetadata } from '../contributions/pipeline-step.js';
 import type { ContributionKind } from './tokens.js';
 
+/** Constructor injection of every contribution of a point, e.g. `@injectAll(Tokens.Writer)`. */
+export { multiInject as injectAll, inject } from 'inversify';
+
 const METADATA = Symbol.for('exportkit.metadata');
 const KIND = Symbol.for('exportkit.kind');
 

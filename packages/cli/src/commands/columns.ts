@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import { createEngine, ExportkitError } from '@exportkit/core';
+
+export function columnsCommand(): Command {
+  return new Command('columns')
+    .description("List each provider's columns and parameters, from the registry")
+    .option('--provider <name>', 'only this provider')
+    .option('--json', 'machine-readable output')
+    .option('--plugin <specifier...>', 'extra plugin packages or paths')
+    .action(async (flags: { provider?: string; json?: boolean; plugin?: string[] }) => {
+      const engine = createEngine({ plugins: flags.plugin });
+      const description = await engine.describe();
+      const providers = description.providers.filter((p) => !flags.provider || p.name === flags.provider || p.element === flags.provider);
+      if (flags.provider && providers.length === 0) {
+        throw new ExportkitError(`unknown provider ${flags.provider}; known: ${description.providers.map((p) => p.name).join(', ')}`);
+      }
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(providers, null, 2)}\n`);
+        return;
+      }
+      for (const provider of providers) {
+        process.stdout.write(`${provider.name} (<${provider.element}>): ${provider.description}\n\nColumns:\n`);
+        for (const c of provider.columns) {
+          const aliases = c.aliases.length ? ` (${c.aliases.join(', ')})` : '';
+          process.stdout.write(`  ${c.name}${aliases} [${c.type}]  ${c.description}\n`);
+        }
+        process.stdout.write('\nParameters:\n');
+        for (const p of provider.parameters) {
+          const aliases = p.aliases.length ? ` (${p.aliases.join(', ')})` : '';
+          const def = p.default !== undefined ? `; default ${p.default}` : '';
+          process.stdout.write(`  ${p.name}${aliases} [${p.kind}: ${p.type}${def}]  ${p.description}\n`);
+        }
+        process.stdout.write('\n');
+      }
+    });
+}

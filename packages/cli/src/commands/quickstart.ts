@@ -1,0 +1,48 @@
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import { connect, describeTarget, migrate, seed } from '@exportkit/db';
+import { createEngine } from '@exportkit/core';
+import { parseInstant } from '../options.js';
+import { createProgressReporter } from '../progress-reporter.js';
+import { seedProgress } from '../seed-progress.js';
+
+export const QUICKSTART_TEMPLATE = 'configs/quickstart.yaml';
+export const QUICKSTART_LEARNERS = 2000;
+
+/**
+ * What `npm start` runs: on the embedded database (created, migrated and seeded with 2,000
+ * learners on first use), run the demo template and print the package and its row count.
+ */
+export function quickstartCommand(): Command {
+  return new Command('quickstart')
+    .description(`Prepare the embedded demo database on first use and run ${QUICKSTART_TEMPLATE}`)
+    .option('--db <url>', 'database (default: the embedded PGlite in .exportkit/pglite; DATABASE_URL is not used here)')
+    .option('--template <file>', 'template to run', QUICKSTART_TEMPLATE)
+    .option('--data-dir <dir>', 'root of every path in the template', 'data')
+    .option('--out <dir>', 'folder for the package (default: <data-dir>/exports)')
+    .addOption(new Option('--now <iso>', "the run's reference instant").argParser(parseInstant))
+    .action(async (flags: { db?: string; template: string; dataDir: string; out?: string; now?: Date }) => {
+      const database = await connect(flags.db);
+      const progress = createProgressReporter();
+      try {
+        await migrate(database.knex);
+        const [{ count }] = (await database.knex('learners').count({ count: '*' })) as Array<{ count: string | number }>;
+        if (Number(count) === 0) {
+          process.stderr.write(`first run: seeding ${describeTarget(database.target)} with ${QUICKSTART_LEARNERS} learners\n`);
+          const seeding = seedProgress();
+          await seed(database.knex, { learners: QUICKSTART_LEARNERS, seed: 1, onProgress: seeding.listener } as Parameters<typeof seed>[1]);
+          seeding.stop();
+        }
+        const engine = createEngine({ knex: database.knex, dataDir: flags.dataDir, outDir: flags.out, now: flags.now });
+        const result = await engine.run(resolve(flags.template), { onProgress: progress.listener });
+        for (const exp of result.exports) {
+          const packages = exp.files.filter((f) => /\.(zip|tar|tgz)$/.test(f));
+          for (const file of packages.length ? packages : exp.files) process.stdout.write(`package: ${file}\n`);
+          process.stdout.write(`rows: ${exp.rows}\n`);
+        }
+      } finally {
+        progress.stop();
+        await database.close();
+      }
+    });
+}

@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { ENGINE_VERSION } from '@exportkit/core';
+import { runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { columnsCommand } from './commands/columns.js';
+import { dbCommand } from './commands/db.js';
+import { quickstartCommand } from './commands/quickstart.js';
+
+export function buildProgram(): Command {
+  const program = new Command('exportkit')
+    .description('Export learning-platform tracking data to files, from XML or YAML templates.')
+    .version(ENGINE_VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+  for (const command of [runCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand()]) {
+    program.addCommand(command.exitOverride());
+  }
+  return program;
+}

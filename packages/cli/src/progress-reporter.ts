@@ -1,0 +1,54 @@
+import cliProgress from 'cli-progress';
+import type { ProgressEvent } from '@exportkit/core';
+
+/**
+ * Shows a run's progress: a live bar with rows and rate on a terminal, plain lines otherwise
+ * (logs, CI), so long exports are never silent.
+ */
+export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr): {
+  listener: (event: ProgressEvent) => void;
+  stop(): void;
+} {
+  const interactive = stream.isTTY === true;
+  let bar: cliProgress.SingleBar | undefined;
+  let lastLine = 0;
+  const stop = () => {
+    bar?.stop();
+    bar = undefined;
+  };
+  const listener = (event: ProgressEvent) => {
+    switch (event.type) {
+      case 'export-started':
+        if (interactive) {
+          bar = new cliProgress.SingleBar(
+            { format: `${event.exportName} | {rows} rows | {rate} rows/s | {duration_formatted}`, stream, hideCursor: true },
+            cliProgress.Presets.shades_classic,
+          );
+          bar.start(0, 0, { rows: 0, rate: 0 });
+        } else {
+          stream.write(`export ${event.exportName} (${event.index + 1}/${event.of}) started\n`);
+        }
+        break;
+      case 'rows': {
+        const rate = Math.round(event.rows / Math.max(event.elapsedMs / 1000, 0.001));
+        if (bar) bar.update(0, { rows: event.rows, rate });
+        else if (event.elapsedMs - lastLine >= 5000) {
+          lastLine = event.elapsedMs;
+          stream.write(`  ${event.rows} rows, ${rate} rows/s\n`);
+        }
+        break;
+      }
+      case 'export-finished':
+        stop();
+        stream.write(`export ${event.exportName}: ${event.rows} rows in ${(event.elapsedMs / 1000).toFixed(1)} s\n`);
+        break;
+      case 'warning':
+        stop();
+        stream.write(`warning: ${event.message}\n`);
+        break;
+      case 'phase':
+        break;
+    }
+  };
+  return { listener, stop };
+}

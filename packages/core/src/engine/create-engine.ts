@@ -1,0 +1,172 @@
+import type { Knex } from 'knex';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect, type Database } from '@exportkit/db';
+import { createContainer, type PluginModule } from '../di/container.js';
+import { Registry } from '../registry/registry.js';
+import { loadPlugin } from '../plugins/load-plugin.js';
+import { readTemplate } from '../template/read-template.js';
+import type { ExportConfig, ExportDefinition } from '../template/model.js';
+import { TemplateError, type TemplateIssue } from '../errors/template-error.js';
+import { validateExport } from '../validation/validate-export.js';
+import type { ExportPlan } from '../validation/export-plan.js';
+import { runExport, type ExportResult } from './run-export.js';
+import type { ProgressListener } from './progress.js';
+import { describeRegistry, type RegistryDescription } from '../registry/describe.js';
+import type { SqlFragment } from '../query/sql-fragment.js';
+
+/** Plugins every engine loads unless `builtinPlugins: false`. */
+export const BUILTIN_PLUGINS = ['@exportkit/writers', '@exportkit/plugin-consolidated-tracking'] as const;
+
+export interface EngineOptions {
+  /** A Knex instance the host owns (the engine does not destroy it). */
+  knex?: Knex;
+  /** `postgres://…`, `file:PATH` (PGlite) or `memory:`; default: PGlite in `.exportkit/pglite`. */
+  databaseUrl?: string;
+  /** More plugins: package names, paths, or ContainerModules. */
+  plugins?: ReadonlyArray<string | PluginModule>;
+  builtinPlugins?: boolean;
+  /** Root of every template path; default `./data`. */
+  dataDir?: string;
+  /** Where default packages go; default `<dataDir>/exports`. */
+  outDir?: string;
+  /** Fixes the runs' reference instant (reproducible runs). */
+  now?: Date;
+  /** Rows per FETCH. */
+  batchSize?: number;
+  /** Base folder for relative paths and plugin resolution; default process.cwd(). */
+  cwd?: string;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  now?: Date;
+}
+
+export interface RunResult {
+  exports: ExportResult[];
+}
+
+export interface Engine {
+  run(template: string | ExportConfig, options?: RunOptions): Promise<RunResult>;
+  /** Every problem of the template (errors and warnings); empty when it can run. */
+  validate(template: string | ExportConfig): Promise<TemplateIssue[]>;
+  describe(options?: { plugins?: readonly string[] }): Promise<RegistryDescription>;
+  registry(extraPlugins?: readonly string[], fromDir?: string): Promise<Registry>;
+  database(): Promise<Knex>;
+  close(): Promise<void>;
+}
+
+export const ENGINE_VERSION: string = (
+  JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string }
+).version;
+
+/** The engine a host embeds; the CLI is a thin shell over it. */
+export function createEngine(options: EngineOptions = {}): Engine {
+  const cwd = options.cwd ?? process.cwd();
+  const dataDir = resolve(cwd, options.dataDir ?? 'data');
+  const outDir = options.outDir ? resolve(cwd, options.outDir) : resolve(dataDir, 'exports');
+  const coreDir = dirname(fileURLToPath(import.meta.url));
+  const registries = new Map<string, Promise<Registry>>();
+  let opened: Promise<Database> | undefined;
+
+  const database = async (): Promise<Knex> => {
+    if (options.knex) return options.knex;
+    opened ??= connect(options.databaseUrl, { cwd });
+    return (await opened).knex;
+  };
+
+  const registry = (extra: readonly string[] = [], fromDir = cwd): Promise<Registry> => {
+    const key = JSON.stringify([extra, fromDir]);
+    let cached = registries.get(key);
+    if (!cached) {
+      cached = (async () => {
+        const modules: PluginModule[] = [];
+        if (options.builtinPlugins !== false) for (const name of BUILTIN_PLUGINS) modules.push(await loadPlugin(name, coreDir));
+        for (const plugin of options.plugins ?? []) modules.push(typeof plugin === 'string' ? await loadPlugin(plugin, cwd) : plugin);
+        for (const plugin of extra) modules.push(await loadPlugin(plugin, fromDir));
+        return Registry.fromContainer(createContainer(modules));
+      })();
+      registries.set(key, cached);
+    }
+    return cached;
+  };
+
+  const load = async (template: string | ExportConfig): Promise<ExportConfig> =>
+    typeof template === 'string' ? readTemplate(resolve(cwd, template)) : template;
+
+  const plan = async (
+    config: ExportConfig,
+    definition: ExportDefinition,
+    withDatabase: boolean,
+  ): Promise<{ plan?: ExportPlan; issues: TemplateIssue[]; registry: Registry }> => {
+    const reg = await registry(
+      definition.plugins.map((p) => p.specifier),
+      dirname(resolve(cwd, config.file)),
+    );
+    const knex = withDatabase ? await database() : undefined;
+    const query = knex
+      ? async <T>(fragment: SqlFragment) => ((await knex.raw(fragment.sql, fragment.bindings as never)) as { rows: T[] }).rows
+      : undefined;
+    const result = await validateExport(config.file, definition, reg, query ? { query } : undefined);
+    return { ...result, registry: reg };
+  };
+
+  return {
+    async run(template, runOptions = {}) {
+      const config = await load(template);
+      const now = runOptions.now ?? options.now ?? new Date();
+      // Validate every export before running any, so a bad template writes nothing.
+      const plans: Array<{ plan: ExportPlan; registry: Registry; name: string }> = [];
+      const issues: TemplateIssue[] = [];
+      for (const definition of config.exports) {
+        const result = await plan(config, definition, true);
+        issues.push(...result.issues.filter((i) => i.severity !== 'warning'));
+        for (const warning of result.issues.filter((i) => i.severity === 'warning')) {
+          runOptions.onProgress?.({ type: 'warning', message: `${warning.file}:${warning.line ?? ''} ${warning.message}` });
+        }
+        if (result.plan) plans.push({ plan: result.plan, registry: result.registry, name: exportNameOf(config, definition) });
+      }
+      if (issues.length) throw new TemplateError(issues);
+      const knex = await database();
+      const exports: ExportResult[] = [];
+      for (const [index, { plan: p, registry: reg, name }] of plans.entries()) {
+        runOptions.onProgress?.({ type: 'export-started', exportName: name, index, of: plans.length });
+        exports.push(
+          await runExport({
+            knex, registry: reg, plan: p, exportName: name, dataDir, outDir, now,
+            engineVersion: ENGINE_VERSION, batchSize: options.batchSize,
+            signal: runOptions.signal, onProgress: runOptions.onProgress,
+          }),
+        );
+      }
+      return { exports };
+    },
+
+    async validate(template) {
+      const config = await load(template);
+      const issues: TemplateIssue[] = [];
+      for (const definition of config.exports) issues.push(...(await plan(config, definition, !!(options.knex || options.databaseUrl))).issues);
+      return issues;
+    },
+
+    async describe(describeOptions = {}) {
+      return describeRegistry(await registry(describeOptions.plugins ?? []));
+    },
+
+    registry,
+    database,
+
+    async close() {
+      if (opened) await (await opened).close();
+      opened = undefined;
+    },
+  };
+}
+
+/** Name of an export: its `name`, else its guid, else the template file's base name. */
+export function exportNameOf(config: ExportConfig, definition: ExportDefinition): string {
+  return definition.name ?? definition.guid ?? basename(config.file, extname(config.file));
+}

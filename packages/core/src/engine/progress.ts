@@ -1,0 +1,9 @@
+/** Progress of a run, for a progress bar (CLI) or a host's UI. */
+export type ProgressEvent =
+  | { type: 'export-started'; exportName: string; index: number; of: number }
+  | { type: 'rows'; exportName: string; rows: number; elapsedMs: number }
+  | { type: 'phase'; exportName: string; phase: 'validate' | 'query' | 'write' | 'consolidate' | 'package'; }
+  | { type: 'export-finished'; exportName: string; rows: number; files: string[]; elapsedMs: number }
+  | { type: 'warning'; message: string };
+
+export type ProgressListener = (event: ProgressEvent) => void;

@@ -1,0 +1,170 @@
+import type { Knex } from 'knex';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ExportPlan, PlannedStep } from '../validation/export-plan.js';
+import type { Registry } from '../registry/registry.js';
+import type { OutputColumn } from '../contributions/writer.js';
+import { composeQuery } from '../query/composer.js';
+import { streamQuery } from '../stream/cursor.js';
+import { createFormatContext, formattingSettings } from '../format/create-format-context.js';
+import { createRowFormatter } from '../format/row-formatter.js';
+import { FileJournal } from '../pipeline/file-journal.js';
+import { DataPaths } from '../pipeline/data-paths.js';
+import { isActionStep, type ActionSink, type RunContext } from '../pipeline/run-context.js';
+import { buildManifest, type Manifest } from '../pipeline/manifest.js';
+import { RunRecord } from './run-record.js';
+import type { ProgressListener } from './progress.js';
+import { ExportkitError } from '../errors/exportkit-error.js';
+
+export interface ExportRunRequest {
+  knex: Knex;
+  registry: Registry;
+  plan: ExportPlan;
+  exportName: string;
+  dataDir: string;
+  outDir: string;
+  now: Date;
+  engineVersion: string;
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+export interface ExportResult {
+  guid?: string;
+  name: string;
+  rows: number;
+  /** Final files of the run (packages, moved files, end files). */
+  files: string[];
+  manifest: Manifest;
+  timings: Record<string, number>;
+}
+
+/**
+ * One export, start to end: compose the query, stream it once through the row formatter into
+ * every action's sink, then consolidators, post-processing and the default package. All files
+ * are journaled so a failure anywhere leaves no final file; `export_runs` records the outcome.
+ */
+export async function runExport(request: ExportRunRequest): Promise<ExportResult> {
+  const { knex, plan, now, onProgress, exportName } = request;
+  const guid = plan.definition.guid;
+  const providerMeta = plan.provider.provider.metadata;
+  const settings = formattingSettings(providerMeta.formatting ?? {}, plan.parameters);
+  const journal = new FileJournal();
+  const paths = new DataPaths(request.dataDir);
+  const workDir = join(paths.root, '.exportkit-work', `${safeName(exportName)}-${randomBytes(4).toString('hex')}`);
+  const timings: Record<string, number> = {};
+  const started = performance.now();
+  let rows = 0;
+  const record = await RunRecord.start(knex, guid ?? exportName, now);
+
+  const context: RunContext = {
+    exportGuid: guid,
+    exportName,
+    provider: providerMeta.name,
+    now,
+    timeZone: settings.timeZone,
+    paths,
+    workDir,
+    journal,
+    files: [],
+    timings,
+    get rows() {
+      return rows;
+    },
+    warn: (message) => onProgress?.({ type: 'warning', message }),
+    log: () => undefined,
+  };
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = round3((performance.now() - t) / 1000 + (timings[name] ?? 0));
+    }
+  };
+
+  try {
+    await mkdir(workDir, { recursive: true });
+    const query = composeQuery(knex, {
+      provider: plan.provider,
+      columns: plan.columns,
+      parameters: plan.parameters,
+      timeZone: settings.timeZone,
+      now,
+      exportGuid: guid,
+    });
+    const format = createRowFormatter(plan.columns, query.slots, createFormatContext(settings, plan.parameters), settings);
+    const columns: OutputColumn[] = plan.columns.map(({ column, use }) => ({ header: use.header, type: column.metadata.type }));
+    const sinks: ActionSink[] = [];
+    for (const action of plan.actions) {
+      if (!isActionStep(action.step)) throw new ExportkitError(`${action.step.metadata.name} is not an action`);
+      sinks.push(await action.step.open(context, action.options, columns));
+    }
+
+    onProgress?.({ type: 'phase', exportName, phase: 'query' });
+    await phase('query+write', async () => {
+      for await (const batch of streamQuery(knex, query, { batchSize: request.batchSize, signal: request.signal })) {
+        for (const fetched of batch) {
+          const row = format(fetched as Array<string | null>);
+          for (const sink of sinks) {
+            const pending = sink.write(row);
+            if (pending) await pending;
+          }
+        }
+        rows += batch.length;
+        onProgress?.({ type: 'rows', exportName, rows, elapsedMs: performance.now() - started });
+      }
+    });
+    await phase('write', async () => {
+      for (const sink of sinks) context.files.push(...(await sink.finish()));
+    });
+
+    request.signal?.throwIfAborted();
+    onProgress?.({ type: 'phase', exportName, phase: 'consolidate' });
+    await phase('consolidate', () => runSteps(plan.consolidators, context));
+    await phase('postProcess', () => runSteps(plan.postProcess, context));
+    const packaged = plan.postProcess.some((p) => p.step.metadata.packages);
+    let manifest = await buildManifest(context, plan, request.engineVersion);
+    if (!packaged) {
+      const defaultPackage = request.registry.steps.values().find((s) => s.metadata.phase === 'package');
+      if (defaultPackage) {
+        onProgress?.({ type: 'phase', exportName, phase: 'package' });
+        await phase('package', () => defaultPackage.run({ context, manifest, outDir: request.outDir }, {}));
+        manifest = { ...manifest, timings: { ...timings } };
+      }
+    }
+    request.signal?.throwIfAborted();
+    await record.succeed(rows);
+    const files = journal.createdFiles();
+    onProgress?.({ type: 'export-finished', exportName, rows, files, elapsedMs: performance.now() - started });
+    return { guid, name: exportName, rows, files, manifest, timings };
+  } catch (error) {
+    await journal.rollback();
+    await record.fail(error, rows);
+    throw error;
+  } finally {
+    await journal.discardTemporary();
+    await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function runSteps(steps: readonly PlannedStep[], context: RunContext): Promise<void> {
+  for (const { step, options } of steps) await step.run(context, options);
+}
+
+/** Context handed to the `package` phase step. */
+export interface PackageStepContext {
+  context: RunContext;
+  manifest: Manifest;
+  outDir: string;
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

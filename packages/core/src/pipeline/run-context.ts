@@ -1,0 +1,51 @@
+import type { OutputColumn, OutputRow } from '../contributions/writer.js';
+import type { PipelineStep } from '../contributions/pipeline-step.js';
+import type { FileJournal } from './file-journal.js';
+import type { DataPaths } from './data-paths.js';
+
+/** A file a run produced, as recorded in the manifest. */
+export interface ProducedFile {
+  /** Absolute path where the file is now. */
+  path: string;
+  /** Rows written (report files only). */
+  rows?: number;
+  format?: string;
+}
+
+/** What pipeline steps see of the run. */
+export interface RunContext {
+  readonly exportGuid?: string;
+  readonly exportName: string;
+  readonly provider: string;
+  readonly now: Date;
+  readonly timeZone: string;
+  /** Resolves template paths inside the data directory, refusing escapes. */
+  readonly paths: DataPaths;
+  /** Folder for this run's report files before they are packaged or moved. */
+  readonly workDir: string;
+  /** Every file the run creates goes through the journal: temp name, rename, undo on failure. */
+  readonly journal: FileJournal;
+  /** The report files produced so far (steps replace entries when they move or package them). */
+  files: ProducedFile[];
+  /** Seconds per phase, for timeLogger and the manifest. */
+  readonly timings: Record<string, number>;
+  readonly rows: number;
+  warn(message: string): void;
+  log(message: string): void;
+}
+
+/** Receives the row stream of an export; several sinks are fed from one pass. */
+export interface ActionSink {
+  write(row: OutputRow): void | Promise<void>;
+  /** Completes the files (renamed to their final names) and returns them. */
+  finish(): Promise<ProducedFile[]>;
+}
+
+/** An action (fileExportAction): turns the row stream into files. */
+export interface ActionStep extends PipelineStep<RunContext> {
+  open(context: RunContext, options: Readonly<Record<string, unknown>>, columns: readonly OutputColumn[]): Promise<ActionSink>;
+}
+
+export function isActionStep(step: PipelineStep): step is ActionStep {
+  return typeof (step as Partial<ActionStep>).open === 'function';
+}

@@ -1,0 +1,77 @@
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { existsSync, statSync } from 'node:fs';
+import { ExportkitError } from '../errors/exportkit-error.js';
+import type { PluginModule } from '../di/container.js';
+
+/** A plugin that could not be found or does not export a ContainerModule. */
+export class PluginLoadError extends ExportkitError {}
+
+/**
+ * Loads a plugin: a package name (resolved from `fromDir`) or a path (to a package folder or
+ * to a module file). A package declares its module in package.json
+ * (`"exportkit": { "plugin": "dist/index.js" }`, else its main entry); the module's default
+ * export (or `plugin` export) is an inversify ContainerModule.
+ */
+export async function loadPlugin(specifier: string, fromDir: string): Promise<PluginModule> {
+  const entry = await resolvePluginEntry(specifier, fromDir);
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new PluginLoadError(`plugin ${specifier}: cannot load ${entry}: ${(error as Error).message}`, { cause: error });
+  }
+  const candidate = loaded['default'] ?? loaded['plugin'];
+  if (!looksLikeModule(candidate)) {
+    throw new PluginLoadError(`plugin ${specifier}: ${entry} must export a ContainerModule as default (pluginModule([...]) from @exportkit/core)`);
+  }
+  return candidate;
+}
+
+async function resolvePluginEntry(specifier: string, fromDir: string): Promise<string> {
+  const isPath = specifier.startsWith('.') || isAbsolute(specifier);
+  let packageDir: string;
+  if (isPath) {
+    const target = resolve(fromDir, specifier);
+    if (!existsSync(target)) throw new PluginLoadError(`plugin ${specifier}: ${target} does not exist`);
+    if (statSync(target).isFile()) return target;
+    packageDir = target;
+  } else {
+    const require = createRequire(join(fromDir, 'noop.js'));
+    try {
+      packageDir = dirname(require.resolve(`${specifier}/package.json`));
+    } catch {
+      let main: string;
+      try {
+        main = require.resolve(specifier);
+      } catch {
+        throw new PluginLoadError(`plugin ${specifier}: package not found from ${fromDir} (is it installed?)`);
+      }
+      packageDir = findPackageDir(main);
+    }
+  }
+  const manifestPath = join(packageDir, 'package.json');
+  if (!existsSync(manifestPath)) throw new PluginLoadError(`plugin ${specifier}: no package.json in ${packageDir}`);
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { exportkit?: { plugin?: string }; main?: string };
+  const relative = manifest.exportkit?.plugin ?? manifest.main ?? 'index.js';
+  const entry = join(packageDir, relative);
+  if (!existsSync(entry)) throw new PluginLoadError(`plugin ${specifier}: entry ${entry} does not exist (not built?)`);
+  return entry;
+}
+
+function findPackageDir(file: string): string {
+  let dir = dirname(file);
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new PluginLoadError(`no package.json above ${file}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Duck-typed so a plugin built against another copy of inversify still loads. */
+function looksLikeModule(value: unknown): value is PluginModule {
+  return typeof value === 'object' && value !== null && typeof (value as { load?: unknown }).load === 'function';
+}

@@ -1,0 +1,79 @@
+import type { Registry } from './registry.js';
+import { describeType } from '../parameters/parse-value.js';
+
+export interface ColumnDescription {
+  name: string;
+  aliases: string[];
+  type: string;
+  description: string;
+  relations: string[];
+}
+
+export interface ParameterDescription {
+  name: string;
+  aliases: string[];
+  kind: string;
+  type: string;
+  description: string;
+  default?: string;
+}
+
+export interface RegistryDescription {
+  providers: Array<{
+    name: string;
+    element: string;
+    description: string;
+    columns: ColumnDescription[];
+    parameters: ParameterDescription[];
+  }>;
+  formats: Array<{ format: string; aliases: string[]; extension: string; description: string }>;
+  steps: Array<{ name: string; phase: string; description: string; options: string[] }>;
+}
+
+/** The registry as plain data: the source of `exportkit columns`, docs/ and editor schemas. */
+export function describeRegistry(registry: Registry): RegistryDescription {
+  return {
+    providers: registry.providerEntries().map((entry) => ({
+      name: entry.provider.metadata.name,
+      element: entry.provider.metadata.element,
+      description: entry.provider.metadata.description,
+      columns: entry.columns.values().map((c) => ({
+        name: c.metadata.name,
+        aliases: [...(c.metadata.aliases ?? [])],
+        type: c.metadata.type,
+        description: c.metadata.description,
+        relations: [...(c.metadata.relations ?? [])],
+      })),
+      parameters: entry.parameters.values().map((p) => ({
+        name: p.metadata.name,
+        aliases: [...(p.metadata.aliases ?? [])],
+        kind: p.metadata.kind,
+        type: describeType(p.metadata.valueType),
+        description: p.metadata.description,
+        ...(p.metadata.defaultText !== undefined || p.metadata.default !== undefined
+          ? { default: p.metadata.defaultText ?? displayDefault(p.metadata.default) }
+          : {}),
+      })),
+    })),
+    formats: registry.writers.values().map((w) => ({
+      format: w.metadata.format,
+      aliases: [...(w.metadata.aliases ?? [])],
+      extension: w.metadata.extension,
+      description: w.metadata.description,
+    })),
+    steps: registry.steps.values().map((s) => ({
+      name: s.metadata.name,
+      phase: s.metadata.phase,
+      description: s.metadata.description,
+      options: Object.keys(s.acceptedOptions?.() ?? s.metadata.options),
+    })),
+  };
+}
+
+function displayDefault(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.join(',');
+  if (value instanceof Map) return [...value].map(([k, v]) => `${k}=${v}`).join(', ');
+  if (typeof value === 'object' && value !== null) return Object.entries(value).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  return String(value);
+}

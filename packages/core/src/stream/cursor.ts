@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+
+export interface CursorOptions {
+  /** Rows per FETCH; memory holds at most one batch. */
+  batchSize?: number;
+  /** Stops between batches; the transaction is rolled back and the cursor closed. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_BATCH_SIZE = 2000;
+
+/**
+ * Streams a query's rows through a server-side cursor (DECLARE … NO SCROLL CURSOR, then
+ * FETCH n inside one transaction), so memory stays flat on PostgreSQL and PGlite alike
+ * (knex-pglite's own `.stream()` buffers the whole result). Yields batches of rows as arrays
+ * of column values, in select order.
+ */
+export async function* streamQuery(
+  knex: Knex,
+  query: { sql: string; bindings: readonly unknown[] },
+  options: CursorOptions = {},
+): AsyncGenerator<unknown[][]> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const trx = await knex.transaction();
+  let finished = false;
+  try {
+    await trx.raw(`DECLARE exportkit_rows NO SCROLL CURSOR FOR ${query.sql}`, query.bindings as never);
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const result = await trx.raw(`FETCH ${batchSize} FROM exportkit_rows`);
+      const rows = rowsOf(result);
+      if (rows.length > 0) yield rows.map((row) => Object.values(row));
+      if (rows.length < batchSize) break;
+    }
+    await trx.raw('CLOSE exportkit_rows');
+    await trx.commit();
+    finished = true;
+  } finally {
+    if (!finished && !trx.isCompleted()) await trx.rollback().catch(() => undefined);
+  }
+}
+
+/** pg returns `{ rows }`; knex-pglite returns the same shape. */
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  const rows = (result as { rows?: Record<string, unknown>[] }).rows;
+  if (!Array.isArray(rows)) throw new Error('unexpected result shape from the database driver');
+  return rows;
+}
