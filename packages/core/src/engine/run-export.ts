@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ExportPlan, PlannedStep } from '../validation/export-plan.js';
 import type { Registry } from '../registry/registry.js';
@@ -147,6 +147,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   } finally {
     await journal.discardTemporary();
     await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    await rmdir(dirname(workDir)).catch(() => undefined); // only when no other run is using it
   }
 }
 
