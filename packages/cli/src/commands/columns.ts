@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { createEngine, ExportkitError } from '@exportkit/core';
+import { createEngine } from '@exportkit/core';
+import { UsageError } from '../usage-error.js';
 
 export function columnsCommand(): Command {
   return new Command('columns')
@@ -12,7 +13,7 @@ export function columnsCommand(): Command {
       const description = await engine.describe();
       const providers = description.providers.filter((p) => !flags.provider || p.name === flags.provider || p.element === flags.provider);
       if (flags.provider && providers.length === 0) {
-        throw new ExportkitError(`unknown provider ${flags.provider}; known: ${description.providers.map((p) => p.name).join(', ')}`);
+        throw new UsageError(`unknown provider ${flags.provider}; known: ${description.providers.map((p) => p.name).join(', ')}`);
       }
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(providers, null, 2)}\n`);

@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const cli = resolve('packages/cli/dist/main.js');
+
+function exportkit(args: string[], env: Record<string, string | undefined> = {}) {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: undefined, ...env },
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('exportkit command line', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let db: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'exportkit-cli-'));
+    db = `file:${join(dir, 'pglite')}`;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints help for the program and for every command, exit 0', () => {
+    const main = exportkit(['--help']);
+    expect(main.code).to.equal(0);
+    for (const command of ['run', 'validate', 'columns', 'db', 'quickstart']) expect(main.stdout).to.contain(command);
+    for (const command of [['run'], ['validate'], ['columns'], ['db', 'migrate'], ['db', 'seed'], ['quickstart']]) {
+      const help = exportkit([...command, '--help']);
+      expect(help.code, command.join(' ')).to.equal(0);
+      expect(help.stdout).to.match(/Usage: exportkit/);
+    }
+  });
+
+  it('exits 2 on an unknown command or a bad option value', () => {
+    expect(exportkit(['exprot']).code).to.equal(2);
+    const badNow = exportkit(['run', 'x.yaml', '--now', 'yesterday']);
+    expect(badNow.code).to.equal(2);
+    expect(badNow.stderr).to.match(/ISO-8601/);
+    expect(exportkit(['columns', '--provider', 'nope']).code).to.equal(2);
+  });
+
+  it('exits 1 with the path when the template file is missing', () => {
+    const result = exportkit(['validate', join(dir, 'missing.yaml')]);
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.contain('missing.yaml');
+  });
+
+  it('validate: exit 2 with file, line, element and suggestion for each problem', () => {
+    const file = join(dir, 'bad.xml');
+    writeFileSync(
+      file,
+      ['<providers>', '  <consolidatedTrackingProvider>', '    <columns>', '      <candidateNmae/>', '      <sessionTitel/>',
+        '    </columns>', '  </consolidatedTrackingProvider>', '</providers>', ''].join('\n'),
+    );
+    const result = exportkit(['validate', file]);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.contain(`${file}:4: <candidateNmae>`);
+    expect(result.stderr).to.contain('did you mean candidateName?');
+    expect(result.stderr).to.contain(`${file}:5: <sessionTitel>`);
+    expect(result.stderr).to.contain('did you mean sessionTitle?');
+  });
+
+  it('validate: exit 0 on a valid template', () => {
+    const result = exportkit(['validate', 'configs/quickstart.yaml']);
+    expect(result.stderr).to.equal('');
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.contain('valid');
+  });
+
+  it('columns: lists the registry, as text and as JSON', () => {
+    const text = exportkit(['columns']);
+    expect(text.code).to.equal(0);
+    expect(text.stdout).to.match(/sessionRegistrationDate \(registrationDate\) \[datetime\]/);
+    const json = exportkit(['columns', '--provider', 'consolidatedTracking', '--json']);
+    expect(json.code).to.equal(0);
+    const [provider] = JSON.parse(json.stdout);
+    expect(provider.name).to.equal('consolidatedTracking');
+    expect(provider.columns.map((c: { name: string }) => c.name)).to.include('candidateGuid');
+  });
+
+  it('db migrate, db seed and run: a zip of the export, exit 0; run with a bad template: exit 2 and no file', () => {
+    expect(exportkit(['db', 'migrate', '--db', db]).code).to.equal(0);
+    const seeded = exportkit(['db', 'seed', '--learners', '30', '--seed', '7', '--anchor', '2026-11-01', '--db', db]);
+    expect(seeded.code, seeded.stderr).to.equal(0);
+    const dataDir = join(dir, 'data');
+    const run = exportkit(['run', 'configs/quickstart.yaml', '--db', db, '--data-dir', dataDir, '--now', '2026-11-02T08:00:00Z']);
+    expect(run.code, run.stderr).to.equal(0);
+    const zip = join(dataDir, 'exports', 'quickstart_20261102-090000.zip');
+    expect(run.stdout).to.contain(zip);
+    expect(run.stdout).to.match(/quickstart: \d+ rows/);
+    expect(spawnSync('unzip', ['-tq', zip]).status).to.equal(0);
+
+    const bad = join(dir, 'bad-run.yaml');
+    writeFileSync(bad, 'provider: consolidatedTracking\ncolumns: [candidateId, nbLOO]\n');
+    const failed = exportkit(['run', bad, '--db', db, '--data-dir', join(dir, 'data2')]);
+    expect(failed.code).to.equal(2);
+    expect(failed.stderr).to.contain(`${bad}:2`);
+    expect(() => readdirSync(join(dir, 'data2', 'exports'))).to.throw();
+  });
+});
