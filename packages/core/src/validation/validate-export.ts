@@ -99,6 +99,8 @@ export async function validateExport(
   const consolidators = validateSteps(file, definition.consolidators, 'consolidator', registry, issues, warnings);
   const postProcess = validateSteps(file, definition.postProcess, 'postProcess', registry, issues, warnings);
 
+  // Reported in reading order, whatever order the checks ran in.
+  issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (issues.length) return { issues: [...issues, ...warnings] };
   return {
     issues: warnings,
