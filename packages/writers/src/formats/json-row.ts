@@ -1,0 +1,46 @@
+import type { OutputColumn, OutputRow } from '@exportkit/core';
+import { CharacterGuard } from '../encoding/character-guard.js';
+import { isJsonNumber } from '../cells/json-number.js';
+import { uniqueNames } from '../cells/unique-names.js';
+import type { FileActionOptions } from '../options.js';
+
+/**
+ * One row as a JSON object text, keyed by header (duplicate headers get `_2`, `_3`...):
+ * - int and float columns: the database value as a JSON number;
+ * - NULL (no database value and no text): null;
+ * - anything else: the formatted text as a JSON string (also a number whose database text
+ *   is not a JSON number, such as NaN, and a value the template computed from other columns).
+ * The decimal option does not apply: numbers are JSON numbers.
+ */
+export class JsonRowWriter {
+  private readonly keys: string[];
+  private readonly numeric: boolean[];
+  private readonly guard: CharacterGuard;
+  private readonly headers: string[];
+
+  constructor(columns: readonly OutputColumn[], options: FileActionOptions) {
+    this.guard = new CharacterGuard(options.encoding, options.unmappable);
+    this.headers = columns.map((c) => c.header);
+    const names = uniqueNames(columns.map((c) => this.guard.fit(c.header, 0, c.header)));
+    this.keys = names.map((name, i) => (i === 0 ? '{' : ',') + JSON.stringify(name) + ':');
+    this.numeric = columns.map((c) => c.type === 'int' || c.type === 'float');
+  }
+
+  /** `rowNumber` is 1-based, for the unmappable-character error. */
+  objectText(row: OutputRow, rowNumber: number): string {
+    const { keys, numeric, guard, headers } = this;
+    const { cells, raw } = row;
+    if (keys.length === 0) return '{}';
+    let json = '';
+    for (let i = 0; i < keys.length; i++) {
+      const value = raw[i] ?? null;
+      const cell = cells[i] ?? '';
+      let text: string;
+      if (value === null && cell === '') text = 'null';
+      else if (numeric[i] && value !== null && isJsonNumber(value)) text = value;
+      else text = JSON.stringify(guard.fit(cell, rowNumber, headers[i]!));
+      json += keys[i] + text;
+    }
+    return json + '}';
+  }
+}
