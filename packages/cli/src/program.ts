@@ -5,6 +5,7 @@ import { validateCommand } from './commands/validate.js';
 import { columnsCommand } from './commands/columns.js';
 import { dbCommand } from './commands/db.js';
 import { quickstartCommand } from './commands/quickstart.js';
+import { docsCommand } from './commands/docs.js';
 
 export function buildProgram(): Command {
   const program = new Command('exportkit')
@@ -12,7 +13,7 @@ export function buildProgram(): Command {
     .version(ENGINE_VERSION)
     .exitOverride()
     .showHelpAfterError();
-  for (const command of [runCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand()]) {
+  for (const command of [runCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand(), docsCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -49,3 +49,4 @@ export { readYamlTemplate, YAML_MAX_ALIAS_COUNT } from './template/yaml-reader.j
 export { readTemplate, parseTemplate, detectTemplateFormat, TemplateFileError, type TemplateFormat } from './template/read-template.js';
 export { toYaml, TemplateConversionError } from './template/yaml-writer.js';
 export { toXml } from './template/xml-writer.js';
+export * from "./registry/markdown.js";
