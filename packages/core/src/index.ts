@@ -10,7 +10,7 @@ export type * from './contributions/query-scope.js';
 export type { Provider, ProviderMetadata } from './contributions/provider.js';
 export type { Relation, RelationMetadata } from './contributions/relation.js';
 export type { Column, ColumnMetadata, ColumnUse, ColumnCheckContext, RowView } from './contributions/column.js';
-export type { Parameter, ParameterMetadata } from './contributions/parameter.js';
+export type { Parameter, ParameterMetadata, ParameterCheckContext } from './contributions/parameter.js';
 export type { Writer, WriterMetadata, OutputColumn, OutputRow, RowSink, WriterOpenOptions } from './contributions/writer.js';
 export type { PipelineStep, PipelineStepMetadata, OptionMetadata } from './contributions/pipeline-step.js';
 export type { FormatContext } from './format/format-context.js';

@@ -41,7 +41,7 @@ export interface Column {
   /** Validates the use (element text, attributes) against everything else known; returns messages. */
   check?(use: ColumnUse, context: ColumnCheckContext): Promise<string[]> | string[];
   /** Overrides the type's formatter, e.g. an enum mapped by a parameter. */
-  format?(raw: string | null, context: FormatContext, row: RowView): string;
+  format?(raw: string | null, context: FormatContext, row: RowView, use: ColumnUse): string;
 }
 
 export interface ColumnCheckContext {

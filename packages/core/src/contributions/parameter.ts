@@ -21,6 +21,14 @@ export interface Parameter {
   readonly metadata: ParameterMetadata;
   /** Called for every filter of the provider with its resolved value (default included); undefined = no condition. */
   where?(value: unknown, scope: QueryScope): SqlFragment | undefined;
-  /** Cross-parameter checks, e.g. "timeFrames needs timeFramesScale"; returns messages. */
-  check?(value: unknown, all: ReadonlyMap<string, unknown>, given: ReadonlySet<string>): string[];
+  /**
+   * Cross-parameter checks, e.g. "timeFrames needs timeFramesScale"; returns messages
+   * (a message starting with `warning: ` is a warning, not an error).
+   */
+  check?(value: unknown, all: ReadonlyMap<string, unknown>, given: ReadonlySet<string>, exportContext: ParameterCheckContext): string[];
+}
+
+/** What a parameter check may know of the export beyond its parameters. */
+export interface ParameterCheckContext {
+  exportGuid?: string;
 }

@@ -16,10 +16,10 @@ export function createRowFormatter(
   context: FormatContext,
   settings: FormattingSettings,
 ): (fetched: ReadonlyArray<string | null>) => OutputRow {
-  const plans = columns.map(({ column }, index) => {
+  const plans = columns.map(({ column, use }, index) => {
     const own = column.format?.bind(column);
     const byType: TypeFormatter = typeFormatters[column.metadata.type];
-    return { slot: slots[index], own, byType };
+    return { slot: slots[index], own, byType, use };
   });
   const first = plans.map((p, i) => (p.slot !== undefined ? i : -1)).filter((i) => i >= 0);
   const later = plans.map((p, i) => (p.slot === undefined ? i : -1)).filter((i) => i >= 0);
@@ -39,13 +39,13 @@ export function createRowFormatter(
       const plan = plans[i]!;
       const value = fetched[plan.slot!] ?? null;
       raw[i] = value;
-      const text = plan.own ? plan.own(value, context, view) : value === null ? '' : plan.byType(value, context);
+      const text = plan.own ? plan.own(value, context, view, plan.use) : value === null ? '' : plan.byType(value, context);
       cells[i] = finish(text);
     }
     for (const i of later) {
       const plan = plans[i]!;
       raw[i] = null;
-      cells[i] = finish(plan.own ? plan.own(null, context, view) : '');
+      cells[i] = finish(plan.own ? plan.own(null, context, view, plan.use) : '');
       raw[i] = cells[i]!;
     }
     return { cells, raw };

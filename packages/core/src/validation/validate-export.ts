@@ -57,7 +57,7 @@ export async function validateExport(
   for (const p of spec.parameters) {
     const parameter = provider.parameters.get(p.name);
     if (!parameter?.check || !given.has(parameter.metadata.name)) continue;
-    for (const message of parameter.check(parameters.get(parameter.metadata.name), parameters, given)) {
+    for (const message of parameter.check(parameters.get(parameter.metadata.name), parameters, given, { exportGuid: definition.guid })) {
       if (message.startsWith('warning: ')) warnings.push({ file, line: p.line, element: p.name, message: message.slice(9), severity: 'warning' });
       else issue(p, p.name, message);
     }
