@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -122,6 +122,24 @@ forEachDatabase('consolidatedTracking through the engine', (db) => {
         'completed', '2021-03-10 12:00:00', '2021-03-10 12:00:00', '0', '', '10', '0', '50', '50',
       ],
     ]);
+  });
+
+  it('configs/consolidated-tracking.xml and its YAML spelling produce byte-identical CSV', async () => {
+    const csvBytes = async (file: string) => {
+      const engine = createEngine({ knex: db().knex, dataDir, now: new Date('2021-04-02T12:00:00Z') });
+      try {
+        const result = await engine.run(file);
+        const zip = result.exports[0]!.files.find((f) => f.endsWith('.zip'))!;
+        return execFileSync('unzip', ['-p', zip, 'consolidated-tracking.csv']);
+      } finally {
+        await engine.close();
+      }
+    };
+    const xml = await csvBytes('configs/consolidated-tracking.xml');
+    const yaml = await csvBytes('configs/consolidated-tracking.yaml');
+    expect(xml.toString('utf8').split('\r\n').length, 'header and two rows').to.be.at.least(3);
+    expect(yaml.equals(xml)).to.equal(true);
+    expect(readFileSync('configs/consolidated-tracking.xml', 'utf8')).to.equal(USER_EXAMPLE + '\n');
   });
 
   it('validation: the example is valid; an unknown custom field, a lone timeFrames and delta mode with time frames are errors', async () => {

@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { createEngine, parseTemplate, TemplateError, type ExportConfig } from '@exportkit/core';
+import { acquireExportLock, ConcurrentRunError, createEngine, parseTemplate, TemplateError, type ExportConfig } from '@exportkit/core';
+import { connect } from '@exportkit/db';
 import { scratchDatabase, postgresAvailable, type ScratchDatabase } from '../support/databases.js';
 import { demoPlugin } from '../support/test-provider.js';
 import { createDemoTables } from '../support/demo-data.js';
@@ -119,6 +120,32 @@ for (const kind of ['pglite', 'postgres'] as const) {
           expect(Number(run.rows)).to.equal(4);
         } finally {
           await db.knex.raw('DELETE FROM demo_items WHERE id = 6');
+        }
+      });
+
+      it('refuses a run of an exclusive export at once while another run of it holds the lock', async () => {
+        // PostgreSQL: the lock is held through another pool, as by a run in another process (advisory lock).
+        const other = kind === 'postgres' ? await connect(db.url) : undefined;
+        try {
+          const text = template('[itemId]', '').replace('timeZone: Europe/Paris', 'timeZone: Europe/Paris\n      exclusive: yes');
+          const release = await acquireExportLock(other?.knex ?? db.knex, 'demo-export');
+          const error = await engine().run(config(text)).then(() => 'ran', (e: unknown) => e);
+          expect(error).to.be.instanceOf(ConcurrentRunError);
+          expect((error as Error).message).to.match(/export demo-export is already running/);
+          expect(readdirSync(dataDir)).to.deep.equal([]);
+          const [refused] = await db.knex('export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');
+          expect(refused.status).to.equal('failed');
+          await release();
+          expect((await engine().run(config(text))).exports[0]!.rows).to.equal(5);
+          // Without the exclusive option, no lock is taken.
+          const held = await acquireExportLock(other?.knex ?? db.knex, 'demo-export');
+          try {
+            expect((await engine().run(config(template('[itemId]')))).exports[0]!.rows).to.equal(5);
+          } finally {
+            await held();
+          }
+        } finally {
+          await other?.close();
         }
       });
 

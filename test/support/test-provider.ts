@@ -75,10 +75,13 @@ export class OwnerNamesParameter extends Contribution<ParameterMetadata> impleme
   }
 }
 
+@parameter({ provider: 'demo', name: 'exclusive', kind: 'option', valueType: { kind: 'yesno' }, default: false, exclusiveRuns: true, description: 'one run at a time' })
+export class ExclusiveParameter extends Contribution<ParameterMetadata> implements Parameter {}
+
 export const demoClasses = [
   DemoProvider, OwnerRelation, BossRelation, TaggedRelation, ItemIdColumn, ItemLabelColumn, ItemAtColumn, ItemDayColumn,
   ItemScoreColumn, ItemRatioColumn, OwnerNameColumn, BossNameColumn, TagValueColumn, DateFormatParameter, DateTimeFormatParameter,
-  TimeZoneParameter, OwnerNamesParameter,
+  TimeZoneParameter, OwnerNamesParameter, ExclusiveParameter,
 ];
 
 export const demoPlugin = pluginModule(demoClasses);

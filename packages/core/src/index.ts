@@ -50,3 +50,4 @@ export { readTemplate, parseTemplate, detectTemplateFormat, TemplateFileError, t
 export { toYaml, TemplateConversionError } from './template/yaml-writer.js';
 export { toXml } from './template/xml-writer.js';
 export * from "./registry/markdown.js";
+export * from "./engine/export-lock.js";

@@ -6,7 +6,7 @@ import { parseInstant } from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { seedProgress } from '../seed-progress.js';
 
-export const QUICKSTART_TEMPLATE = 'configs/quickstart.yaml';
+export const QUICKSTART_TEMPLATE = 'configs/consolidated-tracking.xml';
 export const QUICKSTART_LEARNERS = 2000;
 
 /**

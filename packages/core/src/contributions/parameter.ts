@@ -14,6 +14,11 @@ export interface ParameterMetadata {
   default?: unknown;
   /** The text shown for the default in docs when it is not the value itself. */
   defaultText?: string;
+  /**
+   * When this yes/no parameter is yes, two runs of one export guid must not overlap (delta
+   * mode reads its mark from the previous run): the engine takes a lock for the run.
+   */
+  exclusiveRuns?: boolean;
 }
 
 /** A parameter of a provider. Filters contribute a WHERE fragment with bindings. */

@@ -14,6 +14,7 @@ import { DataPaths } from '../pipeline/data-paths.js';
 import { isActionStep, type ActionSink, type RunContext } from '../pipeline/run-context.js';
 import { buildManifest, type Manifest } from '../pipeline/manifest.js';
 import { RunRecord } from './run-record.js';
+import { acquireExportLock } from './export-lock.js';
 import type { ProgressListener } from './progress.js';
 import { ExportkitError } from '../errors/exportkit-error.js';
 
@@ -58,6 +59,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   const started = performance.now();
   let rows = 0;
   const record = await RunRecord.start(knex, guid ?? exportName, now);
+  let releaseLock: (() => Promise<void>) | undefined;
 
   const context: RunContext = {
     exportGuid: guid,
@@ -86,6 +88,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   };
 
   try {
+    if (needsExclusiveRun(plan)) releaseLock = await acquireExportLock(knex, guid ?? exportName);
     await mkdir(workDir, { recursive: true });
     const query = composeQuery(knex, {
       provider: plan.provider,
@@ -145,10 +148,16 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     await record.fail(error, rows);
     throw error;
   } finally {
+    await releaseLock?.();
     await journal.discardTemporary();
     await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
     await rmdir(dirname(workDir)).catch(() => undefined); // only when no other run is using it
   }
+}
+
+/** A parameter marked `exclusiveRuns` (delta mode) is on. */
+function needsExclusiveRun(plan: ExportPlan): boolean {
+  return plan.provider.parameters.values().some((p) => p.metadata.exclusiveRuns && plan.parameters.get(p.metadata.name) === true);
 }
 
 async function runSteps(steps: readonly PlannedStep[], context: RunContext): Promise<void> {

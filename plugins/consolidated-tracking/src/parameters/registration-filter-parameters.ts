@@ -78,6 +78,7 @@ export class OnlyFromImportedRegistrationsParameter extends OnlyWhenYesParameter
   kind: 'filter',
   valueType: { kind: 'yesno' },
   default: false,
+  exclusiveRuns: true,
   description:
     "yes: exports only what changed since the last succeeded run of the same export (its guid attribute is " +
     'required): the registrations whose own updated_at, or that of one of their trackings, is at or after the ' +
