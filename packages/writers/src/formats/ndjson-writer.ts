@@ -1,42 +1,7 @@
 import type { Writable } from 'node:stream';
-import {
-  Contribution,
-  writer,
-  type OutputColumn,
-  type OutputRow,
-  type RowSink,
-  type Writer,
-  type WriterMetadata,
-  type WriterOpenOptions,
-} from '@exportkit/core';
-import { createEncoder } from '../encoding/encoder.js';
-import { bomBytes } from '../encoding/encodings.js';
-import { TextOutput } from '../output/text-output.js';
-import { resolveFileActionOptions, type FileActionOptions } from '../options.js';
-import { JsonRowWriter } from './json-row.js';
-
-/** Newline-delimited JSON: one object per line, each line ended by LF. */
-class NdjsonSink implements RowSink {
-  private readonly out: TextOutput;
-  private readonly rows: JsonRowWriter;
-  private rowNumber = 0;
-
-  constructor(output: Writable, columns: readonly OutputColumn[], options: FileActionOptions) {
-    this.rows = new JsonRowWriter(columns, options);
-    this.out = new TextOutput(output, createEncoder(options.encoding));
-    const bom = bomBytes(options.encoding, options.bom);
-    if (bom) this.out.writeBytes(bom);
-  }
-
-  write(row: OutputRow): void | Promise<void> {
-    const rowNumber = ++this.rowNumber;
-    return this.out.push(this.rows.objectText(row, rowNumber) + '\n');
-  }
-
-  finish(): Promise<void> {
-    return this.out.end();
-  }
-}
+import { Contribution, writer, type RowSink, type Writer, type WriterMetadata, type WriterOpenOptions } from '@exportkit/core';
+import { resolveFileActionOptions } from '../options.js';
+import { JsonSink, NEWLINE_DELIMITED } from './json-sink.js';
 
 @writer({
   format: 'NDJSON',
@@ -45,6 +10,6 @@ class NdjsonSink implements RowSink {
 })
 export class NdjsonWriter extends Contribution<WriterMetadata> implements Writer {
   open(output: Writable, { columns, options }: WriterOpenOptions): RowSink {
-    return new NdjsonSink(output, columns, resolveFileActionOptions(options));
+    return new JsonSink(output, columns, resolveFileActionOptions(options), NEWLINE_DELIMITED);
   }
 }

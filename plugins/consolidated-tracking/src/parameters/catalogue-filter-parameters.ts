@@ -1,34 +1,7 @@
 import { parameter, rawSql, sql, type QueryScope, type SqlFragment } from '@exportkit/core';
+import { ACTIVITY_TYPES, MODALITIES } from '@exportkit/db';
 import { PROVIDER, Rel } from '../names.js';
 import { FilterParameter, OnlyWhenYesParameter } from './filter-parameter.js';
-
-/** trainings.modality values. */
-export const MODALITIES = [
-  'learning_channel',
-  'kc',
-  'distanciel',
-  'blended',
-  'campus',
-  'mentored_action_learning',
-  'portal',
-  'serious_game',
-  'public_course',
-  'vodeclic',
-  'learning_feed',
-  'content_test',
-  'guided',
-] as const;
-
-/** activities.type by its numeric code (the activityType parameter accepts either). */
-export const ACTIVITY_TYPES = [
-  'learning_resource',
-  'assessment',
-  'survey',
-  'assignment',
-  'classroom',
-  'virtual_classroom',
-  'nps',
-] as const;
 
 @parameter({
   provider: PROVIDER,
