@@ -116,6 +116,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   return {
     async run(template, runOptions = {}) {
+      const parseStarted = performance.now();
       const config = await load(template);
       const now = runOptions.now ?? options.now ?? new Date();
       // Validate every export before running any, so a bad template writes nothing.
@@ -130,6 +131,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (result.plan) plans.push({ plan: result.plan, registry: result.registry, name: exportNameOf(config, definition) });
       }
       if (issues.length) throw new TemplateError(issues);
+      const parseSeconds = (performance.now() - parseStarted) / 1000;
       const knex = await database();
       const exports: ExportResult[] = [];
       for (const [index, { plan: p, registry: reg, name }] of plans.entries()) {
@@ -138,7 +140,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           await runExport({
             knex, registry: reg, plan: p, exportName: name, dataDir, outDir, now,
             engineVersion: ENGINE_VERSION, batchSize: options.batchSize,
-            signal: runOptions.signal, onProgress: runOptions.onProgress,
+            signal: runOptions.signal, onProgress: runOptions.onProgress, parseSeconds,
           }),
         );
       }

@@ -4,6 +4,8 @@ export type ProgressEvent =
   | { type: 'rows'; exportName: string; rows: number; elapsedMs: number }
   | { type: 'phase'; exportName: string; phase: 'validate' | 'query' | 'write' | 'consolidate' | 'package'; }
   | { type: 'export-finished'; exportName: string; rows: number; files: string[]; elapsedMs: number }
-  | { type: 'warning'; message: string };
+  | { type: 'warning'; message: string }
+  /** A line of the run log (timeLogger and other steps). */
+  | { type: 'log'; exportName: string; message: string };
 
 export type ProgressListener = (event: ProgressEvent) => void;

@@ -30,6 +30,8 @@ export interface ExportRunRequest {
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Seconds spent reading and validating the template (the manifest's `parse` phase). */
+  parseSeconds?: number;
 }
 
 export interface ExportResult {
@@ -55,7 +57,8 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   const journal = new FileJournal();
   const paths = new DataPaths(request.dataDir);
   const workDir = join(paths.root, '.exportkit-work', `${safeName(exportName)}-${randomBytes(4).toString('hex')}`);
-  const timings: Record<string, number> = {};
+  const timings: Record<string, number> = request.parseSeconds === undefined ? {} : { parse: round3(request.parseSeconds) };
+  const completions: Array<() => Promise<void>> = [];
   const started = performance.now();
   let rows = 0;
   const record = await RunRecord.start(knex, guid ?? exportName, now);
@@ -67,6 +70,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     provider: providerMeta.name,
     now,
     timeZone: settings.timeZone,
+    dateFormats: { dateFormat: settings.dateFormat, dateTimeFormat: settings.dateTimeFormat },
     paths,
     workDir,
     journal,
@@ -76,7 +80,9 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
       return rows;
     },
     warn: (message) => onProgress?.({ type: 'warning', message }),
-    log: () => undefined,
+    log: (message) => onProgress?.({ type: 'log', exportName, message }),
+    manifest: () => buildManifest(context, plan, request.engineVersion),
+    whenComplete: (work) => void completions.push(work),
   };
   const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -138,6 +144,8 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
         manifest = { ...manifest, timings: { ...timings } };
       }
     }
+    // Work that must come last (generateEndFile's marker), still inside the all-or-nothing run.
+    for (const work of completions) await work();
     request.signal?.throwIfAborted();
     await record.succeed(rows);
     const files = journal.createdFiles();

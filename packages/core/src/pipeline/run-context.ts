@@ -2,6 +2,7 @@ import type { OutputColumn, OutputRow } from '../contributions/writer.js';
 import type { PipelineStep } from '../contributions/pipeline-step.js';
 import type { FileJournal } from './file-journal.js';
 import type { DataPaths } from './data-paths.js';
+import type { Manifest } from './manifest.js';
 
 /** A file a run produced, as recorded in the manifest. */
 export interface ProducedFile {
@@ -19,6 +20,8 @@ export interface RunContext {
   readonly provider: string;
   readonly now: Date;
   readonly timeZone: string;
+  /** The export's date patterns (for writers with typed date cells: XLSX). */
+  readonly dateFormats?: { readonly dateFormat: string; readonly dateTimeFormat: string };
   /** Resolves template paths inside the data directory, refusing escapes. */
   readonly paths: DataPaths;
   /** Folder for this run's report files before they are packaged or moved. */
@@ -32,6 +35,17 @@ export interface RunContext {
   readonly rows: number;
   warn(message: string): void;
   log(message: string): void;
+  /**
+   * The manifest of the run as it stands (the one the default package writes), for steps that
+   * package files themselves (packager). Optional: set by the engine.
+   */
+  manifest?(): Promise<Manifest>;
+  /**
+   * Work to run once every consolidator, post-process step and the package succeeded, before the
+   * run is recorded as succeeded (generateEndFile's marker); a failure there still rolls the run
+   * back. Optional: set by the engine; steps do the work at once when it is missing.
+   */
+  whenComplete?(work: () => Promise<void>): void;
 }
 
 /** Receives the row stream of an export; several sinks are fed from one pass. */

@@ -1,0 +1,209 @@
+import { copyFile, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { existsSync, lstatSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import type { RunContext } from '@exportkit/core';
+import type { FileNameValues } from '../actions/file-name-pattern.js';
+
+/*
+ * What the file steps (consolidators, packager, default package) share: template paths
+ * checked and resolved inside the data directory, folders created through the journal, and
+ * moves, replacements and removals that a failed run undoes.
+ */
+
+/** The values file name patterns of a run expand to. */
+export function patternValues(context: RunContext): FileNameValues {
+  return { now: context.now, timeZone: context.timeZone, guid: context.exportGuid, name: context.exportName };
+}
+
+/**
+ * The static half of the path rules, for `check()` at validation time (before any query):
+ * an absolute path, or one whose `..` climbs out of the data directory, is refused. Symbolic
+ * links are checked when the path is resolved (DataPaths), as they depend on the disk.
+ */
+export function pathProblems(options: Readonly<Record<string, unknown>>, step: string, names: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const name of names) {
+    const value = options[name];
+    if (typeof value !== 'string' || value === '') continue;
+    const option = `${step}.${name}`;
+    if (isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\')) {
+      problems.push(`${option}: "${value}" is absolute; paths are relative to the data directory`);
+      continue;
+    }
+    const normalised = normalize(value.replace(/\\/g, '/'));
+    if (normalised === '..' || normalised.startsWith(`..${sep}`) || normalised.startsWith('../')) {
+      problems.push(`${option}: "${value}" leaves the data directory`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The static check of file name patterns, for `check()`: written text holding a path separator
+ * or `..` is refused at validation time (what tokens expand to is checked when the run expands them).
+ */
+export function namePatternProblems(options: Readonly<Record<string, unknown>>, step: string, names: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const name of names) {
+    const value = options[name];
+    if (typeof value !== 'string') continue;
+    const literal = value.replace(/%[ymdHMSgni%]/g, '\u0000');
+    if (/[\\/]/.test(literal) || literal.includes('..')) {
+      problems.push(`${step}.${name}: pattern "${value}" holds a path separator or ".."; it names a file, not a path`);
+    }
+  }
+  return problems;
+}
+
+/** A template path resolved inside the data directory; absolute, `..` and symlinks out are refused. */
+export function dataPath(context: RunContext, path: string, option: string): string {
+  return context.paths.resolve(path, option);
+}
+
+/**
+ * Creates a folder (and its parents). The folders this creates are recorded in the journal so
+ * a failed run removes them again when they are empty.
+ */
+export async function ensureFolder(context: RunContext, folder: string): Promise<void> {
+  const missing: string[] = [];
+  for (let dir = folder; !existsSync(dir); dir = dirname(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  await mkdir(folder, { recursive: true });
+  for (const dir of missing) context.journal.recordFolder(dir);
+}
+
+/** True when `path` is `folder` or inside it. */
+export function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+/**
+ * `name`, or `name-2`, `name-3`… (before the extension) until `taken` says no: a name that
+ * never overwrites a file.
+ */
+export function numbered(name: string, taken: (candidate: string) => boolean, extension = extensionOf(name)): string {
+  if (!taken(name)) return name;
+  const stem = name.slice(0, name.length - extension.length);
+  for (let i = 2; ; i += 1) {
+    const candidate = `${stem}-${i}${extension}`;
+    if (!taken(candidate)) return candidate;
+  }
+}
+
+/** The extension of a file name, `.tar.gz` included; '' for none (a leading dot is no extension). */
+export function extensionOf(name: string): string {
+  if (/\.tar\.gz$/i.test(name)) return name.slice(-7);
+  const ext = extname(name);
+  return ext === name ? '' : ext;
+}
+
+/** Whether a path exists, symbolic links included (lstat, so a dangling link counts). */
+export async function pathExists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Whether a path exists, synchronously (for name patterns' `%i`); links count, dangling or not. */
+export function pathExistsSync(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Puts a completed temporary file at `finalPath`. A file already there that this run did not
+ * create is replaced, and restored if the run fails (the journal sets it aside).
+ */
+export async function placeFile(context: RunContext, tempPath: string, finalPath: string): Promise<void> {
+  if (!context.journal.isCreated(finalPath) && (await pathExists(finalPath))) await context.journal.removeOnSuccess(finalPath);
+  await context.journal.commit(tempPath, finalPath);
+}
+
+/**
+ * Moves a file, recording the move in the journal: a file of this run stays the run's (removed
+ * on failure), a file that existed before is moved back on failure. A file already at `to` that
+ * this run did not create is replaced (and restored on failure). Across file systems the file is
+ * copied under a temporary name and renamed, then the source removed.
+ */
+export async function moveFile(context: RunContext, from: string, to: string): Promise<void> {
+  const { journal } = context;
+  if (from === to) return;
+  if (!journal.isCreated(to) && (await pathExists(to))) await journal.removeOnSuccess(to);
+  try {
+    await rename(from, to);
+    journal.recordMove(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    const temp = journal.temporaryFor(to);
+    await copyFile(from, temp);
+    await journal.commit(temp, to);
+    if (journal.isCreated(from)) {
+      await rm(from, { force: true });
+      journal.forget(from);
+    } else {
+      await journal.removeOnSuccess(from);
+    }
+  }
+}
+
+/** Removes a file of this run now, or an earlier file only once the run succeeded. */
+export async function removeFile(context: RunContext, path: string): Promise<void> {
+  if (context.journal.isCreated(path)) {
+    await rm(path, { force: true });
+    context.journal.forget(path);
+  } else {
+    await context.journal.removeOnSuccess(path);
+  }
+}
+
+export interface ListedFile {
+  path: string;
+  /** Path relative to the listed folder, with `/` separators. */
+  name: string;
+  mtimeMs: number;
+  size: number;
+}
+
+/**
+ * Regular files of a folder (recursively when asked), skipping hidden entries (temporary files
+ * `.name.tmp-…`, the engine's `.exportkit-work`) and symbolic links, which are never followed.
+ * A missing folder has no files.
+ */
+export async function listFiles(folder: string, options: { recursive?: boolean } = {}): Promise<ListedFile[]> {
+  const out: ListedFile[] = [];
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    let entries: string[];
+    try {
+      entries = await readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const entry of entries.sort()) {
+      if (entry.startsWith('.')) continue;
+      const path = join(dir, entry);
+      const stats = await lstat(path).catch(() => undefined);
+      if (!stats) continue;
+      if (stats.isDirectory()) {
+        if (options.recursive) await walk(path, `${prefix}${entry}/`);
+      } else if (stats.isFile()) {
+        out.push({ path, name: `${prefix}${entry}`, mtimeMs: stats.mtimeMs, size: stats.size });
+      }
+    }
+  };
+  await walk(folder, '');
+  return out;
+}
+
+/** A name safe for a file: the export name with anything unusual replaced by `_`. */
+export function safeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_') || 'export';
+}

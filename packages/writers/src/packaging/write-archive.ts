@@ -1,0 +1,51 @@
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { TarArchive, ZipArchive, type Archiver } from 'archiver';
+
+/** The archive kinds the packager (and the default package, zip) write. */
+export type ArchiveType = 'zip' | 'tar' | 'tgz';
+
+export const ARCHIVE_EXTENSIONS: Readonly<Record<ArchiveType, string>> = { zip: '.zip', tar: '.tar', tgz: '.tgz' };
+
+export interface ArchiveEntry {
+  /** Name inside the archive (`/` separators). */
+  name: string;
+  /** A file on disk, or the entry's content. */
+  path?: string;
+  content?: string | Buffer;
+}
+
+/**
+ * Writes an archive of the entries to `target` (a temporary path the caller renames).
+ * Compression level 1, as for the default package: compression then runs beside the database
+ * instead of bounding the run (ARCHITECTURE.md, "Performance").
+ */
+export async function writeArchive(type: ArchiveType, target: string, entries: readonly ArchiveEntry[]): Promise<void> {
+  const archive: Archiver =
+    type === 'zip'
+      ? new ZipArchive({ zlib: { level: 1 } })
+      : new TarArchive(type === 'tgz' ? { gzip: true, gzipOptions: { level: 1 } } : {});
+  const output = createWriteStream(target);
+  const failed = new Promise<never>((_, reject) => {
+    archive.on('error', reject);
+    archive.on('warning', reject); // a missing source file is a failure, not a smaller archive
+    output.on('error', reject);
+  });
+  failed.catch(() => undefined);
+  const closed = finished(output);
+  closed.catch(() => undefined);
+  archive.pipe(output);
+  for (const entry of entries) {
+    if (entry.path !== undefined) archive.file(entry.path, { name: entry.name });
+    else archive.append(entry.content ?? '', { name: entry.name });
+  }
+  try {
+    await Promise.race([archive.finalize(), failed]);
+    await Promise.race([closed, failed]);
+  } catch (error) {
+    archive.abort();
+    output.destroy();
+    await closed.catch(() => undefined);
+    throw error;
+  }
+}
