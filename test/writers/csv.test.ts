@@ -26,6 +26,20 @@ describe('writers: CSV and TSV', () => {
     expect(text.split('\r\n')).to.have.length.greaterThan(ROWS.length);
   });
 
+  it('quotes a field holding a lone LF or CR, so that readers splitting records on any line break keep the row whole', async () => {
+    const columns = [{ header: 'chapters', type: 'longtext' as const }, { header: 'n', type: 'int' as const }];
+    const rows = [{ cells: ['1. One\n2. Two', '1'], raw: ['1. One\n2. Two', '1'] }, { cells: ['a\rb', '2'], raw: ['a\rb', '2'] }];
+    for (const writer of [new CsvWriter(), new TsvWriter()]) {
+      const bytes = await writeFile(writer, join(dir, `breaks-${writer.metadata.format}.txt`), columns, rows, {});
+      const text = bytes.toString('utf8');
+      expect(text).to.contain('"1. One\n2. Two"');
+      expect(text).to.contain('"a\rb"');
+      // A strict reader that treats LF, CR and CRLF alike as record ends still sees 3 records.
+      const strict = parse(text, { delimiter: writer.metadata.format === 'CSV' ? ';' : '\t', record_delimiter: ['\r\n', '\n', '\r'] }) as string[][];
+      expect(strict).to.deep.equal([['chapters', 'n'], ['1. One\n2. Two', '1'], ['a\rb', '2']]);
+    }
+  });
+
   for (const [word, char] of [['comma', ','], ['pipe', '|'], ['semicolon', ';'], ['tabulation', '\t']] as const) {
     it(`honours delimiter ${word}`, async () => {
       const bytes = await writeFile(new CsvWriter(), join(dir, `d-${word}.csv`), COLUMNS, ROWS, { delimiter: word });

@@ -17,7 +17,7 @@ import type { Delimiter, FileActionOptions } from '../options.js';
 export class DelimitedSink implements RowSink {
   private readonly out: TextOutput;
   private readonly prepare: PrepareCell[];
-  private readonly stringifyOptions: { delimiter: Delimiter; record_delimiter: 'windows'; eof: true };
+  private readonly stringifyOptions: { delimiter: Delimiter; record_delimiter: 'windows'; eof: true; quoted_match: RegExp };
   private rowNumber = 0;
   private readonly cells: string[];
 
@@ -25,7 +25,8 @@ export class DelimitedSink implements RowSink {
     const guard = new CharacterGuard(options.encoding, options.unmappable);
     this.prepare = textCellPreparers(columns, { guard, decimal: options.decimal, formulaEscape: options.formulaEscape });
     this.cells = new Array<string>(columns.length);
-    this.stringifyOptions = { delimiter, record_delimiter: 'windows', eof: true };
+    // csv-stringify only quotes the record delimiter itself (CRLF): a lone LF or CR must be quoted too (RFC 4180).
+    this.stringifyOptions = { delimiter, record_delimiter: 'windows', eof: true, quoted_match: /[\r\n]/ };
     this.out = new TextOutput(output, createEncoder(options.encoding));
     const bom = bomBytes(options.encoding, options.bom);
     if (bom) this.out.writeBytes(bom);
