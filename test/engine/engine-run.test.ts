@@ -71,6 +71,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         expect(manifest.files[0].bytes).to.equal(Buffer.byteLength(csv));
         expect(manifest.files[0].sha256).to.match(/^[0-9a-f]{64}$/);
         expect(manifest.timings).to.have.property('query+write');
+        expect(manifest.timings).to.have.property('parse');
         expect(readdirSync(dataDir).sort()).to.deep.equal(['exports']);
       });
 

@@ -46,6 +46,10 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
         stop();
         stream.write(`warning: ${event.message}\n`);
         break;
+      case 'log':
+        stop();
+        stream.write(`  ${event.message}\n`);
+        break;
       case 'phase':
         break;
     }
