@@ -11,7 +11,8 @@ export const DEFAULT_BATCH_SIZE = 2000;
 
 /**
  * Streams a query's rows through a server-side cursor (DECLARE … NO SCROLL CURSOR, then
- * FETCH n inside one transaction), so memory stays flat on PostgreSQL and PGlite alike
+ * FETCH n inside one transaction, the next batch asked for while the current one is
+ * consumed), so memory stays flat on PostgreSQL and PGlite alike
  * (knex-pglite's own `.stream()` buffers the whole result). Yields batches of rows as arrays
  * of column values, in select order.
  */
@@ -22,22 +23,33 @@ export async function* streamQuery(
 ): AsyncGenerator<unknown[][]> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const trx = await knex.transaction();
+  // knex queries are lazy thenables that run again at every then(): make each FETCH one promise.
+  const fetch = (): Promise<unknown> => Promise.resolve(trx.raw(`FETCH ${batchSize} FROM exportkit_rows`));
+  let pending: Promise<unknown> | undefined;
   let finished = false;
   try {
     // JIT compilation costs seconds per query here and gains nothing on a single pass.
     await trx.raw('SET LOCAL jit = off');
     await trx.raw(`DECLARE exportkit_rows NO SCROLL CURSOR FOR ${query.sql}`, query.bindings as never);
+    pending = fetch();
     for (;;) {
       options.signal?.throwIfAborted();
-      const result = await trx.raw(`FETCH ${batchSize} FROM exportkit_rows`);
-      const rows = rowsOf(result);
+      const rows = rowsOf(await pending);
+      pending = undefined;
+      const full = rows.length === batchSize;
+      // The database produces the next batch while this one is formatted and written.
+      if (full) {
+        pending = fetch();
+        pending.catch(() => undefined); // observed at the next await, or in finally
+      }
       if (rows.length > 0) yield rows.map((row) => Object.values(row));
-      if (rows.length < batchSize) break;
+      if (!full) break;
     }
     await trx.raw('CLOSE exportkit_rows');
     await trx.commit();
     finished = true;
   } finally {
+    if (pending) await pending.catch(() => undefined);
     if (!finished && !trx.isCompleted()) await trx.rollback().catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import {
   Contribution,
   ExportkitError,
@@ -84,8 +84,9 @@ function converter(type: OutputColumn['type']): Convert {
  * size the columns, since column widths precede the rows in the sheet XML.
  */
 class XlsxSink implements RowSink {
-  private readonly workbook: ExcelJS.stream.xlsx.WorkbookWriter;
-  private readonly sheet: ExcelJS.Worksheet;
+  // Created when the first rows are in: exceljs is loaded only by exports that write XLSX.
+  private workbook!: ExcelJS.stream.xlsx.WorkbookWriter;
+  private sheet!: ExcelJS.Worksheet;
   private readonly convert: Convert[];
   private readonly numFmts: (string | undefined)[];
   private sample: OutputRow[] | undefined = [];
@@ -105,10 +106,6 @@ class XlsxSink implements RowSink {
       c.type === 'date' ? dateFormat : c.type === 'datetime' ? dateTimeFormat : c.type === 'int' ? '0' : undefined,
     );
     output.on('error', (error) => (this.failure ??= error));
-    this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
-    this.sheet = this.workbook.addWorksheet(XLSX_SHEET_NAME, {
-      views: showHeaders ? [{ state: 'frozen', xSplit: 0, ySplit: 1 }] : [],
-    });
     if (showHeaders) this.rows = 1;
   }
 
@@ -118,8 +115,7 @@ class XlsxSink implements RowSink {
     if (this.sample) {
       this.sample.push(row);
       if (this.sample.length < WIDTH_SAMPLE_ROWS) return;
-      this.start();
-      return this.throttle();
+      return this.start().then(() => this.throttle());
     }
     this.addRow(row);
     if (this.rows % ROWS_PER_CHECK === 0) return this.throttle();
@@ -127,16 +123,21 @@ class XlsxSink implements RowSink {
 
   async finish(): Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.sample) this.start();
+    if (this.sample) await this.start();
     this.sheet.commit();
     await this.workbook.commit();
     if (this.failure) throw this.failure;
   }
 
-  /** Sizes the columns from the sample, writes the header row and the held rows. */
-  private start(): void {
+  /** Opens the workbook, sizes the columns from the sample, writes the header row and the held rows. */
+  private async start(): Promise<void> {
     const sample = this.sample ?? [];
     this.sample = undefined;
+    const { default: Excel } = await import('exceljs');
+    this.workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: this.output, useStyles: true, useSharedStrings: false });
+    this.sheet = this.workbook.addWorksheet(XLSX_SHEET_NAME, {
+      views: this.showHeaders ? [{ state: 'frozen', xSplit: 0, ySplit: 1 }] : [],
+    });
     const headers = this.columns.map((c) => c.header);
     const widths = columnWidths(this.showHeaders ? headers : undefined, sample.map((r) => r.cells), this.columns.length);
     this.sheet.columns = this.columns.map((_, i) => {
