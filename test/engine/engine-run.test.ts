@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { acquireExportLock, ConcurrentRunError, createEngine, parseTemplate, TemplateError, type ExportConfig } from '@exportkit/core';
 import { connect } from '@exportkit/db';
 import { scratchDatabase, postgresAvailable, type ScratchDatabase } from '../support/databases.js';
@@ -73,6 +74,39 @@ for (const kind of ['pglite', 'postgres'] as const) {
         expect(manifest.timings).to.have.property('query+write');
         expect(manifest.timings).to.have.property('parse');
         expect(readdirSync(dataDir).sort()).to.deep.equal(['exports']);
+      });
+
+      it('feeds several actions from one pass over one query: CSV, XLSX with typed cells, JSON', async () => {
+        const statements: string[] = [];
+        const listen = (q: { sql: string }) => statements.push(q.sql.trim().split(/\s+/)[0]!.toUpperCase());
+        db.knex.on('query', listen);
+        let result;
+        try {
+          result = await engine().run(
+            config(
+              template('[itemId, itemAt, itemDay, itemScore]').replace('dateTimeFormat: DD/MM/YYYY hh:ii', 'dateTimeFormat: DD/MM/YYYY hh:ii\n      dateFormat: DD.MM.YYYY') +
+                '    actions:\n      - fileExportAction: { format: CSV }\n      - fileExportAction: { format: XLSX }\n      - fileExportAction: { format: JSON }\n',
+            ),
+          );
+        } finally {
+          db.knex.off('query', listen);
+        }
+        expect(statements.filter((s) => s === 'DECLARE')).to.have.length(1);
+        expect(statements.filter((s) => s === 'FETCH')).to.have.length(1);
+        const zip = result.exports[0]!.files[0]!;
+        expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n').sort()).to.deep.equal(['demo.csv', 'demo.json', 'demo.xlsx', 'manifest.json']);
+        const json = JSON.parse(unzip(zip, 'demo.json'));
+        expect(json[0]).to.deep.equal({ itemId: 1, itemAt: '25/02/2021 01:30', itemDay: '25.02.2021', itemScore: 1.25 });
+        const workbook = new ExcelJS.Workbook();
+        await workbook.xlsx.load(execFileSync('unzip', ['-p', zip, 'demo.xlsx']) as unknown as ArrayBuffer);
+        const sheet = workbook.worksheets[0]!;
+        expect(sheet.getRow(1).font?.bold).to.equal(true);
+        expect(sheet.getCell('A2').value).to.equal(1);
+        expect(sheet.getCell('B2').value).to.be.instanceOf(Date);
+        expect((sheet.getCell('B2').value as Date).toISOString()).to.equal('2021-02-25T01:30:00.000Z'); // wall clock in Paris
+        expect(sheet.getCell('B2').numFmt).to.equal('dd/mm/yyyy hh:mm');
+        expect(sheet.getCell('C2').numFmt).to.equal('dd"."mm"."yyyy'); // literals quoted, shown as 25.02.2021
+        expect(sheet.getCell('D2').value).to.equal(1.25);
       });
 
       it('records the run in export_runs', async () => {
