@@ -161,7 +161,9 @@ for (const kind of ['pglite', 'postgres'] as const) {
           const run = await lastRun('atomic-db-lost');
           expect(run.status).to.equal('failed');
           expect(run.error).to.equal(error!.message);
-          expect(Number(run.rows)).to.equal(5);
+          // The rows written before the loss: the first batch, and the next one when it was already
+          // fetched (the cursor asks for batch n+1 while batch n is written) — never all 40.
+          expect([5, 10]).to.include(Number(run.rows));
         } finally {
           restore();
         }
