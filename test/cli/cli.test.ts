@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -29,7 +29,7 @@ describe('exportkit command line', function () {
   it('prints help for the program and for every command, exit 0', () => {
     const main = exportkit(['--help']);
     expect(main.code).to.equal(0);
-    for (const command of ['run', 'validate', 'columns', 'db', 'quickstart']) expect(main.stdout).to.contain(command);
+    for (const command of ['run', 'validate', 'columns', 'db', 'quickstart', 'docs', 'convert']) expect(main.stdout).to.contain(command);
     for (const command of [['run'], ['validate'], ['columns'], ['db', 'migrate'], ['db', 'seed'], ['quickstart']]) {
       const help = exportkit([...command, '--help']);
       expect(help.code, command.join(' ')).to.equal(0);
@@ -71,6 +71,21 @@ describe('exportkit command line', function () {
     expect(result.stderr).to.equal('');
     expect(result.code).to.equal(0);
     expect(result.stdout).to.contain('valid');
+  });
+
+  it('convert: XML to YAML and back, with the provider named as each spelling does', () => {
+    const yamlFile = join(dir, 'converted.yaml');
+    const toYaml = exportkit(['convert', 'configs/consolidated-tracking.xml', '--out', yamlFile]);
+    expect(toYaml.code, toYaml.stderr).to.equal(0);
+    const yaml = readFileSync(yamlFile, 'utf8');
+    expect(yaml).to.match(/provider: consolidatedTracking\n/);
+    expect(yaml).to.contain('Department');
+    expect(exportkit(['validate', yamlFile]).code).to.equal(0);
+    const back = exportkit(['convert', yamlFile, '--to', 'xml']);
+    expect(back.code, back.stderr).to.equal(0);
+    expect(back.stdout).to.contain('<consolidatedTrackingProvider>');
+    expect(back.stdout).to.contain('<candidateCustomFieldGuid label="Department">8345C0A3-B8AB-7F65-0638-39B0E1244AA8</candidateCustomFieldGuid>');
+    expect(exportkit(['convert', yamlFile, '--to', 'json']).code).to.equal(2);
   });
 
   it('columns: lists the registry, as text and as JSON', () => {

@@ -6,6 +6,7 @@ import { columnsCommand } from './commands/columns.js';
 import { dbCommand } from './commands/db.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { docsCommand } from './commands/docs.js';
+import { convertCommand } from './commands/convert.js';
 
 export function buildProgram(): Command {
   const program = new Command('exportkit')
@@ -13,7 +14,7 @@ export function buildProgram(): Command {
     .version(ENGINE_VERSION)
     .exitOverride()
     .showHelpAfterError();
-  for (const command of [runCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand(), docsCommand()]) {
+  for (const command of [runCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand(), docsCommand(), convertCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;
