@@ -226,13 +226,13 @@ function userExample() {
 // The two sides
 
 /** exportkit through the engine API, in a child process (its own peak RSS). */
-async function runExportkit({ url, now, template, dataDir, nodeArgs = [], sqlOut, runs = 1, split = false }) {
+async function runExportkit({ url, now, template, dataDir, nodeArgs = [], sqlOut, runs = 1, split = false, env }) {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   const args = [...nodeArgs, CHILD, template, '--db', url, '--data-dir', dataDir, '--now', now, '--runs', String(runs)];
   if (sqlOut) args.push('--sql-out', sqlOut);
   if (split) args.push('--split');
-  const result = await must('exportkit run', process.execPath, args);
+  const result = await must('exportkit run', process.execPath, args, env ? { env } : undefined);
   const out = JSON.parse(result.stdout.trim().split('\n').pop());
   return { ...out, wallMs: result.ms, zip: out.files[0] };
 }
@@ -408,7 +408,12 @@ async function main() {
     const sqlOut = join(TMP, 'exportkit-statements.json');
     const warm = await runExportkit({ url, now, template, dataDir: join(TMP, 'data-warm'), runs: options.repeat + 1, sqlOut });
     log(`  warm runs: ${warm.warmMs.map((ms) => secs(ms)).join(', ')} s`);
-    const declare = JSON.parse(readFileSync(sqlOut, 'utf8')).find((st) => st.sql.startsWith('DECLARE exportkit_rows'));
+    let declare = JSON.parse(readFileSync(sqlOut, 'utf8')).find((st) => st.sql.startsWith('DECLARE exportkit_rows'));
+    if (!declare) {
+      // The COPY path sends no cursor: capture the query as the row path sends it, for its query alone.
+      await runExportkit({ url, now, template, dataDir: join(TMP, 'data-sql'), sqlOut, env: { EXPORTKIT_COPY_PATH: 'off' } });
+      declare = JSON.parse(readFileSync(sqlOut, 'utf8')).find((st) => st.sql.startsWith('DECLARE exportkit_rows'));
+    }
     if (!declare) throw new Error('exportkit sent no DECLARE exportkit_rows statement: has stream/cursor.ts changed?');
 
     // Time both sides, interleaved.

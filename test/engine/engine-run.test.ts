@@ -122,10 +122,10 @@ describeOnDemoDatabases('engine run', (kind, env) => {
     }
   });
 
-  it('keeps no file and records the failure when the database fails mid-stream', async () => {
+  it('keeps no file and records the failure when the database fails mid-stream (cursor path)', async () => {
     await env.db.knex.raw(`INSERT INTO demo_items VALUES (6, 'boom', NULL, NULL, 0, 1)`);
     try {
-      const failing = createEngine({ knex: env.db.knex, plugins: [demoPlugin], dataDir: env.dataDir, batchSize: 2 });
+      const failing = createEngine({ knex: env.db.knex, plugins: [demoPlugin], dataDir: env.dataDir, batchSize: 2, copyPath: 'off' });
       // itemRatio is 1 / score: division by zero on row 6, after two batches were written.
       const text = template('[itemId, itemRatio]').replace('guid: demo-export', 'guid: demo-fail');
       const error = await failing.run(config(text)).then(() => undefined, (e: unknown) => e);

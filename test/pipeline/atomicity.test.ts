@@ -95,7 +95,7 @@ describeOnDemoDatabases('pipeline: atomicity', (kind, env) => {
     expect(Number(run.rows)).to.equal(5);
   });
 
-  it('losing the database connection after the first batch keeps nothing and records the failure', async () => {
+  it('losing the database connection after the first batch (cursor path) keeps nothing and records the failure', async () => {
     const before = snapshot(env.dataDir);
     let injected = false;
     let restore = () => {};
@@ -127,7 +127,7 @@ describeOnDemoDatabases('pipeline: atomicity', (kind, env) => {
     }
     try {
       const error = await failureOf(
-        engineFor(env.db.knex, env.dataDir, { batchSize: 5 }).run(yaml(demoTemplate(EVERY_STEP, { guid: 'atomic-env.db-lost' })), {
+        engineFor(env.db.knex, env.dataDir, { batchSize: 5, copyPath: 'off' }).run(yaml(demoTemplate(EVERY_STEP, { guid: 'atomic-db-lost' })), {
           onProgress: (event) => {
             if (event.type === 'rows' && !injected) {
               injected = true;
@@ -143,7 +143,7 @@ describeOnDemoDatabases('pipeline: atomicity', (kind, env) => {
       const after = snapshot(env.dataDir);
       delete after['.exportkit-work/'];
       expect(after).to.deep.equal(before);
-      const run = await lastRun('atomic-env.db-lost');
+      const run = await lastRun('atomic-db-lost');
       expect(run.status).to.equal('failed');
       expect(run.error).to.equal(error!.message);
       // The rows written before the loss: the first batch, and the next one when it was already

@@ -30,8 +30,9 @@ interface Child {
   kill(signal: NodeJS.Signals): void;
 }
 
+// These tests interrupt the cursor (FETCH) path mid-stream; the COPY path's are in test/copy-path.
 function cli(args: string[]): Child {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd: root, env: { ...process.env, EXPORTKIT_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: root, env: { ...process.env, EXPORTKIT_DEBUG: '', EXPORTKIT_COPY_PATH: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

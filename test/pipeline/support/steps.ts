@@ -60,8 +60,8 @@ export const pipelinePlugins: PluginModule[] = [pluginModule([...demoClasses, ..
 
 export const NOW = new Date('2021-03-01T08:00:00Z');
 
-export function engineFor(knex: Knex, dataDir: string, options: { batchSize?: number; now?: Date } = {}): Engine {
-  return createEngine({ knex, plugins: pipelinePlugins, dataDir, now: options.now ?? NOW, batchSize: options.batchSize });
+export function engineFor(knex: Knex, dataDir: string, options: { batchSize?: number; now?: Date; copyPath?: 'auto' | 'off' } = {}): Engine {
+  return createEngine({ knex, plugins: pipelinePlugins, dataDir, now: options.now ?? NOW, batchSize: options.batchSize, copyPath: options.copyPath });
 }
 
 /** A demo export in YAML; `extra` holds the export's actions/consolidators/postProcess keys. */

@@ -42,6 +42,17 @@ export interface Column {
   check?(use: ColumnUse, context: ColumnCheckContext): Promise<string[]> | string[];
   /** Overrides the type's formatter, e.g. an enum mapped by a parameter. */
   format?(raw: string | null, context: FormatContext, row: RowView, use: ColumnUse): string;
+  /**
+   * The SQL twin of `format` (for the COPY path): over the canonical text expression, the same
+   * text `format` would give ('' or NULL for none). `undefined`: no SQL form, rows go through JS.
+   * Parameter texts must travel as bindings (`sql` tagged template).
+   */
+  formatSql?(canonical: SqlFragment, context: SqlFormatContext, use: ColumnUse): SqlFragment | undefined;
+}
+
+/** What a column's `formatSql` may read. */
+export interface SqlFormatContext {
+  param<T = unknown>(name: string): T;
 }
 
 export interface ColumnCheckContext {

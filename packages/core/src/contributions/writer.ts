@@ -48,4 +48,19 @@ export interface WriterOpenOptions {
 export interface Writer {
   readonly metadata: WriterMetadata;
   open(output: Writable, options: WriterOpenOptions): RowSink;
+  /**
+   * Whether PostgreSQL's `COPY … (FORMAT csv)` can produce this file for these options, byte for
+   * byte (the COPY path); `undefined` when it cannot. The engine adds CRLF line ends.
+   */
+  copyFormat?(options: WriterOpenOptions): CopyFormat | undefined;
+}
+
+/** How a writer's file is produced by COPY: the bytes before the rows, and the CSV parameters. */
+export interface CopyFormat {
+  /** One of `,`, `;`, `|`, tab. */
+  delimiter: string;
+  /** Decimal separator of float-typed cells. */
+  decimal: '.' | ',';
+  /** Bytes written before the rows: BOM and header row (CRLF-terminated), as the row path writes them. */
+  preamble: Buffer;
 }

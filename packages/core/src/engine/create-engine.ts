@@ -37,6 +37,12 @@ export interface EngineOptions {
   batchSize?: number;
   /** Base folder for relative paths and plugin resolution; default process.cwd(). */
   cwd?: string;
+  /**
+   * `auto`: a CSV/TSV export that PostgreSQL can write itself (server, one action, UTF-8, every
+   * column with a SQL form) streams `COPY … TO STDOUT` into the file; `off`: always rows.
+   * Default: EXPORTKIT_COPY_PATH, else `auto`.
+   */
+  copyPath?: 'auto' | 'off';
 }
 
 export interface RunOptions {
@@ -140,7 +146,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           await runExport({
             knex, registry: reg, plan: p, exportName: name, dataDir, outDir, now,
             engineVersion: ENGINE_VERSION, batchSize: options.batchSize,
-            signal: runOptions.signal, onProgress: runOptions.onProgress, parseSeconds,
+            signal: runOptions.signal, onProgress: runOptions.onProgress, parseSeconds, copyPath: options.copyPath,
           }),
         );
       }

@@ -6,7 +6,7 @@ import type { ExportPlan, PlannedStep } from '../validation/export-plan.js';
 import type { Registry } from '../registry/registry.js';
 import type { OutputColumn } from '../contributions/writer.js';
 import { composeQuery } from '../query/composer.js';
-import { streamQuery } from '../stream/cursor.js';
+import { DEFAULT_BATCH_SIZE, streamQuery } from '../stream/cursor.js';
 import { createFormatContext, formattingSettings } from '../format/create-format-context.js';
 import { createRowFormatter } from '../format/row-formatter.js';
 import { FileJournal } from '../pipeline/file-journal.js';
@@ -17,6 +17,8 @@ import { RunRecord } from './run-record.js';
 import { acquireExportLock } from './export-lock.js';
 import type { ProgressListener } from './progress.js';
 import { ExportkitError } from '../errors/exportkit-error.js';
+import { chooseCopyPath, type CopyPathMode } from './choose-row-path.js';
+import { copyQueryTo } from '../stream/copy-query.js';
 
 export interface ExportRunRequest {
   knex: Knex;
@@ -32,6 +34,8 @@ export interface ExportRunRequest {
   onProgress?: ProgressListener;
   /** Seconds spent reading and validating the template (the manifest's `parse` phase). */
   parseSeconds?: number;
+  /** `auto`: PostgreSQL writes CSV/TSV itself through COPY when it can; `off`: always rows; default: defaultCopyPath(). */
+  copyPath?: CopyPathMode;
 }
 
 export interface ExportResult {
@@ -93,9 +97,8 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     }
   };
 
-  try {
-    if (needsExclusiveRun(plan)) releaseLock = await acquireExportLock(knex, guid ?? exportName);
-    await mkdir(workDir, { recursive: true });
+  /** The row path: fetch rows through the cursor, format them in JS, feed every action's sink. */
+  const runRowPath = async (columns: OutputColumn[]) => {
     const query = composeQuery(knex, {
       provider: plan.provider,
       columns: plan.columns,
@@ -105,7 +108,6 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
       exportGuid: guid,
     });
     const format = createRowFormatter(plan.columns, query.slots, createFormatContext(settings, plan.parameters), settings);
-    const columns: OutputColumn[] = plan.columns.map(({ column, use }) => ({ header: use.header, type: column.metadata.type }));
     const sinks: ActionSink[] = [];
     for (const action of plan.actions) {
       if (!isActionStep(action.step)) throw new ExportkitError(`${action.step.metadata.name} is not an action`);
@@ -129,6 +131,43 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     await phase('write', async () => {
       for (const sink of sinks) context.files.push(...(await sink.finish()));
     });
+  };
+
+  try {
+    if (needsExclusiveRun(plan)) releaseLock = await acquireExportLock(knex, guid ?? exportName);
+    await mkdir(workDir, { recursive: true });
+    const columns: OutputColumn[] = plan.columns.map(({ column, use }) => ({ header: use.header, type: column.metadata.type }));
+    const copy = chooseCopyPath({
+      knex, plan, context, settings, columns, timeZone: settings.timeZone, now, exportGuid: guid, mode: request.copyPath,
+    });
+    if (copy) {
+      // The COPY path: PostgreSQL formats and writes the CSV; Node only adds CRLF and counts records.
+      const target = await copy.action.step.openCopyTarget!(context, copy.action.options, columns);
+      onProgress?.({ type: 'phase', exportName, phase: 'query' });
+      await phase('query+write', async () => {
+        try {
+          rows = await copyQueryTo(knex, copy.query.native, target.output, {
+            delimiter: copy.format.delimiter,
+            singleColumn: columns.length === 1,
+            progressEvery: request.batchSize ?? DEFAULT_BATCH_SIZE,
+            signal: request.signal,
+            // As in the cursor path, `rows` counts the rows of whole batches handed to the file.
+            onRecords: (records) => {
+              rows = records;
+              onProgress?.({ type: 'rows', exportName, rows, elapsedMs: performance.now() - started });
+            },
+          });
+        } catch (error) {
+          target.output.destroy();
+          throw error;
+        }
+      });
+      await phase('write', async () => {
+        context.files.push(...(await target.finish(rows)));
+      });
+    } else {
+      await runRowPath(columns);
+    }
 
     request.signal?.throwIfAborted();
     onProgress?.({ type: 'phase', exportName, phase: 'consolidate' });

@@ -44,8 +44,10 @@ export function datePatternToSql(pattern: string, withTime: boolean): string {
   const names = Object.keys(map).sort((a, b) => b.length - a.length);
   let out = '';
   let literal = '';
+  let afterToken = false;
   const flush = () => {
     if (literal) out += `"${literal.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+    else if (afterToken) out += '""'; // two tokens side by side: SS SS must not read as SSSS, DD DD as DDD D
     literal = '';
   };
   for (let i = 0; i < pattern.length; ) {
@@ -53,12 +55,14 @@ export function datePatternToSql(pattern: string, withTime: boolean): string {
     if (token) {
       flush();
       out += map[token];
+      afterToken = true;
       i += token.length;
     } else {
       literal += pattern[i];
+      afterToken = false;
       i += 1;
     }
   }
-  flush();
+  if (literal) flush();
   return out;
 }

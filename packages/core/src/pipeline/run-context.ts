@@ -1,4 +1,5 @@
-import type { OutputColumn, OutputRow } from '../contributions/writer.js';
+import type { Writable } from 'node:stream';
+import type { CopyFormat, OutputColumn, OutputRow } from '../contributions/writer.js';
 import type { PipelineStep } from '../contributions/pipeline-step.js';
 import type { FileJournal } from './file-journal.js';
 import type { DataPaths } from './data-paths.js';
@@ -58,6 +59,16 @@ export interface ActionSink {
 /** An action (fileExportAction): turns the row stream into files. */
 export interface ActionStep extends PipelineStep<RunContext> {
   open(context: RunContext, options: Readonly<Record<string, unknown>>, columns: readonly OutputColumn[]): Promise<ActionSink>;
+  /** The COPY path: how PostgreSQL can produce this action's file, or undefined when it cannot. */
+  copyFormat?(context: RunContext, options: Readonly<Record<string, unknown>>, columns: readonly OutputColumn[]): CopyFormat | undefined;
+  /** The COPY path: opens the file (preamble already written) to receive the CSV bytes. */
+  openCopyTarget?(context: RunContext, options: Readonly<Record<string, unknown>>, columns: readonly OutputColumn[]): Promise<CopyTarget>;
+}
+
+/** A file receiving COPY's bytes (CRLF line ends already); `finish` completes it once the stream ended. */
+export interface CopyTarget {
+  readonly output: Writable;
+  finish(rows: number): Promise<ProducedFile[]>;
 }
 
 export function isActionStep(step: PipelineStep): step is ActionStep {

@@ -14,6 +14,11 @@ export interface ComposeRequest {
   timeZone: string;
   now: Date;
   exportGuid?: string;
+  /**
+   * Each column's select from its raw expression, instead of the canonical text (the COPY path
+   * formats in SQL); `undefined` leaves the column without a slot, like a column without SQL.
+   */
+  cell?: (column: Column, use: ColumnUse, expression: SqlFragment) => SqlFragment | undefined;
 }
 
 export interface ComposedQuery {
@@ -24,6 +29,8 @@ export interface ComposedQuery {
   joins: string[];
   /** For each column of the request, the index of its value in a fetched row, or undefined (computed). */
   slots: Array<number | undefined>;
+  /** The same statement with `$n` placeholders (PostgreSQL's own numbering) and its bindings. */
+  native: { sql: string; bindings: unknown[] };
 }
 
 interface JoinedRelation {
@@ -79,12 +86,14 @@ export function composeQuery(knex: Knex, request: ComposeRequest): ComposedQuery
   const slots: Array<number | undefined> = [];
   for (const { column, use } of request.columns) {
     const expression = column.select(use, scope);
-    if (expression === undefined) {
+    const selected =
+      expression === undefined ? undefined : request.cell ? request.cell(column, use, expression) : canonicalSelect(column.metadata.type, expression, request.timeZone);
+    if (selected === undefined) {
       slots.push(undefined);
       continue;
     }
     slots.push(selects.length);
-    selects.push(canonicalSelect(column.metadata.type, expression, request.timeZone));
+    selects.push(selected);
   }
 
   const conditions: SqlFragment[] = [];
@@ -105,7 +114,14 @@ export function composeQuery(knex: Knex, request: ComposeRequest): ComposedQuery
   }
   builder = builder.orderByRaw(orderBy);
   const compiled = builder.toSQL();
-  return { sql: compiled.sql, bindings: [...compiled.bindings], joins: order.map((j) => j.alias), slots };
+  const native = compiled.toNative();
+  return {
+    sql: compiled.sql,
+    bindings: [...compiled.bindings],
+    joins: order.map((j) => j.alias),
+    slots,
+    native: { sql: native.sql, bindings: [...native.bindings] },
+  };
 }
 
 function relationKey(name: string, args: Readonly<Record<string, string>>): string {

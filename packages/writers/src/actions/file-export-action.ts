@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import {
   Contribution, ExportkitError, pipelineStep, Tokens, injectAll,
-  type ActionSink, type ActionStep, type OptionMetadata, type OutputColumn, type OutputRow,
+  type ActionSink, type ActionStep, type CopyFormat, type CopyTarget, type OptionMetadata, type OutputColumn, type OutputRow,
   type PipelineStepMetadata, type RunContext, type Writer, type FileJournal,
 } from '@exportkit/core';
 import { FILE_ACTION_OPTIONS, resolveFileActionOptions } from '../options.js';
@@ -49,6 +49,53 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
   }
 
   async open(context: RunContext, options: Readonly<Record<string, unknown>>, columns: readonly OutputColumn[]): Promise<ActionSink> {
+    const { writer, resolved, finalPath, tempPath } = await this.reserve(context, options);
+    const output = createWriteStream(tempPath);
+    const closed = finished(output);
+    closed.catch(() => undefined); // observed in finish(); avoids an unhandled rejection meanwhile
+    const sink = writer.open(output, { columns, options: { ...context.dateFormats, ...options, ...resolved } });
+    let rows = 0;
+    return {
+      write(row: OutputRow) {
+        rows += 1;
+        return sink.write(row);
+      },
+      async finish() {
+        await sink.finish();
+        await closed;
+        await context.journal.commit(tempPath, finalPath);
+        return [{ path: finalPath, rows, format: writer.metadata.format }];
+      },
+    };
+  }
+
+  copyFormat(context: RunContext, options: Readonly<Record<string, unknown>>, columns: readonly OutputColumn[]): CopyFormat | undefined {
+    const resolved = resolveFileActionOptions(options);
+    const writer = this.writerFor(resolved.format);
+    return writer?.copyFormat?.({ columns, options: { ...context.dateFormats, ...options, ...resolved } });
+  }
+
+  /** The COPY path: the same file (name, temporary name, journal) fed with CSV bytes; the preamble first. */
+  async openCopyTarget(context: RunContext, options: Readonly<Record<string, unknown>>, columns: readonly OutputColumn[]): Promise<CopyTarget> {
+    const format = this.copyFormat(context, options, columns);
+    if (!format) throw new ExportkitError('this fileExportAction cannot be produced by COPY');
+    const { writer, finalPath, tempPath } = await this.reserve(context, options);
+    const output = createWriteStream(tempPath);
+    const closed = finished(output);
+    closed.catch(() => undefined);
+    if (format.preamble.length) output.write(format.preamble);
+    return {
+      output,
+      async finish(rows: number) {
+        await closed;
+        await context.journal.commit(tempPath, finalPath);
+        return [{ path: finalPath, rows, format: writer.metadata.format }];
+      },
+    };
+  }
+
+  /** Chooses the writer and the file's name (unique in the run), and its temporary path. */
+  private async reserve(context: RunContext, options: Readonly<Record<string, unknown>>) {
     const resolved = resolveFileActionOptions(options);
     const writer = this.writerFor(resolved.format);
     if (!writer) throw new ExportkitError(`no writer for format ${resolved.format}`);
@@ -69,23 +116,7 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
     reserved.add(name);
     const finalPath = join(context.workDir, name);
     const tempPath = context.journal.temporaryFor(finalPath);
-    const output = createWriteStream(tempPath);
-    const closed = finished(output);
-    closed.catch(() => undefined); // observed in finish(); avoids an unhandled rejection meanwhile
-    const sink = writer.open(output, { columns, options: { ...context.dateFormats, ...options, ...resolved } });
-    let rows = 0;
-    return {
-      write(row: OutputRow) {
-        rows += 1;
-        return sink.write(row);
-      },
-      async finish() {
-        await sink.finish();
-        await closed;
-        await context.journal.commit(tempPath, finalPath);
-        return [{ path: finalPath, rows, format: writer.metadata.format }];
-      },
-    };
+    return { writer, resolved, finalPath, tempPath };
   }
 
   private writerFor(format: string): Writer | undefined {

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
-import { Contribution, writer, type RowSink, type Writer, type WriterMetadata, type WriterOpenOptions } from '@exportkit/core';
+import { Contribution, writer, type CopyFormat, type RowSink, type Writer, type WriterMetadata, type WriterOpenOptions } from '@exportkit/core';
 import { FILE_ACTION_OPTIONS, resolveFileActionOptions } from '../options.js';
-import { DelimitedSink } from './delimited-sink.js';
+import { DelimitedSink, delimitedCopyFormat } from './delimited-sink.js';
 
 @writer({
   format: 'CSV',
@@ -14,5 +14,10 @@ export class CsvWriter extends Contribution<WriterMetadata> implements Writer {
   open(output: Writable, { columns, options }: WriterOpenOptions): RowSink {
     const resolved = resolveFileActionOptions(options);
     return new DelimitedSink(output, columns, resolved, resolved.delimiter);
+  }
+
+  copyFormat({ columns, options }: WriterOpenOptions): CopyFormat | undefined {
+    const resolved = resolveFileActionOptions(options);
+    return delimitedCopyFormat(columns, resolved, resolved.delimiter);
   }
 }

@@ -1,12 +1,31 @@
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import type { OutputColumn, OutputRow, RowSink } from '@exportkit/core';
+import type { CopyFormat, OutputColumn, OutputRow, RowSink } from '@exportkit/core';
 import { CharacterGuard } from '../encoding/character-guard.js';
 import { createEncoder } from '../encoding/encoder.js';
 import { bomBytes } from '../encoding/encodings.js';
 import { TextOutput } from '../output/text-output.js';
 import { guardedHeaders, textCellPreparers, type PrepareCell } from '../cells/text-cells.js';
 import type { Delimiter, FileActionOptions } from '../options.js';
+
+/** The options DelimitedSink gives csv-stringify (the COPY path writes its header with them too). */
+function stringifyOptionsOf(delimiter: Delimiter) {
+  // csv-stringify only quotes the record delimiter itself (CRLF): a lone LF or CR must be quoted too (RFC 4180).
+  return { delimiter, record_delimiter: 'windows', eof: true, quoted_match: /[\r\n]/ } as const;
+}
+
+/**
+ * The COPY path's form of a CSV/TSV file: only UTF-8 (BOM or not) without formula escaping, where
+ * PostgreSQL's CSV quoting is csv-stringify's (a field holding the delimiter, a quote, CR or LF).
+ */
+export function delimitedCopyFormat(columns: readonly OutputColumn[], options: FileActionOptions, delimiter: Delimiter): CopyFormat | undefined {
+  if (options.encoding !== 'UTF-8' || options.formulaEscape) return undefined;
+  const parts: Buffer[] = [];
+  const bom = bomBytes(options.encoding, options.bom);
+  if (bom) parts.push(bom);
+  if (options.showHeaders) parts.push(Buffer.from(stringify([columns.map((c) => c.header)], { ...stringifyOptionsOf(delimiter) }), 'utf8'));
+  return { delimiter, decimal: options.decimal, preamble: Buffer.concat(parts) };
+}
 
 /**
  * CSV and TSV rows: RFC 4180 quoting by csv-stringify (a field holding the delimiter, a
@@ -25,8 +44,7 @@ export class DelimitedSink implements RowSink {
     const guard = new CharacterGuard(options.encoding, options.unmappable);
     this.prepare = textCellPreparers(columns, { guard, decimal: options.decimal, formulaEscape: options.formulaEscape });
     this.cells = new Array<string>(columns.length);
-    // csv-stringify only quotes the record delimiter itself (CRLF): a lone LF or CR must be quoted too (RFC 4180).
-    this.stringifyOptions = { delimiter, record_delimiter: 'windows', eof: true, quoted_match: /[\r\n]/ };
+    this.stringifyOptions = { ...stringifyOptionsOf(delimiter) };
     this.out = new TextOutput(output, createEncoder(options.encoding));
     const bom = bomBytes(options.encoding, options.bom);
     if (bom) this.out.writeBytes(bom);

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
-import { Contribution, writer, type RowSink, type Writer, type WriterMetadata, type WriterOpenOptions } from '@exportkit/core';
+import { Contribution, writer, type CopyFormat, type RowSink, type Writer, type WriterMetadata, type WriterOpenOptions } from '@exportkit/core';
 import { FILE_ACTION_OPTIONS, resolveFileActionOptions } from '../options.js';
-import { DelimitedSink } from './delimited-sink.js';
+import { DelimitedSink, delimitedCopyFormat } from './delimited-sink.js';
 
 @writer({
   format: 'TSV',
@@ -13,5 +13,10 @@ import { DelimitedSink } from './delimited-sink.js';
 export class TsvWriter extends Contribution<WriterMetadata> implements Writer {
   open(output: Writable, { columns, options }: WriterOpenOptions): RowSink {
     return new DelimitedSink(output, columns, resolveFileActionOptions(options), '\t');
+  }
+
+  copyFormat({ columns, options }: WriterOpenOptions): CopyFormat | undefined {
+    const resolved = resolveFileActionOptions(options);
+    return delimitedCopyFormat(columns, resolved, '\t');
   }
 }

@@ -7,8 +7,10 @@ import {
   type ColumnUse,
   type FormatContext,
   type QueryScope,
+  type SqlFormatContext,
   type SqlFragment,
 } from '@exportkit/core';
+import { enumMapSql } from '../sql/enum-map.js';
 import { Param, PROVIDER, Rel } from '../names.js';
 import { SessionStatus, sessionStatusExpression } from '../sql/status.js';
 
@@ -149,6 +151,10 @@ export class SessionStatusColumn extends Contribution<ColumnMetadata> implements
     const key = STATUS_KEYS[raw];
     const texts = context.param<Record<string, string> | undefined>(Param.statusFormat) ?? {};
     return key !== undefined && texts[key] !== undefined ? texts[key] : raw;
+  }
+
+  formatSql(canonical: SqlFragment, context: SqlFormatContext): SqlFragment {
+    return enumMapSql(canonical, STATUS_KEYS, context.param<Record<string, string> | undefined>(Param.statusFormat) ?? {});
   }
 }
 

@@ -7,8 +7,10 @@ import {
   type ColumnUse,
   type FormatContext,
   type QueryScope,
+  type SqlFormatContext,
   type SqlFragment,
 } from '@exportkit/core';
+import { enumMapSql, jsTrimSql } from '../sql/enum-map.js';
 import { Param, PROVIDER, Rel } from '../names.js';
 import { translated } from './session-columns.js';
 
@@ -88,6 +90,11 @@ export class TrainingStatusColumn extends SqlColumn implements Column {
     const key = TRAINING_STATUS_KEYS[status];
     const texts = context.param<Record<string, string> | undefined>(Param.trainingStatusFormat) ?? {};
     return key !== undefined && texts[key] !== undefined ? texts[key] : status;
+  }
+
+  formatSql(canonical: SqlFragment, context: SqlFormatContext): SqlFragment {
+    const texts = context.param<Record<string, string> | undefined>(Param.trainingStatusFormat) ?? {};
+    return enumMapSql(jsTrimSql(canonical), TRAINING_STATUS_KEYS, texts);
   }
 }
 

@@ -1,0 +1,95 @@
+import type { Column, ColumnUse, SqlFormatContext } from '../contributions/column.js';
+import type { ColumnType } from '../contributions/value-types.js';
+import { rawSql, sql, type SqlFragment } from '../query/sql-fragment.js';
+import { canonicalSelect } from '../query/type-normalisation.js';
+import type { FormattingSettings } from './create-format-context.js';
+import { datePatternToSql } from './date-pattern.js';
+import type { DurationFormat } from './duration.js';
+
+/**
+ * The SQL forms of the formatters, for the COPY path: each gives, inside PostgreSQL, the very
+ * text the JS path writes for a cell (row formatter, then the text writer's decimal separator),
+ * NULL where the JS path writes nothing (PostgreSQL's CSV writes NULL as nothing but '' as `""`).
+ */
+export interface SqlCellSettings {
+  settings: FormattingSettings;
+  /** Decimal separator of float-typed cells (the writer's). */
+  decimal: '.' | ',';
+  params: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * The formatted cell of a column over its raw expression, or undefined when the column's JS
+ * formatting has no SQL twin (or the cell options cannot be done in SQL: stripHTML).
+ */
+export function formattedCellSql(
+  column: Column,
+  use: ColumnUse,
+  expression: SqlFragment,
+  cell: SqlCellSettings,
+): SqlFragment | undefined {
+  const { settings, decimal, params } = cell;
+  if (settings.stripHtml) return undefined;
+  const type = column.metadata.type;
+  let text: SqlFragment | undefined;
+  if (column.format) {
+    if (!column.formatSql) return undefined;
+    const context: SqlFormatContext = { param: <T>(name: string) => params.get(name) as T };
+    text = column.formatSql(canonicalSelect(type, expression, settings.timeZone), context, use);
+    if (text === undefined) return undefined;
+  } else {
+    text = typeFormatSql(type, expression, settings);
+  }
+  if (settings.maxLength !== undefined) text = sql`left(${text}, ${settings.maxLength}::integer)`;
+  if (type === 'float' && decimal !== '.') text = sql`replace(${text}, '.', ${decimal}::text)`;
+  return sql`nullif(${text}, '')`;
+}
+
+/** The type's formatter in SQL, from the raw expression (see type-formatters.ts for the JS forms). */
+export function typeFormatSql(type: ColumnType, expression: SqlFragment, settings: FormattingSettings): SqlFragment {
+  switch (type) {
+    case 'date':
+      return sql`to_char(${expression}, ${datePatternToSql(settings.dateFormat, false)}::text)`;
+    case 'datetime':
+      return sql`to_char((${expression}) AT TIME ZONE ${settings.timeZone}::text, ${datePatternToSql(settings.dateTimeFormat, true)}::text)`;
+    case 'float':
+      return trimDecimalsSql(canonicalSelect(type, expression, settings.timeZone));
+    case 'duration':
+      return durationSql(canonicalSelect(type, expression, settings.timeZone), settings.durationFormat);
+    default:
+      return canonicalSelect(type, expression, settings.timeZone);
+  }
+}
+
+/** trimDecimals in SQL: `80.00` → `80`, `12.50` → `12.5`, `-0.00` → `0`. */
+export function trimDecimalsSql(text: SqlFragment): SqlFragment {
+  return sql`regexp_replace(regexp_replace(${text}, ${rawSql("'\\.0*$|(\\.[0-9]*[1-9])0+$', '\\1'")}), '^-0$', '0')`;
+}
+
+/** formatDuration in SQL over whole seconds as text (negative → 0, hours never capped). */
+export function durationSql(seconds: SqlFragment, format: DurationFormat): SqlFragment {
+  const h = '(s / 3600)';
+  const m = '(s % 3600 / 60)';
+  const x = '(s % 60)';
+  let render: string;
+  switch (format) {
+    case 'rawSeconds':
+      render = 's::text';
+      break;
+    case 'rawMinutes':
+      render = "regexp_replace(regexp_replace(round(s::numeric / 60, 2)::text, '\\.0*$|(\\.[0-9]*[1-9])0+$', '\\1'), '^-0$', '0')";
+      break;
+    case 'iso-8601':
+      render =
+        `CASE WHEN s = 0 THEN 'PT0S' ELSE 'PT' || CASE WHEN ${h} > 0 THEN ${h} || 'H' ELSE '' END` +
+        ` || CASE WHEN ${m} > 0 THEN ${m} || 'M' ELSE '' END || CASE WHEN ${x} > 0 THEN ${x} || 'S' ELSE '' END END`;
+      break;
+    case 'padded':
+      render = `CASE WHEN ${h} < 100 THEN lpad(${h}::text, 3, '0') ELSE ${h}::text END || ':' || lpad(${m}::text, 2, '0')`;
+      break;
+    case 'paddedhh':
+      render = `CASE WHEN ${h} < 10 THEN lpad(${h}::text, 2, '0') ELSE ${h}::text END || ':' || lpad(${m}::text, 2, '0')`;
+      break;
+  }
+  return sql`(SELECT CASE WHEN s IS NULL THEN NULL ELSE ${rawSql(render)} END FROM (SELECT CASE WHEN v < 0 THEN 0 ELSE v END AS s FROM (SELECT (${seconds})::bigint AS v) AS exportkit_v) AS exportkit_s)`;
+}
