@@ -112,25 +112,26 @@ export function columnUses(columns: readonly ColumnInput[]): Array<{ column: Col
   });
 }
 
-export function compose(knex: Knex, spec: ExportSpec): ComposedQuery {
+export function compose(knex: Knex, spec: ExportSpec, uses = columnUses(spec.columns)): ComposedQuery & { parameters: Map<string, unknown> } {
   const { values, messages } = resolveParameters(spec.parameters);
   const errors = messages.filter((m) => !m.startsWith('warning: '));
   if (errors.length) throw new Error(errors.join('\n'));
-  return composeQuery(knex, {
+  const query = composeQuery(knex, {
     provider: ctProvider(),
-    columns: columnUses(spec.columns),
+    columns: uses,
     parameters: values,
     timeZone: (values.get('timeZone') as string | undefined) ?? 'UTC',
     now: spec.now ?? DEFAULT_NOW,
     exportGuid: spec.exportGuid,
   });
+  return { ...query, parameters: values };
 }
 
 /** Composes, runs and formats: the rows an export of `spec` would write. */
 export async function runExport(knex: Knex, spec: ExportSpec): Promise<ExportRows> {
-  const query = compose(knex, spec);
-  const { values } = resolveParameters(spec.parameters);
+  // Parameters resolved and columns looked up once, for the query and the formatter alike.
   const uses = columnUses(spec.columns);
+  const { parameters: values, ...query } = compose(knex, spec, uses);
   const settings = formattingSettings(ctProvider().provider.metadata.formatting ?? {}, values);
   const format = createRowFormatter(uses, query.slots, createFormatContext(settings, values), settings);
   const result = await knex.raw(query.sql, query.bindings as Knex.RawBinding[]);
