@@ -44,8 +44,8 @@ for (const kind of ['pglite', 'postgres'] as const) {
         ((await knex.raw(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('learners', 'export_runs') ORDER BY 1`)) as { rows: Array<{ table_name: string }> }).rows.map((r) => r.table_name);
       await rollbackAll(knex);
       expect(await tables()).to.deep.equal([]);
-      expect((await migrationStatus(knex)).pending).to.deep.equal(['schema/001_reference_schema', 'engine/001_export_runs']);
-      expect(await migrate(knex, { referenceSchema: false })).to.deep.equal(['engine/001_export_runs']);
+      expect((await migrationStatus(knex)).pending).to.deep.equal(['schema/001_reference_schema', 'engine/001_export_runs', 'engine/002_run_state']);
+      expect(await migrate(knex, { referenceSchema: false })).to.deep.equal(['engine/001_export_runs', 'engine/002_run_state']);
       expect(await tables()).to.deep.equal(['export_runs']);
       expect(await migrationStatus(knex, { referenceSchema: false })).to.include({ upToDate: true });
       expect(await migrate(knex)).to.deep.equal(['schema/001_reference_schema']);

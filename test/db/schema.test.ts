@@ -103,6 +103,12 @@ const EXPECTED: Record<string, Record<string, string>> = {
     status: 'text',
     rows: 'bigint',
     error: 'text',
+    // Beyond SCHEMA.md (extra columns are allowed): the engine's crash and delta bookkeeping.
+    delta_mark: TS,
+    reference_now: TS,
+    host: 'text',
+    pid: 'integer',
+    heartbeat_at: TS,
   },
 };
 
@@ -265,7 +271,7 @@ forEachDatabase('db migrations', (db) => {
 
   it('reports the migrations as applied, and migrating again does nothing', async () => {
     const status = await migrationStatus(db().knex);
-    expect(status).to.deep.equal({ completed: ['schema/001_reference_schema', 'engine/001_export_runs'], pending: [], upToDate: true });
+    expect(status).to.deep.equal({ completed: ['schema/001_reference_schema', 'engine/001_export_runs', 'engine/002_run_state'], pending: [], upToDate: true });
     expect(await migrate(db().knex)).to.deep.equal([]);
   });
 });

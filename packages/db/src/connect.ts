@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import { lockPgliteFolder } from './pglite-folder-lock.js';
 import { PGlite } from '@electric-sql/pglite';
 
 /** An open database: the Knex instance every package uses, and what it points at. */
@@ -110,7 +111,8 @@ export async function pgTypeParsers(): Promise<{ getTypeParser: (oid: number, fo
  * Opens a database.
  *
  * - `undefined`: embedded PGlite with its data in `<cwd>/.exportkit/pglite` (created if needed);
- * - `file:PATH` (or a `file://` URL): embedded PGlite with its data in PATH, relative to cwd;
+ * - `file:PATH` (or a `file://` URL): embedded PGlite with its data in PATH, relative to cwd; one
+ *   process at a time (`PATH.lock`, see lockPgliteFolder: a second process gets DatabaseInUseError);
  * - `memory:`: a new in-memory PGlite, gone when closed;
  * - `postgres://…` or `postgresql://…`: a PostgreSQL server through `pg` (the connection is tried at once).
  *
@@ -121,13 +123,15 @@ export async function connect(target?: string, options: ConnectOptions = {}): Pr
   const parsed = parseTarget(target, options);
   if (parsed.kind === 'pglite') {
     if (parsed.dataDir) mkdirSync(parsed.dataDir, { recursive: true });
+    const release = parsed.dataDir ? lockPgliteFolder(parsed.dataDir) : () => undefined;
     const pglite = parsed.dataDir ? new PGlite(parsed.dataDir) : new PGlite();
     try {
       await pglite.waitReady;
     } catch (error) {
+      release();
       throw new Error(`cannot open the embedded database at ${parsed.target}: ${(error as Error).message}`);
     }
-    return fromPglite(pglite, parsed.target);
+    return fromPglite(pglite, parsed.target, release);
   }
   const types = await pgTypeParsers();
   // Try the server once with a bare client: a clear error now rather than at the first query.
@@ -152,11 +156,15 @@ export async function connect(target?: string, options: ConnectOptions = {}): Pr
  * Wraps an open PGlite instance (for example a host's own, or a `clone()`) as a Database;
  * `close()` closes the instance too.
  */
-export function fromPglite(pglite: PGlite, target = 'memory:'): Database {
+export function fromPglite(pglite: PGlite, target = 'memory:', releaseFolder: () => void = () => undefined): Database {
   const knex = knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: () => ({ pglite }) } as Knex.Config);
   return database(knex, 'pglite', target, async () => {
-    await knex.destroy();
-    if (!pglite.closed) await pglite.close();
+    try {
+      await knex.destroy();
+      if (!pglite.closed) await pglite.close();
+    } finally {
+      releaseFolder();
+    }
   });
 }
 

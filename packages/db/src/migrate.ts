@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { exportRunsDown, exportRunsUp } from './migrations/engine-state.js';
+import { runStateDown, runStateUp } from './migrations/run-state.js';
 import { referenceSchemaDown, referenceSchemaUp } from './migrations/reference-schema.js';
 
 /** One migration, kept in code (no files to find at run time, so it works from src and dist alike). */
@@ -27,7 +28,10 @@ const SCHEMA_SET: MigrationSet = {
 const ENGINE_SET: MigrationSet = {
   name: 'engine',
   tableName: 'exportkit_engine_migrations',
-  migrations: [{ name: '001_export_runs', up: exportRunsUp, down: exportRunsDown }],
+  migrations: [
+    { name: '001_export_runs', up: exportRunsUp, down: exportRunsDown },
+    { name: '002_run_state', up: runStateUp, down: runStateDown },
+  ],
 };
 
 class CodeMigrationSource implements Knex.MigrationSource<CodeMigration> {
