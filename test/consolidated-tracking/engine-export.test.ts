@@ -161,7 +161,7 @@ forEachDatabase('consolidatedTracking through the engine', (db) => {
     }
   });
 
-  it('delta mode: the first run exports everything, the next only what changed since the first started', async () => {
+  it("delta mode: the first run exports everything; the next starts from the database's mark, whatever --now says", async () => {
     const guid = `ct-delta-${randomBytes(4).toString('hex')}`;
     const config = parseTemplate(
       `exports:\n  - guid: ${guid}\n    name: delta\n    provider: consolidatedTracking\n    columns: [registrationGuid]\n    parameters:\n      deltaMode: yes\n`,
@@ -169,9 +169,16 @@ forEachDatabase('consolidatedTracking through the engine', (db) => {
       'yaml',
     );
     const ids = (rows: string[][]) => rows.slice(1).map((row) => `R${Number(row[0]!.slice(-12))}`);
-    expect(ids(await run(config, '2021-03-15T00:00:00Z'))).to.deep.equal(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R9', 'R10']);
-    expect(ids(await run(config, '2021-05-28T12:00:00Z'))).to.deep.equal(['R2', 'R3', 'R4', 'R9', 'R10']);
-    expect(ids(await run(config, '2021-05-29T12:00:00Z'))).to.deep.equal([]);
+    const [before] = (await db().knex.raw('SELECT clock_timestamp() AS at')).rows as Array<{ at: Date }>;
+    expect(ids(await run(config, '2021-05-28T12:00:00Z'))).to.deep.equal(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R9', 'R10']);
+    // The fixture's changes all date from 2021: an earlier --now (which used to be the mark) brings none back.
+    expect(ids(await run(config, '2021-03-15T00:00:00Z'))).to.deep.equal([]);
+    const runs = (await db().knex('export_runs').where({ export_guid: guid }).orderBy('id')) as Array<{ delta_mark: Date; reference_now: Date; status: string }>;
+    expect(runs.map((r) => r.status)).to.deep.equal(['succeeded', 'succeeded']);
+    expect(runs[0]!.reference_now.toISOString()).to.equal('2021-05-28T12:00:00.000Z');
+    // The mark is the database's clock (less the margin), not --now.
+    expect(runs[0]!.delta_mark.getTime()).to.be.within(before!.at.getTime() - 2000, Date.now() + 1000);
+    expect(runs[1]!.delta_mark.getTime()).to.be.at.least(runs[0]!.delta_mark.getTime());
   });
 
   it('delta mode without the export guid fails the run with a clear message', async () => {

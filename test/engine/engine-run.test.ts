@@ -146,21 +146,21 @@ describeOnDemoDatabases('engine run', (kind, env) => {
     const other = kind === 'postgres' ? await connect(env.db.url) : undefined;
     try {
       const text = template('[itemId]', '').replace('timeZone: Europe/Paris', 'timeZone: Europe/Paris\n      exclusive: yes');
-      const release = await acquireExportLock(other?.knex ?? env.db.knex, 'demo-export');
+      const lock = await acquireExportLock(other?.knex ?? env.db.knex, 'demo-export');
       const error = await engine().run(config(text)).then(() => 'ran', (e: unknown) => e);
       expect(error).to.be.instanceOf(ConcurrentRunError);
       expect((error as Error).message).to.match(/export demo-export is already running/);
       expect(readdirSync(env.dataDir)).to.deep.equal([]);
       const [refused] = await env.db.knex('export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');
       expect(refused.status).to.equal('failed');
-      await release();
+      await lock.release();
       expect((await engine().run(config(text))).exports[0]!.rows).to.equal(5);
       // Without the exclusive option, no lock is taken.
       const held = await acquireExportLock(other?.knex ?? env.db.knex, 'demo-export');
       try {
         expect((await engine().run(config(template('[itemId]')))).exports[0]!.rows).to.equal(5);
       } finally {
-        await held();
+        await held.release();
       }
     } finally {
       await other?.close();

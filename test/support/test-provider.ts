@@ -75,7 +75,7 @@ export class OwnerNamesParameter extends Contribution<ParameterMetadata> impleme
   }
 }
 
-@parameter({ provider: 'demo', name: 'exclusive', kind: 'option', valueType: { kind: 'yesno' }, default: false, exclusiveRuns: true, description: 'one run at a time' })
+@parameter({ provider: 'demo', name: 'exclusive', kind: 'option', valueType: { kind: 'yesno' }, default: false, incremental: true, description: 'one run at a time' })
 export class ExclusiveParameter extends Contribution<ParameterMetadata> implements Parameter {}
 
 export const demoClasses = [

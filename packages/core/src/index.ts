@@ -54,3 +54,7 @@ export { toYaml, TemplateConversionError } from './template/yaml-writer.js';
 export { toXml } from './template/xml-writer.js';
 export * from "./registry/markdown.js";
 export * from "./engine/export-lock.js";
+export * from "./engine/delta-mark.js";
+export * from "./engine/database-kind.js";
+export * from "./engine/recover-abandoned-runs.js";
+export * from "./pipeline/journal-state.js";

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { createEngine, type RunResult } from '@exportkit/core';
+import { createEngine, FileJournal, type RunResult } from '@exportkit/core';
+import { EXIT_INTERRUPTED } from '../errors.js';
 import { databaseTarget, parseInstant } from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';
 
@@ -29,20 +30,34 @@ export function runCommand(): Command {
     });
 }
 
-/** Runs a template with a progress display; SIGINT/SIGTERM abort it cleanly (nothing kept). */
+/**
+ * Runs a template with a progress display. The first SIGINT/SIGTERM aborts the run, which stops
+ * at once in whatever phase it is and rolls back (nothing kept); a second one rolls the files
+ * back synchronously and exits at once, leaving the `export_runs` row to the next run (which
+ * closes it as abandoned).
+ */
 export async function runTemplate(template: string, flags: RunFlags, db: string | undefined): Promise<RunResult> {
   const engine = createEngine({ databaseUrl: db, dataDir: flags.dataDir, outDir: flags.out, now: flags.now, plugins: flags.plugin });
   const controller = new AbortController();
-  const abort = () => controller.abort();
-  process.once('SIGINT', abort);
-  process.once('SIGTERM', abort);
+  const interrupt = () => {
+    if (!controller.signal.aborted) {
+      process.stderr.write('\nexportkit: interrupted; rolling back this run (interrupt again to stop at once)\n');
+      controller.abort();
+      return;
+    }
+    FileJournal.undoAllNow();
+    process.stderr.write('exportkit: interrupted twice; this run\'s files were rolled back, the next run records it as abandoned\n');
+    process.exit(EXIT_INTERRUPTED);
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   const progress = createProgressReporter();
   try {
     return await engine.run(template, { signal: controller.signal, onProgress: progress.listener });
   } finally {
     progress.stop();
-    process.off('SIGINT', abort);
-    process.off('SIGTERM', abort);
     await engine.close();
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
   }
 }

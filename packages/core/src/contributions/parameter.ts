@@ -15,10 +15,12 @@ export interface ParameterMetadata {
   /** The text shown for the default in docs when it is not the value itself. */
   defaultText?: string;
   /**
-   * When this yes/no parameter is yes, two runs of one export guid must not overlap (delta
-   * mode reads its mark from the previous run): the engine takes a lock for the run.
+   * When this yes/no parameter is yes, the export continues from its previous succeeded run
+   * (delta mode): two runs of one export guid must not overlap (the engine takes a lock for the
+   * run), and the engine records the run's delta mark (`export_runs.delta_mark`, taken from the
+   * database just before the run's snapshot) that the parameter's SQL reads back next time.
    */
-  exclusiveRuns?: boolean;
+  incremental?: boolean;
 }
 
 /** A parameter of a provider. Filters contribute a WHERE fragment with bindings. */

@@ -6,6 +6,7 @@ import { isActionStep } from '../pipeline/run-context.js';
 import { composeQuery, type ComposedQuery } from '../query/composer.js';
 import type { FormattingSettings } from '../format/create-format-context.js';
 import { formattedCellSql } from '../format/sql-formatters.js';
+import { isPostgresServer } from './database-kind.js';
 
 /** `auto`: COPY when the export allows it; `off`: always the row path. */
 export type CopyPathMode = 'auto' | 'off';
@@ -45,7 +46,7 @@ export interface ChooseRowPathRequest {
 export function chooseCopyPath(request: ChooseRowPathRequest): CopyPlan | undefined {
   const { knex, plan, settings, columns } = request;
   if ((request.mode ?? defaultCopyPath()) === 'off') return undefined;
-  if (!isPgServer(knex)) return undefined;
+  if (!isPostgresServer(knex)) return undefined;
   if (plan.actions.length !== 1 || plan.columns.length === 0 || settings.stripHtml) return undefined;
   const action = plan.actions[0]!;
   const step = action.step;
@@ -63,10 +64,4 @@ export function chooseCopyPath(request: ChooseRowPathRequest): CopyPlan | undefi
   });
   if (query.slots.some((slot) => slot === undefined)) return undefined;
   return { action: { ...action, step }, format, query };
-}
-
-/** A PostgreSQL server through node-postgres (not PGlite, whose knex client is a class). */
-function isPgServer(knex: Knex): boolean {
-  const client = (knex.client as { config?: { client?: unknown } }).config?.client;
-  return client === 'pg' || client === 'postgres' || client === 'postgresql';
 }

@@ -12,6 +12,7 @@ import { TemplateError, type TemplateIssue } from '../errors/template-error.js';
 import { validateExport } from '../validation/validate-export.js';
 import type { ExportPlan } from '../validation/export-plan.js';
 import { runExport, type ExportResult } from './run-export.js';
+import { recoverAbandonedRuns } from './recover-abandoned-runs.js';
 import type { ProgressListener } from './progress.js';
 import { describeRegistry, type RegistryDescription } from '../registry/describe.js';
 import type { SqlFragment } from '../query/sql-fragment.js';
@@ -139,6 +140,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (issues.length) throw new TemplateError(issues);
       const parseSeconds = (performance.now() - parseStarted) / 1000;
       const knex = await database();
+      // Runs killed earlier (SIGKILL, a second Ctrl-C) left files and `running` rows: settle them first.
+      const recovered = await recoverAbandonedRuns(knex, dataDir);
+      for (const id of recovered.abandoned) runOptions.onProgress?.({ type: 'warning', message: `run ${id} had been abandoned by its process; closed as failed, its files rolled back` });
+      for (const problem of recovered.problems) runOptions.onProgress?.({ type: 'warning', message: `recovery: ${problem}` });
       const exports: ExportResult[] = [];
       for (const [index, { plan: p, registry: reg, name }] of plans.entries()) {
         runOptions.onProgress?.({ type: 'export-started', exportName: name, index, of: plans.length });

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ExportPlan, PlannedStep } from '../validation/export-plan.js';
 import type { Registry } from '../registry/registry.js';
 import type { OutputColumn } from '../contributions/writer.js';
@@ -9,12 +10,14 @@ import { composeQuery } from '../query/composer.js';
 import { DEFAULT_BATCH_SIZE, streamQuery } from '../stream/cursor.js';
 import { createFormatContext, formattingSettings } from '../format/create-format-context.js';
 import { createRowFormatter } from '../format/row-formatter.js';
-import { FileJournal } from '../pipeline/file-journal.js';
+import { FileJournal, JOURNAL_FILE } from '../pipeline/file-journal.js';
 import { DataPaths } from '../pipeline/data-paths.js';
 import { isActionStep, type ActionSink, type RunContext } from '../pipeline/run-context.js';
 import { buildManifest, type Manifest } from '../pipeline/manifest.js';
 import { RunRecord } from './run-record.js';
-import { acquireExportLock } from './export-lock.js';
+import { acquireExportLock, type ExportLock } from './export-lock.js';
+import { takeDeltaMark } from './delta-mark.js';
+import { WORK_FOLDER } from './recover-abandoned-runs.js';
 import type { ProgressListener } from './progress.js';
 import { ExportkitError } from '../errors/exportkit-error.js';
 import { chooseCopyPath, type CopyPathMode } from './choose-row-path.js';
@@ -58,15 +61,16 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   const guid = plan.definition.guid;
   const providerMeta = plan.provider.provider.metadata;
   const settings = formattingSettings(providerMeta.formatting ?? {}, plan.parameters);
-  const journal = new FileJournal();
   const paths = new DataPaths(request.dataDir);
-  const workDir = join(paths.root, '.exportkit-work', `${safeName(exportName)}-${randomBytes(4).toString('hex')}`);
+  const workDir = join(paths.root, WORK_FOLDER, `${safeName(exportName)}-${randomBytes(4).toString('hex')}`);
   const timings: Record<string, number> = request.parseSeconds === undefined ? {} : { parse: round3(request.parseSeconds) };
   const completions: Array<() => Promise<void>> = [];
   const started = performance.now();
   let rows = 0;
   const record = await RunRecord.start(knex, guid ?? exportName, now);
-  let releaseLock: (() => Promise<void>) | undefined;
+  let lock: ExportLock | undefined;
+  // Replaced by the run's persistent journal once its work folder exists.
+  let journal = new FileJournal();
 
   const context: RunContext = {
     exportGuid: guid,
@@ -77,8 +81,11 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     dateFormats: { dateFormat: settings.dateFormat, dateTimeFormat: settings.dateTimeFormat },
     paths,
     workDir,
-    journal,
+    get journal() {
+      return journal;
+    },
     files: [],
+    signal: request.signal,
     timings,
     get rows() {
       return rows;
@@ -133,9 +140,26 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     });
   };
 
+  const incremental = isIncremental(plan);
+  let deltaMark: Date | null = null;
+  let manifest: Manifest | undefined;
   try {
-    if (needsExclusiveRun(plan)) releaseLock = await acquireExportLock(knex, guid ?? exportName);
+    if (incremental) lock = await acquireExportLock(knex, guid ?? exportName);
     await mkdir(workDir, { recursive: true });
+    journal = FileJournal.persistent(join(workDir, JOURNAL_FILE), {
+      runId: record.id, pid: process.pid, host: hostname(), opened: new Date().toISOString(),
+    });
+    if (incremental) {
+      // Before the query's snapshot, under the lock: see takeDeltaMark.
+      const taken = await takeDeltaMark(knex, guid ?? exportName);
+      deltaMark = taken.mark;
+      if (taken.hiddenSessions > 0) {
+        context.warn(
+          `${exportName}: ${taken.hiddenSessions} session(s) of the database are hidden from this role, so their open transactions ` +
+            'cannot be seen; the delta mark stays where it was (rows may come again, none is lost). GRANT pg_read_all_stats to this role.',
+        );
+      }
+    }
     const columns: OutputColumn[] = plan.columns.map(({ column, use }) => ({ header: use.header, type: column.metadata.type }));
     const copy = chooseCopyPath({
       knex, plan, context, settings, columns, timeZone: settings.timeZone, now, exportGuid: guid, mode: request.copyPath,
@@ -174,41 +198,55 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     await phase('consolidate', () => runSteps(plan.consolidators, context));
     await phase('postProcess', () => runSteps(plan.postProcess, context));
     const packaged = plan.postProcess.some((p) => p.step.metadata.packages);
-    let manifest = await buildManifest(context, plan, request.engineVersion);
+    manifest = await buildManifest(context, plan, request.engineVersion);
     if (!packaged) {
       const defaultPackage = request.registry.steps.values().find((s) => s.metadata.phase === 'package');
       if (defaultPackage) {
+        request.signal?.throwIfAborted();
         onProgress?.({ type: 'phase', exportName, phase: 'package' });
-        await phase('package', () => defaultPackage.run({ context, manifest, outDir: request.outDir }, {}));
-        manifest = { ...manifest, timings: { ...timings } };
+        await phase('package', () => defaultPackage.run({ context, manifest: manifest!, outDir: request.outDir }, {}));
+        manifest = { ...manifest!, timings: { ...timings } };
       }
     }
     // Work that must come last (generateEndFile's marker), still inside the all-or-nothing run.
-    for (const work of completions) await work();
+    for (const work of completions) {
+      request.signal?.throwIfAborted();
+      await work();
+    }
     request.signal?.throwIfAborted();
-    await record.succeed(rows);
-    const files = journal.createdFiles();
-    onProgress?.({ type: 'export-finished', exportName, rows, files, elapsedMs: performance.now() - started });
-    return { guid, name: exportName, rows, files, manifest, timings };
+    await lock?.confirm();
+    // The commit point: from here on the run has succeeded, whatever happens to the cleanup.
+    await record.succeed(rows, deltaMark);
   } catch (error) {
     await journal.rollback();
     await record.fail(error, rows);
+    await cleanUp();
     throw error;
-  } finally {
-    await releaseLock?.();
-    await journal.discardTemporary();
+  }
+  const files = journal.createdFiles();
+  await cleanUp();
+  onProgress?.({ type: 'export-finished', exportName, rows, files, elapsedMs: performance.now() - started });
+  return { guid, name: exportName, rows, files, manifest: manifest!, timings };
+
+  /** After the outcome is recorded: nothing here may fail the run or undo its files. */
+  async function cleanUp(): Promise<void> {
+    await lock?.release();
+    await journal.discardTemporary().catch((error: unknown) => context.warn(`cleanup: ${(error as Error).message}`));
     await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
     await rmdir(dirname(workDir)).catch(() => undefined); // only when no other run is using it
   }
 }
 
-/** A parameter marked `exclusiveRuns` (delta mode) is on. */
-function needsExclusiveRun(plan: ExportPlan): boolean {
-  return plan.provider.parameters.values().some((p) => p.metadata.exclusiveRuns && plan.parameters.get(p.metadata.name) === true);
+/** A parameter marked `incremental` (delta mode) is on. */
+function isIncremental(plan: ExportPlan): boolean {
+  return plan.provider.parameters.values().some((p) => p.metadata.incremental && plan.parameters.get(p.metadata.name) === true);
 }
 
 async function runSteps(steps: readonly PlannedStep[], context: RunContext): Promise<void> {
-  for (const { step, options } of steps) await step.run(context, options);
+  for (const { step, options } of steps) {
+    context.signal?.throwIfAborted();
+    await step.run(context, options);
+  }
 }
 
 /** Context handed to the `package` phase step. */

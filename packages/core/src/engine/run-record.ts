@@ -1,32 +1,70 @@
 import type { Knex } from 'knex';
+import { hostname } from 'node:os';
+import { isPostgresServer } from './database-kind.js';
+
+/** How often a run on a PostgreSQL server says it is alive (`export_runs.heartbeat_at`). */
+export const HEARTBEAT_SECONDS = 15;
+/** A running row whose heartbeat is older than this is a dead run's (recoverAbandonedRuns). */
+export const HEARTBEAT_STALE_SECONDS = 120;
 
 /**
- * The `export_runs` row of one run: inserted as running, closed as succeeded or failed.
- * The engine writes no other table.
+ * The `export_runs` row of one run: inserted as running with who runs it, kept alive by a
+ * heartbeat, closed as succeeded (the run's commit point: its files are final before, and only
+ * cleanup comes after) or failed. The engine writes no other table. Times are the database's.
  */
 export class RunRecord {
+  private heartbeat: NodeJS.Timeout | undefined;
+
   private constructor(
     private readonly knex: Knex,
     readonly id: number,
-    readonly startedAt: Date,
   ) {}
 
-  static async start(knex: Knex, exportGuid: string, startedAt: Date): Promise<RunRecord> {
+  static async start(knex: Knex, exportGuid: string, referenceNow: Date): Promise<RunRecord> {
     const [row] = await knex('export_runs')
-      .insert({ export_guid: exportGuid, started_at: startedAt, status: 'running', rows: 0 })
+      .insert({
+        export_guid: exportGuid,
+        reference_now: referenceNow,
+        status: 'running',
+        rows: 0,
+        host: hostname(),
+        pid: process.pid,
+        heartbeat_at: isPostgresServer(knex) ? knex.raw('now()') : null,
+      })
       .returning('id');
-    return new RunRecord(knex, Number((row as { id: number | string }).id), startedAt);
+    const record = new RunRecord(knex, Number((row as { id: number | string }).id));
+    // PGlite has one connection, busy with the export's cursor, and one process that owns its
+    // folder: a heartbeat there would queue behind the export and tell nothing.
+    if (isPostgresServer(knex)) {
+      record.heartbeat = setInterval(() => {
+        knex('export_runs').where({ id: record.id, status: 'running' }).update({ heartbeat_at: knex.raw('now()') }).catch(() => undefined);
+      }, HEARTBEAT_SECONDS * 1000);
+      record.heartbeat.unref();
+    }
+    return record;
   }
 
-  async succeed(rows: number): Promise<void> {
-    await this.knex('export_runs').where({ id: this.id }).update({ status: 'succeeded', rows, finished_at: new Date() });
+  /** Records success; `deltaMark` is what the next incremental run starts from. */
+  async succeed(rows: number, deltaMark: Date | null = null): Promise<void> {
+    this.stopHeartbeat();
+    const updated = await this.knex('export_runs')
+      .where({ id: this.id, status: 'running' })
+      .update({ status: 'succeeded', rows, delta_mark: deltaMark, finished_at: this.knex.raw('now()'), heartbeat_at: null });
+    // Another process judged this run dead and closed its row: its files may be gone already.
+    if (updated !== 1) throw new Error(`export_runs row ${this.id} is no longer running (closed as abandoned by another run)`);
   }
 
   async fail(error: unknown, rows: number): Promise<void> {
+    this.stopHeartbeat();
     const message = error instanceof Error ? error.message : String(error);
     await this.knex('export_runs')
       .where({ id: this.id })
-      .update({ status: 'failed', rows, error: message, finished_at: new Date() })
+      .update({ status: 'failed', rows, error: message, finished_at: this.knex.raw('now()'), heartbeat_at: null })
       .catch(() => undefined); // the database itself may be what failed
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 }

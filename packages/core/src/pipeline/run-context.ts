@@ -34,6 +34,8 @@ export interface RunContext {
   /** Seconds per phase, for timeLogger and the manifest. */
   readonly timings: Record<string, number>;
   readonly rows: number;
+  /** Aborted when the run is interrupted: long steps (archives, uploads) stop at once. */
+  readonly signal?: AbortSignal;
   warn(message: string): void;
   log(message: string): void;
   /**

@@ -78,11 +78,13 @@ export class OnlyFromImportedRegistrationsParameter extends OnlyWhenYesParameter
   kind: 'filter',
   valueType: { kind: 'yesno' },
   default: false,
-  exclusiveRuns: true,
+  incremental: true,
   description:
     "yes: exports only what changed since the last succeeded run of the same export (its guid attribute is " +
     'required): the registrations whose own updated_at, or that of one of their trackings, is at or after the ' +
-    'start of that run. The first run exports everything. Cannot be combined with sessionTimeFramesScale.',
+    "mark of that run, taken from the database's clock just before its snapshot and moved back to the start of " +
+    'the oldest transaction then open (at least once, never lost: a row may come again in the next file). ' +
+    'The first run exports everything. Cannot be combined with sessionTimeFramesScale.',
 })
 export class DeltaModeParameter extends OnlyWhenYesParameter {
   protected onlyWhenYes(scope: QueryScope): SqlFragment {

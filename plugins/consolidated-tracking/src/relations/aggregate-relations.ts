@@ -131,19 +131,21 @@ export class TrackingTimesRelation extends Contribution<RelationMetadata> implem
 export class NpsScoreRelation extends SqlRelation {}
 
 /**
- * Delta mode's mark: the start of the last succeeded run of this export's guid, or -infinity when
- * there is none (the first run exports everything). One row, cross-joined once.
+ * Delta mode's mark: the newest delta mark of this export guid's succeeded runs (taken by the
+ * engine from the database's clock before each run's snapshot, moved back to the oldest open
+ * transaction), or -infinity when there is none (the first run exports everything). One row,
+ * cross-joined once.
  */
 @relation({
   provider: PROVIDER,
   name: Rel.deltaMark,
-  description: "Start of the last succeeded run of the export's guid (export_runs), for delta mode.",
+  description: "Delta mark of the last succeeded run of the export's guid (export_runs.delta_mark), for delta mode.",
 })
 export class DeltaMarkRelation extends Contribution<RelationMetadata> implements Relation {
   join(alias: string, _args: Readonly<Record<string, string>>, scope: QueryScope): SqlFragment {
     const a = rawSql(alias);
     return sql`CROSS JOIN (
-  SELECT coalesce(max(r.started_at), '-infinity'::timestamptz) AS since
+  SELECT coalesce(max(r.delta_mark), '-infinity'::timestamptz) AS since
   FROM export_runs r WHERE r.export_guid = ${scope.exportGuid ?? null} AND r.status = 'succeeded'
 ) AS ${a}`;
   }

@@ -1,0 +1,164 @@
+import { lstatSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+
+/*
+ * What a run did to the file system, as a list of entries, and the two ways to end it: undo
+ * (the run failed or died) and complete (the run succeeded). The same state is built in memory
+ * by a live run and read back from its journal file by a later run after a crash, so both go
+ * through one replay and one undo. Every entry is recorded BEFORE the file-system change it
+ * describes; undo therefore meets changes that may or may not have happened, and checks what is
+ * on disk before acting: a file is removed only when it is still the very file the run made
+ * (same device and inode), an earlier file is moved back only when it is still where the run put
+ * it and nothing took its old place.
+ */
+
+/** A file's identity: a path may come to name another file; the inode of ours does not change. */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+export type JournalEntry =
+  /** A scratch or temporary file the run is about to create (random name, the run's alone). */
+  | { t: 'temp'; path: string }
+  /** A complete file of the run about to be published at `to` (rename or link from `from`). */
+  | { t: 'publish'; from: string; to: string; id: FileIdentity }
+  /** A file the run made by other means. */
+  | { t: 'created'; path: string; id?: FileIdentity }
+  /** A file about to be renamed (the run's own, or an earlier one the run moves or sets aside). */
+  | { t: 'move'; from: string; to: string }
+  /** A file the run made and then removed or packaged itself: no longer one of its results. */
+  | { t: 'forget'; path: string }
+  /** A folder the run created; removed on undo when empty. */
+  | { t: 'folder'; path: string };
+
+/** The run's effect on disk, derived from its entries. */
+export class JournalState {
+  readonly temporary = new Set<string>();
+  /** The run's own final files, by where they are now. */
+  readonly created = new Map<string, FileIdentity | undefined>();
+  /** Every path a file of the run has had, with its identity: undo removes what still matches. */
+  readonly ownPaths: Array<{ path: string; id: FileIdentity | undefined }> = [];
+  /** Earlier files the run moved, by where they are now → where they were. */
+  readonly moved = new Map<string, string>();
+  readonly folders: string[] = [];
+
+  apply(entry: JournalEntry): void {
+    switch (entry.t) {
+      case 'temp':
+        this.temporary.add(entry.path);
+        return;
+      case 'publish':
+        // The temporary file stays listed: removed on undo/complete if the publish never happened.
+        this.created.set(entry.to, entry.id);
+        this.ownPaths.push({ path: entry.to, id: entry.id });
+        return;
+      case 'created':
+        this.created.set(entry.path, entry.id);
+        this.ownPaths.push({ path: entry.path, id: entry.id });
+        return;
+      case 'move': {
+        if (this.created.has(entry.from)) {
+          const id = this.created.get(entry.from);
+          this.created.delete(entry.from);
+          this.created.set(entry.to, id);
+          this.ownPaths.push({ path: entry.to, id });
+          return;
+        }
+        const original = this.moved.get(entry.from) ?? entry.from;
+        this.moved.delete(entry.from);
+        this.moved.set(entry.to, original);
+        return;
+      }
+      case 'forget':
+        this.created.delete(entry.path);
+        return;
+      case 'folder':
+        this.folders.push(entry.path);
+        return;
+    }
+  }
+
+  /**
+   * Undoes the run: its files removed (only those still its own), earlier files moved back,
+   * temporary files removed, the folders it created removed when empty. Idempotent, synchronous
+   * (so it also runs from a signal handler), and it never throws: it returns what it could not do.
+   */
+  undo(): string[] {
+    const problems: string[] = [];
+    const attempt = (what: string, work: () => void) => {
+      try {
+        work();
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') problems.push(`${what}: ${(error as Error).message}`);
+      }
+    };
+    // The run's own files first, so that moving an earlier file back never meets one of them.
+    for (const { path, id } of this.ownPaths) {
+      attempt(`remove ${path}`, () => {
+        if (id === undefined || sameFile(path, id)) rmSync(path, { force: true, recursive: true });
+      });
+    }
+    for (const [current, original] of [...this.moved].reverse()) {
+      attempt(`restore ${original}`, () => {
+        if (exists(current) && !exists(original)) renameSync(current, original);
+      });
+      this.temporary.delete(current);
+    }
+    for (const path of this.temporary) attempt(`remove ${path}`, () => rmSync(path, { force: true, recursive: true }));
+    for (const folder of [...this.folders].reverse()) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        // not empty (someone else's files) or already gone: keep it
+      }
+    }
+    this.clear();
+    return problems;
+  }
+
+  /** Completes a succeeded run: the files set aside for removal and any leftover temporary file go. */
+  complete(): string[] {
+    const problems: string[] = [];
+    for (const path of this.temporary) {
+      try {
+        rmSync(path, { force: true, recursive: true });
+      } catch (error) {
+        problems.push(`remove ${path}: ${(error as Error).message}`);
+      }
+    }
+    this.clear();
+    return problems;
+  }
+
+  private clear(): void {
+    this.temporary.clear();
+    this.created.clear();
+    this.ownPaths.length = 0;
+    this.moved.clear();
+    this.folders.length = 0;
+  }
+}
+
+export function identityOf(path: string): FileIdentity {
+  const stats = lstatSync(path);
+  return { dev: stats.dev, ino: stats.ino };
+}
+
+function sameFile(path: string, id: FileIdentity): boolean {
+  try {
+    const stats = lstatSync(path);
+    return stats.dev === id.dev && stats.ino === id.ino;
+  } catch {
+    return false;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
