@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   column, metadataOf, pipelineStep, pluginModule, createContainer, createEngine, parseTemplate, Contribution, SqlColumn, Tokens,
   type Engine, type PipelineStep, type PipelineStepMetadata, type PluginModule, type RunContext, type ProgressEvent, type ExportConfig,
@@ -46,6 +47,38 @@ export class FailingStep extends Contribution<PipelineStepMetadata> implements P
   }
 }
 
+/**
+ * A post-process step that waits `ms` milliseconds, as a slow upload would, and stops at once
+ * when the run is aborted; it logs `pausing` first, so a test knows the run got there.
+ */
+@pipelineStep({
+  name: 'pauseStep',
+  phase: 'postProcess',
+  order: 98,
+  description: 'Waits (tests).',
+  options: {
+    ms: { type: { kind: 'int' }, description: 'milliseconds', default: 60_000 },
+    ignoreAbort: { type: { kind: 'yesno' }, description: 'yes: a step that does not stop when aborted (a stuck upload)', default: false },
+  },
+})
+export class PauseStep extends Contribution<PipelineStepMetadata> implements PipelineStep<RunContext> {
+  async run(context: RunContext, options: Readonly<Record<string, unknown>>): Promise<void> {
+    context.log('pausing');
+    await sleep(Number(options['ms']), undefined, options['ignoreAbort'] === true ? {} : { signal: context.signal });
+  }
+}
+
+/** What hookStep calls: set by an in-process test to act in the middle of a run. */
+export const stepHooks: { postProcess?: (context: RunContext) => Promise<void> } = {};
+
+/** A post-process step that calls stepHooks.postProcess (in-process tests). */
+@pipelineStep({ name: 'hookStep', phase: 'postProcess', order: 97, description: 'Calls the test hook (tests).', options: {} })
+export class HookStep extends Contribution<PipelineStepMetadata> implements PipelineStep<RunContext> {
+  async run(context: RunContext): Promise<void> {
+    await stepHooks.postProcess?.(context);
+  }
+}
+
 /** A column that costs CPU on the server for every row (the same on PGlite and PostgreSQL). */
 @column({
   provider: 'demo', name: 'slowValue', type: 'int', description: 'slow (tests)',
@@ -53,7 +86,7 @@ export class FailingStep extends Contribution<PipelineStepMetadata> implements P
 })
 export class SlowValueColumn extends SqlColumn {}
 
-export const testStepClasses = [FailingStep, SlowValueColumn];
+export const testStepClasses = [FailingStep, PauseStep, HookStep, SlowValueColumn];
 
 /** Every plugin an in-process pipeline test needs besides the built-ins. */
 export const pipelinePlugins: PluginModule[] = [pluginModule([...demoClasses, ...testStepClasses]), ...writerStepPlugins];

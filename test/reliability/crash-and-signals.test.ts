@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { filesUnder } from '../pipeline/support/steps.js';
+import { describeCliOnDatabases, until, type CliEnvironment } from '../pipeline/support/cli-harness.js';
+
+/*
+ * Interrupted and killed runs, through the CLI in a child process: a first interrupt stops every
+ * phase at once and rolls back; a second one rolls the files back before exiting; after a
+ * SIGKILL the next run puts back what the dead run changed and closes its `running` row.
+ */
+
+/** Earlier files a run changes: a report it replaces (set aside) and an old file cleanFolder removes. */
+function plantEarlierFiles(dataDir: string): void {
+  mkdirSync(join(dataDir, 'outbox'), { recursive: true });
+  writeFileSync(join(dataDir, 'outbox', 'report.csv'), 'earlier report');
+  mkdirSync(join(dataDir, 'exports'), { recursive: true });
+  writeFileSync(join(dataDir, 'exports', 'stale.csv'), 'stale');
+  const old = new Date('2020-01-01T00:00:00Z');
+  utimesSync(join(dataDir, 'exports', 'stale.csv'), old, old);
+}
+
+/** Every file under the data dir with its content (hidden ones too). */
+function contents(dataDir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(dataDir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const path = join(entry.parentPath, entry.name);
+      out[path.slice(dataDir.length + 1)] = readFileSync(path, 'utf8');
+    }
+  }
+  return out;
+}
+
+const PAUSED_RUN = (pause: string) =>
+  [
+    '    consolidators:',
+    '      - moveToFolder: { folderPath: outbox, fileName: report }',
+    '      - cleanFolder: { dataFolderPath: exports }',
+    '    postProcess:',
+    '      - packager: { outputFilePath: "bundles/%n" }',
+    `      - pauseStep: ${pause}`,
+  ].join('\n');
+
+/** A run of another export afterwards (its own zip in exports/), which recovers first. */
+async function nextRun(env: CliEnvironment): Promise<string> {
+  const child = env.run(env.template('after', ''));
+  expect(await child.code, child.stderr()).to.equal(0);
+  return child.stderr();
+}
+
+describeCliOnDatabases(
+  'reliability: interrupted and killed runs',
+  (env) => {
+    it('a first interrupt stops a slow step at once: exit 130, earlier files back, nothing kept, recorded failed', async () => {
+      plantEarlierFiles(env.dataDir);
+      const before = contents(env.dataDir);
+      const child = env.run(env.template('int-once', PAUSED_RUN('{ ms: 60000 }')));
+      await until(() => /pausing/.test(child.stderr()), 60_000, 'the pause step');
+      const sent = Date.now();
+      child.kill('SIGINT');
+      expect(await child.code, child.stderr()).to.equal(130);
+      expect(Date.now() - sent, 'stopped promptly').to.be.below(3000);
+      expect(contents(env.dataDir)).to.deep.equal(before);
+      const record = await env.lastRun('int-once');
+      expect(record.status).to.equal('failed');
+    });
+
+    it('a second interrupt while a step ignores the first: exits at once with the files rolled back; the next run closes the row', async () => {
+      plantEarlierFiles(env.dataDir);
+      const before = contents(env.dataDir);
+      const child = env.run(env.template('int-twice', PAUSED_RUN('{ ms: 60000, ignoreAbort: yes }')));
+      await until(() => /pausing/.test(child.stderr()), 60_000, 'the pause step');
+      // Mid-run: the run's files are in place and the earlier report is set aside.
+      expect(filesUnder(env.dataDir)).to.include('bundles/demo.zip');
+      child.kill('SIGINT');
+      await until(() => /interrupt again/.test(child.stderr()), 10_000, 'the first interrupt noticed');
+      const sent = Date.now();
+      child.kill('SIGINT');
+      expect(await child.code, child.stderr()).to.equal(130);
+      expect(Date.now() - sent, 'exits at once').to.be.below(2000);
+      expect(child.stderr()).to.contain('interrupted twice');
+      expect(contents(env.dataDir)).to.deep.equal(before);
+      expect((await env.lastRun('int-twice')).status).to.equal('running');
+      await nextRun(env);
+      const record = await env.lastRun('int-twice');
+      expect(record.status).to.equal('failed');
+      expect(record.error).to.match(/^abandoned: process \d+ on .+ stopped without finishing/);
+    });
+
+    it('SIGKILL mid-run: the next run restores the earlier files, removes the dead run’s, and closes its row as abandoned', async () => {
+      plantEarlierFiles(env.dataDir);
+      const before = contents(env.dataDir);
+      const child = env.run(env.template('killed', PAUSED_RUN('{ ms: 60000 }')));
+      await until(() => /pausing/.test(child.stderr()), 60_000, 'the pause step');
+      child.kill('SIGKILL');
+      await child.code;
+      // What a SIGKILL leaves: this run's final-looking files, the earlier files hidden, the work folder.
+      const left = filesUnder(env.dataDir);
+      expect(left).to.include('bundles/demo.zip');
+      expect(left.filter((name) => /^outbox\/\.report\.csv\.tmp-|^exports\/\.stale\.csv\.tmp-|^\.exportkit-work\/.+\/journal\.ndjson$/.test(name))).to.have.length(3);
+      expect((await env.lastRun('killed')).status).to.equal('running');
+
+      const log = await nextRun(env);
+      expect(log).to.match(/had been abandoned by its process; closed as failed/);
+      const after = contents(env.dataDir);
+      const newPackage = Object.keys(after).filter((name) => name.startsWith('exports/demo_'));
+      expect(newPackage).to.have.length(1);
+      for (const name of newPackage) delete after[name];
+      expect(after).to.deep.equal(before);
+      const record = await env.lastRun('killed');
+      expect(record.status).to.equal('failed');
+      expect(record.error).to.match(/^abandoned: /);
+    });
+  },
+  { rows: 2000 },
+);
