@@ -50,6 +50,9 @@ class CodeMigrationSource implements Knex.MigrationSource<CodeMigration> {
   }
 }
 
+/** Knex's bookkeeping tables of both sets (each with its `_lock` table). */
+export const MIGRATION_TABLES: readonly string[] = [SCHEMA_SET, ENGINE_SET].flatMap((set) => [set.tableName, `${set.tableName}_lock`]);
+
 const config = (set: MigrationSet): Knex.MigratorConfig => ({
   tableName: set.tableName,
   migrationSource: new CodeMigrationSource(set.migrations),
@@ -72,6 +75,9 @@ const setsFor = (options: MigrateOptions = {}): MigrationSet[] =>
  * as `schema/001_reference_schema`, `engine/001_export_runs`.
  */
 export async function migrate(knex: Knex, options: MigrateOptions = {}): Promise<string[]> {
+  // Read-only when nothing is pending (knex's migrate takes its lock by writing), so that a
+  // role with the least privileges (leastPrivilegeGrants) can run `db migrate` as a check.
+  if ((await migrationStatus(knex, options)).upToDate) return [];
   const applied: string[] = [];
   for (const set of setsFor(options)) {
     const [, names] = (await knex.migrate.latest(config(set))) as [number, string[]];

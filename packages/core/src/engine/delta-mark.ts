@@ -27,11 +27,12 @@ export interface DeltaMark {
 export async function takeDeltaMark(knex: Knex, exportGuid: string): Promise<DeltaMark> {
   const result = (await knex.raw(
     `WITH sessions AS (
-       SELECT a.xact_start, a.state IS NULL AND a.backend_type = 'client backend' AS hidden
+       -- Another role's session shows only its pid, user and database: backend_type is null.
+       SELECT a.xact_start, a.backend_type = 'client backend' AS client, a.backend_type IS NULL AS hidden
        FROM pg_stat_activity a
        WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
      ), observed AS (
-       SELECT least(clock_timestamp(), min(xact_start)) - make_interval(secs => ?) AS mark,
+       SELECT least(clock_timestamp(), min(xact_start) FILTER (WHERE client)) - make_interval(secs => ?) AS mark,
               count(*) FILTER (WHERE hidden) AS hidden
        FROM sessions
      )

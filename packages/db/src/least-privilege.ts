@@ -1,0 +1,37 @@
+import { ENGINE_TABLES, REFERENCE_TABLES } from './schema.js';
+import { MIGRATION_TABLES } from './migrate.js';
+
+export interface LeastPrivilegeOptions {
+  /** The schema holding the tables (default `public`). */
+  schema?: string;
+  /**
+   * Delta mode: membership of pg_read_all_stats, so that the run sees every session's open
+   * transaction when it takes its delta mark (without it the mark cannot advance safely).
+   */
+  deltaMode?: boolean;
+}
+
+/**
+ * The statements that give `role` exactly what running exports needs, and nothing more:
+ * reading the reference tables, recording runs in `export_runs` (INSERT, UPDATE, and SELECT for
+ * delta marks and recovery; its identity sequence), reading the migration bookkeeping so that
+ * `exportkit db migrate` can tell that nothing is pending. Creating or changing tables
+ * (migrations) stays with the owner. Identifiers are quoted; the role must exist.
+ */
+export function leastPrivilegeGrants(role: string, options: LeastPrivilegeOptions = {}): string[] {
+  const schema = options.schema ?? 'public';
+  const id = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const table = (name: string) => `${id(schema)}.${id(name)}`;
+  const grantee = id(role);
+  const statements = [
+    `GRANT USAGE ON SCHEMA ${id(schema)} TO ${grantee}`,
+    `GRANT SELECT ON ${REFERENCE_TABLES.map(table).join(', ')} TO ${grantee}`,
+    ...ENGINE_TABLES.flatMap((name) => [
+      `GRANT SELECT, INSERT, UPDATE ON ${table(name)} TO ${grantee}`,
+      `GRANT USAGE ON SEQUENCE ${table(`${name}_id_seq`)} TO ${grantee}`,
+    ]),
+    `GRANT SELECT ON ${MIGRATION_TABLES.map(table).join(', ')} TO ${grantee}`,
+  ];
+  if (options.deltaMode) statements.push(`GRANT pg_read_all_stats TO ${grantee}`);
+  return statements;
+}
