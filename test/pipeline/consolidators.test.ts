@@ -100,14 +100,15 @@ describeOnDemoDatabases('pipeline: consolidators', (kind, env) => {
       expect(filesUnder(join(env.dataDir, 'outbox'))).to.deep.equal(['demo_0900.txt']);
     });
 
-    it('counts with %i past the names already in the folder, and replaces a fixed name', async () => {
+    it('counts with %i past the names already in the folder, and numbers a taken fixed name instead of replacing it', async () => {
       touch(join(env.dataDir, 'outbox', 'r1.csv'), 'earlier');
       touch(join(env.dataDir, 'outbox', 'fixed.csv'), 'earlier');
       await run(demoTemplate('    consolidators:\n      - moveToFolder: { folderPath: outbox, fileName: "r%i" }'));
       await run(demoTemplate('    consolidators:\n      - moveToFolder: { folderPath: outbox, fileName: fixed }'));
-      expect(filesUnder(join(env.dataDir, 'outbox'))).to.deep.equal(['fixed.csv', 'r1.csv', 'r2.csv']);
+      expect(filesUnder(join(env.dataDir, 'outbox'))).to.deep.equal(['fixed-2.csv', 'fixed.csv', 'r1.csv', 'r2.csv']);
       expect(readFileSync(join(env.dataDir, 'outbox', 'r1.csv'), 'utf8')).to.equal('earlier');
-      expect(readFileSync(join(env.dataDir, 'outbox', 'fixed.csv'), 'utf8')).to.match(/^itemId;/);
+      expect(readFileSync(join(env.dataDir, 'outbox', 'fixed.csv'), 'utf8')).to.equal('earlier');
+      expect(readFileSync(join(env.dataDir, 'outbox', 'fixed-2.csv'), 'utf8')).to.match(/^itemId;/);
     });
 
     it('deletes files without data rows when deleteEmptyFiles is yes, moves them otherwise', async () => {

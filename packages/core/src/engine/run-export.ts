@@ -135,7 +135,12 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
 
   try {
     if (needsExclusiveRun(plan)) releaseLock = await acquireExportLock(knex, guid ?? exportName);
+    // Path guard for the folders the engine chooses itself: a symbolic link planted in the data
+    // directory (`.exportkit-work`, `exports`) must not carry the run's files out of it.
+    paths.guard(request.outDir, 'the output folder');
+    paths.guard(workDir, 'the work folder');
     await mkdir(workDir, { recursive: true });
+    paths.guard(workDir, 'the work folder');
     const columns: OutputColumn[] = plan.columns.map(({ column, use }) => ({ header: use.header, type: column.metadata.type }));
     const copy = chooseCopyPath({
       knex, plan, context, settings, columns, timeZone: settings.timeZone, now, exportGuid: guid, mode: request.copyPath,

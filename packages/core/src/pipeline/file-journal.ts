@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { claimName, type NameCandidates } from './claim-name.js';
 
 /**
  * Makes a run's files all-or-nothing. A file is written under a temporary name in its final
@@ -29,6 +30,17 @@ export class FileJournal {
     await rename(tempPath, finalPath);
     this.temporary.delete(tempPath);
     this.created.add(finalPath);
+  }
+
+  /**
+   * Publishes a completed temporary file under the first free name of `candidate(1)`,
+   * `candidate(2)`… (claimName: atomic, never replacing a file) and returns its final path.
+   */
+  async claim(tempPath: string, candidate: NameCandidates): Promise<string> {
+    const finalPath = await claimName(tempPath, candidate);
+    this.temporary.delete(tempPath);
+    this.created.add(finalPath);
+    return finalPath;
   }
 
   /** Records a file (or folder) the run created by other means (e.g. a move). */
