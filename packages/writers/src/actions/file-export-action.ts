@@ -53,7 +53,7 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
     const output = createWriteStream(tempPath);
     const closed = finished(output);
     closed.catch(() => undefined); // observed in finish(); avoids an unhandled rejection meanwhile
-    const sink = writer.open(output, { columns, options: { ...context.dateFormats, ...options, ...resolved } });
+    const sink = writer.open(output, { columns, options: { ...context.dateFormats, ...options, ...resolved }, now: context.now });
     let rows = 0;
     return {
       write(row: OutputRow) {
