@@ -201,16 +201,21 @@ function sheetCompressorInput(sheet: ExcelJS.Worksheet): Writable | undefined {
 }
 
 /*
- * exceljs 4.4.0 internals again: the WorkbookWriter's `zip` is the archiver instance it appends
- * every part to, each dated by archiver with the time of writing unless given a `date`. Giving
- * them the run's `now` makes reruns byte-identical; should the shape change, the XLSX rerun
- * test fails loudly.
+ * exceljs 4.4.0 internals again: the WorkbookWriter's `zip` is an archiver 5 instance, which
+ * dates every entry with the time it was appended — two parts already in its constructor. Its
+ * queue hands each entry to `_moduleAppend` on a later turn of the event loop, so stamping the
+ * run's `now` there, right after the constructor, reaches every entry and makes reruns
+ * byte-identical. Should that shape change, the XLSX rerun test fails loudly.
  */
 function stampZipEntries(workbook: ExcelJS.stream.xlsx.WorkbookWriter, date: Date): void {
-  const zip = (workbook as unknown as { zip?: { append?: (source: unknown, data: Record<string, unknown>) => unknown } }).zip;
-  const append = zip?.append;
-  if (!zip || typeof append !== 'function') return;
-  zip.append = (source, data) => append.call(zip, source, { ...data, date });
+  type ModuleAppend = (source: unknown, data: { date?: Date }, callback: () => void) => void;
+  const zip = (workbook as unknown as { zip?: { _moduleAppend?: ModuleAppend } }).zip;
+  const moduleAppend = zip?._moduleAppend;
+  if (!zip || typeof moduleAppend !== 'function') return;
+  zip._moduleAppend = (source, data, callback) => {
+    data.date = date;
+    moduleAppend.call(zip, source, data, callback);
+  };
 }
 
 function writableBacklog(stream: Writable): number {
