@@ -143,6 +143,23 @@ describeOnDemoDatabases('pipeline: consolidators', (kind, env) => {
       expect(readFileSync(join(env.dataDir, 'exports', 'archive', 'demo_20210101-090000-2.zip'), 'utf8')).to.equal('jan');
     });
 
+    it("by default archives the export's own names only, not another export's that starts alike (demo_hr)", async () => {
+      for (const name of ['demo.csv', 'demo-2.csv', 'demo.end', 'demo_20210201-090000-2.zip', 'demo_hr.csv', 'demo_hr_20210201-090000.zip', 'demos.csv']) {
+        touch(join(env.dataDir, 'exports', name), name);
+      }
+      await run(demoTemplate('    consolidators:\n      - archive'));
+      expect(filesUnder(join(env.dataDir, 'exports'))).to.deep.equal([
+        'archive/demo-2.csv',
+        'archive/demo.csv',
+        'archive/demo.end',
+        'archive/demo_20210201-090000-2.zip',
+        'demo_20210301-090000.zip',
+        'demo_hr.csv',
+        'demo_hr_20210201-090000.zip',
+        'demos.csv',
+      ]);
+    });
+
     it("archives from moveToFolder's folder, keeping this run's files", async () => {
       touch(join(env.dataDir, 'outbox', 'report_20210228.csv'), 'yesterday');
       touch(join(env.dataDir, 'outbox', 'notes.txt'), 'kept');
