@@ -107,4 +107,12 @@ describe('pipeline: names are claimed atomically', () => {
       expect(contents('flags')).to.deep.equal([...ALL, 'earlier'].sort());
     });
   }
+
+  it('archive: runs racing to archive one earlier file all succeed; it is archived once, under its own name', async () => {
+    mkdirSync(join(dir, 'exports'));
+    writeFileSync(join(dir, 'exports', 'demo_20210201-090000.zip'), 'february');
+    await race((ctx) => new steps.Archive().run(ctx, { folderPath: 'exports/archive' }));
+    expect(filesUnder(join(dir, 'exports'))).to.deep.equal(['archive/demo_20210201-090000.zip']);
+    expect(readFileSync(join(dir, 'exports', 'archive', 'demo_20210201-090000.zip'), 'utf8')).to.equal('february');
+  });
 });

@@ -1,7 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { Contribution, ExportkitError, pipelineStep, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
 import { expandPattern, isSafeName } from '../actions/file-name-pattern.js';
-import { dataPath, ensureFolder, isInside, listFiles, moveFile, numberedCandidates, pathProblems, patternValues, safeFileName } from '../files/step-files.js';
+import { dataPath, ensureFolder, isInside, listFiles, moveFile, numberedCandidates, pathExists, pathProblems, patternValues, safeFileName } from '../files/step-files.js';
 
 /** The folder the default package writes to, relative to the data directory. */
 const DEFAULT_SOURCE = 'exports';
@@ -54,7 +54,14 @@ export class Archive extends Contribution<PipelineStepMetadata> implements Pipel
       for (const file of await listFiles(source)) {
         if (!archives(basename(file.path)) || context.journal.isCreated(file.path)) continue;
         if (moved === 0) await ensureFolder(context, archiveFolder, 'archive.folderPath');
-        const archived = await moveFile(context, file.path, numberedCandidates(archiveFolder, basename(file.path)));
+        let archived: string;
+        try {
+          archived = await moveFile(context, file.path, numberedCandidates(archiveFolder, basename(file.path)));
+        } catch (error) {
+          // A run of the same export at the same time archived (or cleaned) it first: nothing to do.
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await pathExists(file.path))) continue;
+          throw error;
+        }
         context.log(`archive: ${file.name} → ${archived}`);
         moved += 1;
       }
