@@ -15,7 +15,9 @@ const DEFAULT_SOURCE = 'exports';
  * archived file is overwritten). The source folder is `sourceFolderPath` when given, else the
  * folder(s) this run's files were moved to (moveToFolder), else `exports` (where the default
  * package goes, which then adds the newest after the archive ran). `prefix` is a pattern (%n,
- * %g, dates), default `%n`, the export name. A failed run moves the files back.
+ * %g, dates); without it, the export's own names are archived (isOwnName), not every name
+ * that starts like the export's. A failed run moves the files back; a file a concurrent run of
+ * the export archived first is skipped.
  */
 @pipelineStep({
   name: 'archive',
@@ -26,7 +28,7 @@ const DEFAULT_SOURCE = 'exports';
     folderPath: { type: { kind: 'string', nonEmpty: true }, description: 'Archive folder, relative to the data directory.', default: 'exports/archive' },
     prefix: {
       type: { kind: 'string', nonEmpty: true },
-      description: 'Files whose name starts with this (a pattern: %n %g %y…) are archived; default: the export name as package names spell it.',
+      description: "Files whose name starts with this (a pattern: %n %g %y…) are archived; default: the export's own names (name, package date, -N, one extension).",
     },
     sourceFolderPath: {
       type: { kind: 'string', nonEmpty: true },
