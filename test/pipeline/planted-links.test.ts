@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createEngine } from '@exportkit/core';
+import { createEngine, DataPaths } from '@exportkit/core';
 import { connect, migrate } from '@exportkit/db';
 import { describeOnDemoDatabases } from '../support/demo-suite.js';
 import { runCli } from '../hostile/refusal.js';
@@ -69,5 +69,30 @@ describeOnDemoDatabases('pipeline: links planted in the data directory', (kind, 
     expect(result.exports[0]!.files).to.deep.equal([join(outside, 'demo_20210301-090000.zip')]);
     expect(readdirSync(outside)).to.deep.equal(['demo_20210301-090000.zip']);
     expect(filesUnder(env.dataDir)).to.deep.equal([]);
+  });
+});
+
+describe('pipeline: DataPaths.guard', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'exportkit-guard-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('follows a dangling link to where it points: refused when that is outside, accepted when inside', () => {
+    const paths = new DataPaths(dir);
+    symlinkSync(join(tmpdir(), `exportkit-nowhere-${process.pid}`, 'x'), join(dir, 'exports'));
+    expect(() => paths.guard(join(dir, 'exports', 'a.zip'), 'the output folder')).to.throw(
+      `the output folder: "exports/a.zip" leads through a symbolic link out of the data directory ${dir}`,
+    );
+    symlinkSync('real/sub', join(dir, 'inside'));
+    expect(paths.guard(join(dir, 'inside', 'a.zip'), 'the output folder')).to.equal(join(dir, 'inside', 'a.zip'));
+    symlinkSync('loop-b', join(dir, 'loop-a'));
+    symlinkSync('loop-a', join(dir, 'loop-b'));
+    expect(() => paths.guard(join(dir, 'loop-a', 'a.zip'), 'the output folder')).to.throw(/leads through a symbolic link/);
+  });
+
+  it('takes a path outside the data directory (an explicit --out) as given', () => {
+    expect(new DataPaths(dir).guard(join(tmpdir(), 'elsewhere'), 'the output folder')).to.equal(join(tmpdir(), 'elsewhere'));
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { ExportkitError } from '../errors/exportkit-error.js';
 
@@ -41,9 +41,10 @@ export class DataPaths {
 
   /**
    * The longest existing prefix of `target` (a link counts, dangling or not), followed through
-   * links, is inside the real root; a dangling link is not.
+   * links, is inside the real root. A dangling link is followed to where it points (its target
+   * may be created through it), at most MAX_LINKS deep, as the system would.
    */
-  private reallyInside(target: string): boolean {
+  private reallyInside(target: string, depth = 0): boolean {
     let existing = target;
     while (!entryExists(existing) && existing !== this.root && dirname(existing) !== existing) existing = dirname(existing);
     const realRoot = existsSync(this.root) ? realpathSync(this.root) : this.root;
@@ -51,10 +52,14 @@ export class DataPaths {
     try {
       return isInside(realRoot, realpathSync(existing));
     } catch {
-      return false;
+      if (depth >= MAX_LINKS || !lstatSync(existing).isSymbolicLink()) return false;
+      return this.reallyInside(resolve(dirname(existing), readlinkSync(existing)), depth + 1);
     }
   }
 }
+
+/** Links followed before giving up, as Linux's ELOOP limit. */
+const MAX_LINKS = 40;
 
 function isInside(root: string, target: string): boolean {
   const rel = relative(root, target);
