@@ -48,16 +48,19 @@ describeOnDemoDatabases('pipeline: atomicity', (kind, env) => {
   beforeEach(() => {
     put(join(env.dataDir, 'exports', 'demo_20210201-090000.zip'), 'february', 28); // archived
     put(join(env.dataDir, 'exports', 'stale.csv'), 'stale', 60); // cleaned
-    put(join(env.dataDir, 'outbox', 'report.csv'), 'earlier report', 1); // replaced
+    put(join(env.dataDir, 'outbox', 'report.csv'), 'earlier report', 1); // kept: this run's takes report-2.csv
   });
 
   const lastRun = async (guid: string) => (await env.db.knex('export_runs').where({ export_guid: guid }).orderBy('id', 'desc'))[0];
 
   it('with every step succeeding: moved, archived, cleaned, packaged, marked', async () => {
     const result = await engineFor(env.db.knex, env.dataDir).run(yaml(demoTemplate(EVERY_STEP, { guid: 'atomic-ok' })));
-    expect(filesUnder(env.dataDir)).to.deep.equal(['bundles/demo.zip', 'exports/archive/demo_20210201-090000.zip', 'flags/demo.end']);
+    expect(filesUnder(env.dataDir)).to.deep.equal([
+      'bundles/demo.zip', 'exports/archive/demo_20210201-090000.zip', 'flags/demo.end', 'outbox/report.csv',
+    ]);
+    expect(readFileSync(join(env.dataDir, 'outbox', 'report.csv'), 'utf8')).to.equal('earlier report');
     expect(execFileSync('unzip', ['-Z1', join(env.dataDir, 'bundles', 'demo.zip')], { encoding: 'utf8' }).trim().split('\n').sort()).to.deep.equal([
-      'manifest.json', 'report.csv', 'report.log',
+      'manifest.json', 'report-2.csv', 'report.log',
     ]);
     expect(result.exports[0]!.files.sort()).to.deep.equal([join(env.dataDir, 'bundles', 'demo.zip'), join(env.dataDir, 'flags', 'demo.end')]);
     expect((await lastRun('atomic-ok')).status).to.equal('succeeded');

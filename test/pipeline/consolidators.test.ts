@@ -100,14 +100,15 @@ describeOnDemoDatabases('pipeline: consolidators', (kind, env) => {
       expect(filesUnder(join(env.dataDir, 'outbox'))).to.deep.equal(['demo_0900.txt']);
     });
 
-    it('counts with %i past the names already in the folder, and replaces a fixed name', async () => {
+    it('counts with %i past the names already in the folder, and numbers a taken fixed name instead of replacing it', async () => {
       touch(join(env.dataDir, 'outbox', 'r1.csv'), 'earlier');
       touch(join(env.dataDir, 'outbox', 'fixed.csv'), 'earlier');
       await run(demoTemplate('    consolidators:\n      - moveToFolder: { folderPath: outbox, fileName: "r%i" }'));
       await run(demoTemplate('    consolidators:\n      - moveToFolder: { folderPath: outbox, fileName: fixed }'));
-      expect(filesUnder(join(env.dataDir, 'outbox'))).to.deep.equal(['fixed.csv', 'r1.csv', 'r2.csv']);
+      expect(filesUnder(join(env.dataDir, 'outbox'))).to.deep.equal(['fixed-2.csv', 'fixed.csv', 'r1.csv', 'r2.csv']);
       expect(readFileSync(join(env.dataDir, 'outbox', 'r1.csv'), 'utf8')).to.equal('earlier');
-      expect(readFileSync(join(env.dataDir, 'outbox', 'fixed.csv'), 'utf8')).to.match(/^itemId;/);
+      expect(readFileSync(join(env.dataDir, 'outbox', 'fixed.csv'), 'utf8')).to.equal('earlier');
+      expect(readFileSync(join(env.dataDir, 'outbox', 'fixed-2.csv'), 'utf8')).to.match(/^itemId;/);
     });
 
     it('deletes files without data rows when deleteEmptyFiles is yes, moves them otherwise', async () => {
@@ -140,6 +141,23 @@ describeOnDemoDatabases('pipeline: consolidators', (kind, env) => {
       ]);
       expect(readFileSync(join(env.dataDir, 'exports', 'archive', 'demo_20210101-090000.zip'), 'utf8')).to.equal('archived before');
       expect(readFileSync(join(env.dataDir, 'exports', 'archive', 'demo_20210101-090000-2.zip'), 'utf8')).to.equal('jan');
+    });
+
+    it("by default archives the export's own names only, not another export's that starts alike (demo_hr)", async () => {
+      for (const name of ['demo.csv', 'demo-2.csv', 'demo.end', 'demo_20210201-090000-2.zip', 'demo_hr.csv', 'demo_hr_20210201-090000.zip', 'demos.csv']) {
+        touch(join(env.dataDir, 'exports', name), name);
+      }
+      await run(demoTemplate('    consolidators:\n      - archive'));
+      expect(filesUnder(join(env.dataDir, 'exports'))).to.deep.equal([
+        'archive/demo-2.csv',
+        'archive/demo.csv',
+        'archive/demo.end',
+        'archive/demo_20210201-090000-2.zip',
+        'demo_20210301-090000.zip',
+        'demo_hr.csv',
+        'demo_hr_20210201-090000.zip',
+        'demos.csv',
+      ]);
     });
 
     it("archives from moveToFolder's folder, keeping this run's files", async () => {

@@ -63,11 +63,12 @@ describeOnDemoDatabases('pipeline: packager', (kind, env) => {
     expect(list('tar', ['-tzf', tgz])).to.deep.equal(['demo.csv', 'demo.xlsx', 'manifest.json']);
   });
 
-  it('does not double an extension given in outputFilePath, and replaces an earlier package of that name', async () => {
+  it('does not double an extension given in outputFilePath, and numbers a taken name instead of replacing an earlier package', async () => {
     put(join(env.dataDir, 'bundles', 'b.zip'), 'earlier');
     await run('    postProcess:\n      - packager: { outputFilePath: bundles/b.zip }');
-    expect(filesUnder(env.dataDir)).to.deep.equal(['bundles/b.zip']);
-    expect(zipList(join(env.dataDir, 'bundles', 'b.zip'))).to.deep.equal(['demo.csv', 'manifest.json']);
+    expect(filesUnder(env.dataDir)).to.deep.equal(['bundles/b-2.zip', 'bundles/b.zip']);
+    expect(readFileSync(join(env.dataDir, 'bundles', 'b.zip'), 'utf8')).to.equal('earlier');
+    expect(zipList(join(env.dataDir, 'bundles', 'b-2.zip'))).to.deep.equal(['demo.csv', 'manifest.json']);
   });
 
   it('packages a folder (inputFolderPath) and keeps the sources with removeSources: no', async () => {

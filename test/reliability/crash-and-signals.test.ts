@@ -10,7 +10,7 @@ import { describeCliOnDatabases, until, type CliEnvironment } from '../pipeline/
  * SIGKILL the next run puts back what the dead run changed and closes its `running` row.
  */
 
-/** Earlier files a run changes: a report it replaces (set aside) and an old file cleanFolder removes. */
+/** Earlier files a run must leave as they were: a report of the same name (the run numbers its own) and an old file cleanFolder removes. */
 function plantEarlierFiles(dataDir: string): void {
   mkdirSync(join(dataDir, 'outbox'), { recursive: true });
   writeFileSync(join(dataDir, 'outbox', 'report.csv'), 'earlier report');
@@ -98,7 +98,7 @@ describeCliOnDatabases(
       // What a SIGKILL leaves: this run's final-looking files, the earlier files hidden, the work folder.
       const left = filesUnder(env.dataDir);
       expect(left).to.include('bundles/demo.zip');
-      expect(left.filter((name) => /^outbox\/\.report\.csv\.tmp-|^exports\/\.stale\.csv\.tmp-|^\.exportkit-work\/.+\/journal\.ndjson$/.test(name))).to.have.length(3);
+      expect(left.filter((name) => /^exports\/\.stale\.csv\.tmp-|^\.exportkit-work\/.+\/journal\.ndjson$/.test(name))).to.have.length(2);
       expect((await env.lastRun('killed')).status).to.equal('running');
 
       const log = await nextRun(env);

@@ -39,6 +39,7 @@ export * from './validation/validate-export.js';
 export * from './plugins/load-plugin.js';
 export * from './pipeline/run-context.js';
 export * from './pipeline/file-journal.js';
+export * from './pipeline/claim-name.js';
 export * from './pipeline/data-paths.js';
 export * from './pipeline/manifest.js';
 export * from './engine/run-record.js';

@@ -42,6 +42,11 @@ export interface WriterOpenOptions {
   columns: readonly OutputColumn[];
   /** Resolved options of the action (common ones and the writer's own). */
   options: Readonly<Record<string, unknown>>;
+  /**
+   * The run's reference instant, for formats that stamp their files (XLSX's created and modified
+   * dates): reruns with the same `now` then give the same bytes.
+   */
+  now?: Date;
 }
 
 /** A file format. */

@@ -145,7 +145,12 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   let manifest: Manifest | undefined;
   try {
     if (incremental) lock = await acquireExportLock(knex, guid ?? exportName);
+    // Path guard for the folders the engine chooses itself: a symbolic link planted in the data
+    // directory (`.exportkit-work`, `exports`) must not carry the run's files out of it.
+    paths.guard(request.outDir, 'the output folder');
+    paths.guard(workDir, 'the work folder');
     await mkdir(workDir, { recursive: true });
+    paths.guard(workDir, 'the work folder');
     journal = FileJournal.persistent(join(workDir, JOURNAL_FILE), {
       runId: record.id, pid: process.pid, host: hostname(), opened: new Date().toISOString(),
     });

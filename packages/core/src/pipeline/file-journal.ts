@@ -3,6 +3,7 @@ import { closeSync, fdatasyncSync, openSync, readFileSync, rmSync, writeSync } f
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { identityOf, JournalState, type JournalEntry } from './journal-state.js';
+import { claimName, type NameCandidates } from './claim-name.js';
 
 /** Who wrote a journal file: enough for a later run to tell whether that run is still alive. */
 export interface JournalOwner {
@@ -86,6 +87,49 @@ export class FileJournal {
     this.record({ t: 'publish', from: tempPath, to: finalPath, id: identityOf(tempPath) });
     await rename(tempPath, finalPath);
     this.state.temporary.delete(tempPath);
+  }
+
+  /**
+   * Publishes a completed temporary file under the first free name of `candidate(1)`,
+   * `candidate(2)`… (claimName: atomic, never replacing a file) and returns its final path.
+   * Each attempt is recorded before it is made; one that finds the name taken is forgotten (and
+   * undo would never remove that name anyway: it holds another file).
+   */
+  async claim(tempPath: string, candidate: NameCandidates): Promise<string> {
+    const id = identityOf(tempPath);
+    let tried: string | undefined;
+    const finalPath = await claimName(tempPath, (attempt) => {
+      if (tried !== undefined) this.forget(tried);
+      tried = candidate(attempt);
+      this.record({ t: 'publish', from: tempPath, to: tried, id });
+      return tried;
+    });
+    this.state.temporary.delete(tempPath);
+    return finalPath;
+  }
+
+  /**
+   * Moves a file to the first free name of `candidate(1)`, `candidate(2)`… (claimed atomically)
+   * and returns where it went; each attempt is recorded before it is made, and taken back when
+   * the name was taken or the move failed (EXDEV: the caller copies instead).
+   */
+  async moveClaiming(from: string, candidate: NameCandidates): Promise<string> {
+    let tried: string | undefined;
+    const back = () => {
+      if (tried !== undefined) this.record({ t: 'move', from: tried, to: from });
+      tried = undefined;
+    };
+    try {
+      return await claimName(from, (attempt) => {
+        back();
+        tried = candidate(attempt);
+        this.record({ t: 'move', from, to: tried });
+        return tried;
+      });
+    } catch (error) {
+      back();
+      throw error;
+    }
   }
 
   /** Records a file (or folder) the run created by other means (e.g. a move). */

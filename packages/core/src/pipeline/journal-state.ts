@@ -101,7 +101,10 @@ export class JournalState {
     }
     for (const [current, original] of [...this.moved].reverse()) {
       attempt(`restore ${original}`, () => {
-        if (exists(current) && !exists(original)) renameSync(current, original);
+        if (!exists(current) || current === original) return;
+        if (!exists(original)) renameSync(current, original);
+        // A move by link() cut short before the old name was unlinked: two names, one file.
+        else if (sameFile(current, identityOf(original))) rmSync(current, { force: true });
       });
       this.temporary.delete(current);
     }

@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import {
   Contribution, ExportkitError, pipelineStep, Tokens, injectAll,
@@ -9,7 +9,7 @@ import {
 } from '@exportkit/core';
 import { FILE_ACTION_OPTIONS, resolveFileActionOptions } from '../options.js';
 import { expandFileName } from './file-name-pattern.js';
-import { namePatternProblems, numbered, safeFileName } from '../files/step-files.js';
+import { namePatternProblems, numbered, numberedCandidates, safeFileName } from '../files/step-files.js';
 
 /** File names already given to the actions of a run (keyed by its journal): two actions never share one. */
 const namesOfRun = new WeakMap<FileJournal, Set<string>>();
@@ -53,7 +53,7 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
     const output = createWriteStream(tempPath);
     const closed = finished(output);
     closed.catch(() => undefined); // observed in finish(); avoids an unhandled rejection meanwhile
-    const sink = writer.open(output, { columns, options: { ...context.dateFormats, ...options, ...resolved } });
+    const sink = writer.open(output, { columns, options: { ...context.dateFormats, ...options, ...resolved }, now: context.now });
     let rows = 0;
     return {
       write(row: OutputRow) {
@@ -63,8 +63,8 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
       async finish() {
         await sink.finish();
         await closed;
-        await context.journal.commit(tempPath, finalPath);
-        return [{ path: finalPath, rows, format: writer.metadata.format }];
+        const path = await context.journal.claim(tempPath, numberedCandidates(context.workDir, basename(finalPath)));
+        return [{ path, rows, format: writer.metadata.format }];
       },
     };
   }
@@ -88,8 +88,8 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
       output,
       async finish(rows: number) {
         await closed;
-        await context.journal.commit(tempPath, finalPath);
-        return [{ path: finalPath, rows, format: writer.metadata.format }];
+        const path = await context.journal.claim(tempPath, numberedCandidates(context.workDir, basename(finalPath)));
+        return [{ path, rows, format: writer.metadata.format }];
       },
     };
   }

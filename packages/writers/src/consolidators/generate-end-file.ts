@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { Contribution, pipelineStep, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
-import { expandFileName, expandPattern } from '../actions/file-name-pattern.js';
-import { dataPath, ensureFolder, isInside, pathExistsSync, namePatternProblems, pathProblems, patternValues, placeFile } from '../files/step-files.js';
+import { expandPattern } from '../actions/file-name-pattern.js';
+import { dataPath, ensureFolder, isInside, namePatternProblems, pathProblems, patternCandidates, patternValues, placeFile } from '../files/step-files.js';
 
 /**
  * `generateEndFile` (consolidator 5): a marker file telling a reader the export is complete.
@@ -14,8 +14,8 @@ import { dataPath, ensureFolder, isInside, pathExistsSync, namePatternProblems, 
  * run before anything else happens) and hands the writing to `context.whenComplete`. An engine
  * without that hook gets the marker at once, still journaled (removed if a later step fails).
  *
- * - `fileName`: pattern, default `%n.end`; a marker of an earlier run is replaced (restored if
- *   this run fails).
+ * - `fileName`: pattern, default `%n.end`; claimed atomically: a name already taken (an earlier
+ *   run's marker) is never replaced — `%i` counts on, a fixed name gets `-2`, `-3`….
  * - `folderPath`: relative to the data directory; default: beside the run's files when they are
  *   final by then (moved, or packaged inside the data directory), else `exports`.
  * - `fileContent`: the text written (pattern tokens expanded; default empty).
@@ -45,14 +45,11 @@ export class GenerateEndFile extends Contribution<PipelineStepMetadata> implemen
     const fixedFolder = typeof given === 'string' ? dataPath(context, given, 'generateEndFile.folderPath') : undefined;
     const write = async () => {
       const folder = fixedFolder ?? defaultFolder(context);
-      await ensureFolder(context, folder);
-      const name = expandFileName(String(options['fileName']), patternValues(context), folder, 'generateEndFile.fileName', {
-        isTaken: (n) => pathExistsSync(join(folder, n)),
-      });
-      const finalPath = join(folder, name);
-      const tempPath = context.journal.temporaryFor(finalPath);
+      await ensureFolder(context, folder, 'generateEndFile.folderPath');
+      const candidates = patternCandidates(folder, String(options['fileName']), patternValues(context), 'generateEndFile.fileName');
+      const tempPath = context.journal.temporaryFor(candidates(1));
       await writeFile(tempPath, expandPattern(String(options['fileContent'] ?? ''), patternValues(context)), 'utf8');
-      await placeFile(context, tempPath, finalPath);
+      const finalPath = await placeFile(context, tempPath, candidates);
       context.log(`generateEndFile: ${finalPath}`);
     };
     if (context.whenComplete) context.whenComplete(write);

@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { Contribution, pipelineStep, type PipelineStep, type PipelineStepMetadata, type ProducedFile, type RunContext } from '@exportkit/core';
-import { expandFileName } from '../actions/file-name-pattern.js';
-import { dataPath, ensureFolder, extensionOf, moveFile, numbered, pathExistsSync, namePatternProblems, pathProblems, patternValues, removeFile } from '../files/step-files.js';
+import {
+  dataPath, ensureFolder, extensionOf, moveFile, namePatternProblems, numberedCandidates, pathProblems, patternCandidates, patternValues, removeFile,
+} from '../files/step-files.js';
 
 /**
  * `moveToFolder` (consolidator 2): moves the run's report files into a folder of the data
@@ -10,9 +11,9 @@ import { dataPath, ensureFolder, extensionOf, moveFile, numbered, pathExistsSync
  *
  * - `folderPath` (mandatory) is resolved inside the data directory.
  * - `fileName` names each file (PIPELINE.md patterns); when the expanded name has no extension,
- *   the file's own is appended (`report_%y%m%d` → `report_20210301.csv`, `….xlsx`). Two files of
- *   the run given one name get `-2`, `-3`…; `%i` counts past names used in the folder.
- * - A file of that name from an earlier run is replaced, and restored if this run fails.
+ *   the file's own is appended (`report_%y%m%d` → `report_20210301.csv`, `….xlsx`).
+ * - Names are claimed atomically and never replace a file (of an earlier run, of a concurrent
+ *   run or of this one): `%i` counts on to the first free name, a fixed name gets `-2`, `-3`….
  * - `deleteEmptyFiles`: report files without data rows (or of 0 bytes) are deleted instead.
  *
  * Moves go through the journal: a failure later in the run removes the moved files.
@@ -40,8 +41,7 @@ export class MoveToFolder extends Contribution<PipelineStepMetadata> implements 
     const folder = dataPath(context, String(options['folderPath']), 'moveToFolder.folderPath');
     const pattern = options['fileName'] as string | undefined;
     const deleteEmpty = options['deleteEmptyFiles'] === true;
-    await ensureFolder(context, folder);
-    const placed = new Set<string>();
+    await ensureFolder(context, folder, 'moveToFolder.folderPath');
     const kept: ProducedFile[] = [];
     for (const file of context.files) {
       if (deleteEmpty && (await isEmpty(file))) {
@@ -50,20 +50,13 @@ export class MoveToFolder extends Contribution<PipelineStepMetadata> implements 
         continue;
       }
       const extension = extensionOf(basename(file.path));
-      const ownName = (name: string) => (pattern !== undefined && extensionOf(name) === '' ? name + extension : name);
-      const takenInRun = (name: string) => placed.has(ownName(name));
-      const expanded =
+      // The file keeps its extension when the pattern gives none.
+      const withExtension = (name: string) => (extensionOf(name) === '' ? name + extension : name);
+      const candidates =
         pattern === undefined
-          ? basename(file.path)
-          : ownName(
-              expandFileName(pattern, patternValues(context), folder, 'moveToFolder.fileName', {
-                isTaken: (name) => takenInRun(name) || pathExistsSync(join(folder, ownName(name))),
-              }),
-            );
-      const name = numbered(expanded, (n) => placed.has(n));
-      placed.add(name);
-      const target = join(folder, name);
-      await moveFile(context, file.path, target);
+          ? numberedCandidates(folder, basename(file.path))
+          : patternCandidates(folder, pattern, patternValues(context), 'moveToFolder.fileName', withExtension);
+      const target = await moveFile(context, file.path, candidates);
       context.log(`moveToFolder: ${basename(file.path)} → ${target}`);
       kept.push({ ...file, path: target });
     }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Contribution, pipelineStep, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
-import { ensureFolder, numbered, pathExists, safeFileName } from '../files/step-files.js';
+import { ensureFolder, numbered, numberedCandidates, safeFileName } from '../files/step-files.js';
 
 /**
  * `timeLogger` (consolidator 1): the run's phase times as a log.
@@ -26,11 +26,9 @@ export class TimeLogger extends Contribution<PipelineStepMetadata> implements Pi
     await ensureFolder(context, context.workDir);
     const used = new Set(context.files.map((f) => f.path));
     const name = numbered(`${safeFileName(context.exportName)}.log`, (n) => used.has(join(context.workDir, n)));
-    const finalPath = join(context.workDir, name);
-    if (await pathExists(finalPath)) throw new Error(`timeLogger: ${finalPath} exists already`);
-    const tempPath = context.journal.temporaryFor(finalPath);
+    const tempPath = context.journal.temporaryFor(join(context.workDir, name));
     await writeFile(tempPath, `${lines.join('\n')}\n`, 'utf8');
-    await context.journal.commit(tempPath, finalPath);
+    const finalPath = await context.journal.claim(tempPath, numberedCandidates(context.workDir, name));
     context.files.push({ path: finalPath, format: 'log' });
   }
 }

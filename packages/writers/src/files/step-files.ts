@@ -1,8 +1,11 @@
-import { copyFile, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync, lstatSync } from 'node:fs';
-import { dirname, extname, isAbsolute, join, normalize, relative, sep } from 'node:path';
-import type { RunContext } from '@exportkit/core';
+import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import type { NameCandidates, RunContext } from '@exportkit/core';
 import type { FileNameValues } from '../actions/file-name-pattern.js';
+import { numberedName } from './name-candidates.js';
+
+export { extensionOf, numberedCandidates, patternCandidates } from './name-candidates.js';
 
 /*
  * What the file steps (consolidators, packager, default package) share: template paths
@@ -62,9 +65,12 @@ export function dataPath(context: RunContext, path: string, option: string): str
 
 /**
  * Creates a folder (and its parents). The folders this creates are recorded in the journal so
- * a failed run removes them again when they are empty.
+ * a failed run removes them again when they are empty. The path guard runs before and again
+ * after the folder exists (open time): a symbolic link out of the data directory, planted
+ * before or meanwhile, is refused before anything is written into it.
  */
-export async function ensureFolder(context: RunContext, folder: string): Promise<void> {
+export async function ensureFolder(context: RunContext, folder: string, what = 'folder'): Promise<void> {
+  context.paths.guard(folder, what);
   const missing: string[] = [];
   for (let dir = folder; !existsSync(dir); dir = dirname(dir)) {
     missing.unshift(dir);
@@ -72,6 +78,7 @@ export async function ensureFolder(context: RunContext, folder: string): Promise
   }
   await mkdir(folder, { recursive: true });
   for (const dir of missing) context.journal.recordFolder(dir);
+  context.paths.guard(folder, what);
 }
 
 /** True when `path` is `folder` or inside it. */
@@ -81,23 +88,15 @@ export function isInside(folder: string, path: string): boolean {
 }
 
 /**
- * `name`, or `name-2`, `name-3`… (before the extension) until `taken` says no: a name that
- * never overwrites a file.
+ * `name`, or `name-2`, `name-3`… (before the extension) until `taken` says no: for names inside
+ * one run (archive entries, the run's own scratch folder); names in shared folders are claimed
+ * instead (`numberedCandidates`, `journal.claim`).
  */
-export function numbered(name: string, taken: (candidate: string) => boolean, extension = extensionOf(name)): string {
-  if (!taken(name)) return name;
-  const stem = name.slice(0, name.length - extension.length);
-  for (let i = 2; ; i += 1) {
-    const candidate = `${stem}-${i}${extension}`;
+export function numbered(name: string, taken: (candidate: string) => boolean): string {
+  for (let attempt = 1; ; attempt += 1) {
+    const candidate = numberedName(name, attempt);
     if (!taken(candidate)) return candidate;
   }
-}
-
-/** The extension of a file name, `.tar.gz` included; '' for none (a leading dot is no extension). */
-export function extensionOf(name: string): string {
-  if (/\.tar\.gz$/i.test(name)) return name.slice(-7);
-  const ext = extname(name);
-  return ext === name ? '' : ext;
 }
 
 /** Whether a path exists, symbolic links included (lstat, so a dangling link counts). */
@@ -119,39 +118,38 @@ export function pathExistsSync(path: string): boolean {
 }
 
 /**
- * Puts a completed temporary file at `finalPath`. A file already there that this run did not
- * create is replaced, and restored if the run fails (the journal sets it aside).
+ * Publishes a completed temporary file under the first free name of `candidate` (claimed
+ * atomically, never replacing a file) and returns its final path.
  */
-export async function placeFile(context: RunContext, tempPath: string, finalPath: string): Promise<void> {
-  if (!context.journal.isCreated(finalPath) && (await pathExists(finalPath))) await context.journal.removeOnSuccess(finalPath);
-  await context.journal.commit(tempPath, finalPath);
+export async function placeFile(context: RunContext, tempPath: string, candidate: NameCandidates): Promise<string> {
+  return context.journal.claim(tempPath, candidate);
 }
 
 /**
- * Moves a file, recording the move in the journal: a file of this run stays the run's (removed
- * on failure), a file that existed before is moved back on failure. A file already at `to` that
- * this run did not create is replaced (and restored on failure). Across file systems the file is
- * copied under a temporary name and renamed, then the source removed.
+ * Moves a file to the first free name of `candidate` (claimed atomically, never replacing a
+ * file) and returns where it went, recording the move in the journal: a file of this run stays
+ * the run's (removed on failure), a file that existed before is moved back on failure. A file
+ * already at its first name stays there. Across file systems the file is copied under a
+ * temporary name and claimed, then the source removed.
  */
-export async function moveFile(context: RunContext, from: string, to: string): Promise<void> {
+export async function moveFile(context: RunContext, from: string, candidate: NameCandidates): Promise<string> {
   const { journal } = context;
-  if (from === to) return;
-  if (!journal.isCreated(to) && (await pathExists(to))) await journal.removeOnSuccess(to);
+  if (candidate(1) === from) return from;
   try {
-    await rename(from, to);
-    journal.recordMove(from, to);
+    return await journal.moveClaiming(from, candidate);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    const temp = journal.temporaryFor(to);
-    await copyFile(from, temp);
-    await journal.commit(temp, to);
-    if (journal.isCreated(from)) {
-      await rm(from, { force: true });
-      journal.forget(from);
-    } else {
-      await journal.removeOnSuccess(from);
-    }
   }
+  const temp = journal.temporaryFor(candidate(1));
+  await copyFile(from, temp);
+  const to = await journal.claim(temp, candidate);
+  if (journal.isCreated(from)) {
+    await rm(from, { force: true });
+    journal.forget(from);
+  } else {
+    await journal.removeOnSuccess(from);
+  }
+  return to;
 }
 
 /** Removes a file of this run now, or an earlier file only once the run succeeded. */

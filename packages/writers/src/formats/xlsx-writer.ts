@@ -98,6 +98,8 @@ class XlsxSink implements RowSink {
     private readonly columns: readonly OutputColumn[],
     private readonly showHeaders: boolean,
     options: Readonly<Record<string, unknown>>,
+    /** Stamps the workbook (created, modified, its zip entries' dates); default: the time of writing. */
+    private readonly now?: Date,
   ) {
     const dateFormat = excelDateFormat(stringOption(options, 'dateFormat'), false);
     const dateTimeFormat = excelDateFormat(stringOption(options, 'dateTimeFormat'), true);
@@ -135,6 +137,12 @@ class XlsxSink implements RowSink {
     this.sample = undefined;
     const { default: Excel } = await import('exceljs');
     this.workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: this.output, useStyles: true, useSharedStrings: false });
+    if (this.now) {
+      // Written into docProps/core.xml at commit; exceljs's typings omit them from the options.
+      this.workbook.created = this.now;
+      this.workbook.modified = this.now;
+      stampZipEntries(this.workbook, this.now);
+    }
     this.sheet = this.workbook.addWorksheet(XLSX_SHEET_NAME, {
       views: this.showHeaders ? [{ state: 'frozen', xSplit: 0, ySplit: 1 }] : [],
     });
@@ -192,6 +200,24 @@ function sheetCompressorInput(sheet: ExcelJS.Worksheet): Writable | undefined {
   return target && typeof (target as Writable).write === 'function' ? (target as Writable) : undefined;
 }
 
+/*
+ * exceljs 4.4.0 internals again: the WorkbookWriter's `zip` is an archiver 5 instance, which
+ * dates every entry with the time it was appended — two parts already in its constructor. Its
+ * queue hands each entry to `_moduleAppend` on a later turn of the event loop, so stamping the
+ * run's `now` there, right after the constructor, reaches every entry and makes reruns
+ * byte-identical. Should that shape change, the XLSX rerun test fails loudly.
+ */
+function stampZipEntries(workbook: ExcelJS.stream.xlsx.WorkbookWriter, date: Date): void {
+  type ModuleAppend = (source: unknown, data: { date?: Date }, callback: () => void) => void;
+  const zip = (workbook as unknown as { zip?: { _moduleAppend?: ModuleAppend } }).zip;
+  const moduleAppend = zip?._moduleAppend;
+  if (!zip || typeof moduleAppend !== 'function') return;
+  zip._moduleAppend = (source, data, callback) => {
+    data.date = date;
+    moduleAppend.call(zip, source, data, callback);
+  };
+}
+
 function writableBacklog(stream: Writable): number {
   const state = (stream as unknown as { _writableState?: { length?: number } })._writableState;
   return stream.writableLength ?? state?.length ?? 0;
@@ -210,7 +236,7 @@ function stringOption(options: Readonly<Record<string, unknown>>, name: string):
     'Excel workbook, one sheet: bold header row, numbers as numbers, dates as dates (formatted like the template), sized columns. Always UTF-8 inside; encoding options do not apply.',
 })
 export class XlsxWriter extends Contribution<WriterMetadata> implements Writer {
-  open(output: Writable, { columns, options }: WriterOpenOptions): RowSink {
-    return new XlsxSink(output, columns, resolveFileActionOptions(options).showHeaders, options);
+  open(output: Writable, { columns, options, now }: WriterOpenOptions): RowSink {
+    return new XlsxSink(output, columns, resolveFileActionOptions(options).showHeaders, options, now);
   }
 }

@@ -2,11 +2,14 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import {
   Contribution, ExportkitError, pipelineStep, sha256Of, ENGINE_VERSION,
-  type Manifest, type PipelineStep, type PipelineStepMetadata, type ProducedFile, type RunContext,
+  type Manifest, type NameCandidates, type PipelineStep, type PipelineStepMetadata, type ProducedFile, type RunContext,
 } from '@exportkit/core';
 import { expandFileName } from '../actions/file-name-pattern.js';
-import { dataPath, ensureFolder, isInside, listFiles, numbered, pathExistsSync, pathProblems, patternValues, placeFile, removeFile } from '../files/step-files.js';
+import {
+  dataPath, ensureFolder, isInside, listFiles, numbered, pathExistsSync, pathProblems, patternCandidates, patternValues, placeFile, removeFile,
+} from '../files/step-files.js';
 import { ARCHIVE_EXTENSIONS, writeArchive, type ArchiveEntry, type ArchiveType } from './write-archive.js';
+import { archiveEntryName, checkDistinctEntries } from './entry-name.js';
 import { manifestEntry } from './default-package.js';
 
 /** Where the packager writes when no outputFilePath is given: as the default package, in `exports`. */
@@ -23,8 +26,8 @@ const TYPES: readonly ArchiveType[] = ['zip', 'tar', 'tgz'];
  *   folder, or where moveToFolder put them).
  * - `outputFilePath`: a path pattern relative to the data directory, without extension (the
  *   type's is added unless already there); every segment may use the file name tokens. Default
- *   `exports/%n_%y%m%d-%H%M%S`. A file of that name from an earlier run is replaced (restored if
- *   the run fails); use `%i` for distinct names.
+ *   `exports/%n_%y%m%d-%H%M%S`. The name is claimed atomically and never replaces a file: `%i`
+ *   counts on to the first free name, a fixed name that is taken gets `-2`, `-3`….
  * - `removeSources` (default yes): the packaged files are deleted — this run's at once, earlier
  *   files (inputFolderPath) only when the run succeeds.
  *
@@ -67,15 +70,15 @@ export class Packager extends Contribution<PipelineStepMetadata> implements Pipe
     const removeSources = options['removeSources'] !== false;
 
     const sources = await this.sources(context, options);
-    const finalPath = outputPath(context, String(options['outputFilePath'] ?? DEFAULT_OUTPUT_FILE_PATH), extension);
-    if (sources.some((s) => s.path === finalPath)) throw new ExportkitError(`packager.outputFilePath: ${finalPath} is one of the files to package`);
-    await ensureFolder(context, dirname(finalPath));
+    const output = outputPath(context, String(options['outputFilePath'] ?? DEFAULT_OUTPUT_FILE_PATH), extension);
+    await ensureFolder(context, output.folder, 'packager.outputFilePath');
 
     const base = context.manifest ? await context.manifest() : await fallbackManifest(context);
     const manifest: Manifest = { ...base, files: await describeFiles(sources), timings: { ...context.timings } };
-    const tempPath = context.journal.temporaryFor(finalPath);
+    const tempPath = context.journal.temporaryFor(output.candidates(1));
     await writeArchive(type, tempPath, [...sources.map(({ name, path }) => ({ name, path }) as ArchiveEntry), manifestEntry(manifest)]);
-    await placeFile(context, tempPath, finalPath);
+    // Claimed, never replacing a file: not an earlier package, not a source being packaged.
+    const finalPath = await placeFile(context, tempPath, output.candidates);
     context.log(`packager: ${sources.length} file(s) → ${finalPath}`);
 
     for (const source of sources) {
@@ -88,21 +91,26 @@ export class Packager extends Contribution<PipelineStepMetadata> implements Pipe
 
   private async sources(context: RunContext, options: Readonly<Record<string, unknown>>): Promise<PackagedFile[]> {
     const input = options['inputFolderPath'];
-    const used = new Set(['manifest.json']);
+    let files: PackagedFile[];
     if (typeof input === 'string') {
       const folder = dataPath(context, input, 'packager.inputFolderPath');
       if (!pathExistsSync(folder)) throw new ExportkitError(`packager.inputFolderPath: folder "${input}" does not exist in the data directory`);
       const produced = new Map(context.files.map((f) => [f.path, f]));
-      return (await listFiles(folder, { recursive: true })).map((file) => {
-        if (used.has(file.name)) throw new ExportkitError(`packager.inputFolderPath: "${input}" holds a manifest.json, which the package writes itself`);
-        return { ...produced.get(file.path), path: file.path, name: file.name };
+      files = (await listFiles(folder, { recursive: true })).map((file) => {
+        const name = archiveEntryName(file.name, `packager.inputFolderPath "${input}"`);
+        if (name === 'manifest.json') throw new ExportkitError(`packager.inputFolderPath: "${input}" holds a manifest.json, which the package writes itself`);
+        return { ...produced.get(file.path), path: file.path, name };
+      });
+    } else {
+      const used = new Set(['manifest.json']);
+      files = context.files.map((file) => {
+        const name = numbered(archiveEntryName(basename(file.path), 'packager'), (n) => used.has(n));
+        used.add(name);
+        return { ...file, name };
       });
     }
-    return context.files.map((file) => {
-      const name = numbered(basename(file.path), (n) => used.has(n));
-      used.add(name);
-      return { ...file, name };
-    });
+    checkDistinctEntries(files.map((f) => f.name), `packager.inputFolderPath "${String(input)}"`);
+    return files;
   }
 }
 
@@ -111,8 +119,11 @@ interface PackagedFile extends ProducedFile {
   name: string;
 }
 
-/** The archive path: each segment of the pattern expanded, resolved inside the data directory. */
-function outputPath(context: RunContext, pattern: string, extension: string): string {
+/**
+ * The archive's folder (each segment of the pattern expanded, resolved inside the data directory)
+ * and the names its last segment offers, to be claimed (`%i` counts on, a fixed name gets `-2`…).
+ */
+function outputPath(context: RunContext, pattern: string, extension: string): { folder: string; candidates: NameCandidates } {
   const segments = pattern.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
   if (segments.length === 0) throw new ExportkitError(`packager.outputFilePath: "${pattern}" names no file`);
   let folder = dataPath(context, '.', 'packager.outputFilePath');
@@ -124,9 +135,10 @@ function outputPath(context: RunContext, pattern: string, extension: string): st
     }
     folder = join(folder, expandFileName(segment, patternValues(context), folder, 'packager.outputFilePath'));
   }
-  const withExtension = last.toLowerCase().endsWith(extension) ? last.slice(0, -extension.length) : last;
-  const name = expandFileName(withExtension, patternValues(context), folder, 'packager.outputFilePath', { suffix: extension });
-  return dataPath(context, relative(context.paths.root, join(folder, name + extension)), 'packager.outputFilePath');
+  folder = dataPath(context, relative(context.paths.root, folder) || '.', 'packager.outputFilePath');
+  const withoutExtension = last.toLowerCase().endsWith(extension) ? last.slice(0, -extension.length) : last;
+  const candidates = patternCandidates(folder, withoutExtension, patternValues(context), 'packager.outputFilePath', (name) => name + extension);
+  return { folder, candidates };
 }
 
 async function describeFiles(files: readonly PackagedFile[]): Promise<Manifest['files']> {

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { TarArchive, ZipArchive, type Archiver } from 'archiver';
+import { archiveEntryName, checkDistinctEntries, UnsafeEntryNameError } from './entry-name.js';
 
 /** The archive kinds the packager (and the default package, zip) write. */
 export type ArchiveType = 'zip' | 'tar' | 'tgz';
@@ -21,6 +22,12 @@ export interface ArchiveEntry {
  * instead of bounding the run (ARCHITECTURE.md, "Performance").
  */
 export async function writeArchive(type: ArchiveType, target: string, entries: readonly ArchiveEntry[]): Promise<void> {
+  // The names are written exactly as given (so the manifest lists the entries there are): each
+  // must already be its own normal form (archiveEntryName), and no two alike.
+  for (const { name } of entries) {
+    if (archiveEntryName(name, 'archive') !== name) throw new UnsafeEntryNameError(`archive: entry "${name}" is not normalised`);
+  }
+  checkDistinctEntries(entries.map((e) => e.name), 'archive');
   const archive: Archiver =
     type === 'zip'
       ? new ZipArchive({ zlib: { level: 1 } })
