@@ -41,3 +41,4 @@ export const WRITERS = [CsvWriter, TsvWriter, XmlWriter, XlsxWriter, JsonWriter,
 export * from './pipeline-steps.js';
 
 export default pluginModule([...WRITERS, ...PIPELINE_STEP_CLASSES]);
+export { writeArchive, ARCHIVE_EXTENSIONS, type ArchiveEntry, type ArchiveType } from './packaging/write-archive.js';

@@ -24,7 +24,7 @@ export class DefaultPackage extends Contribution<PipelineStepMetadata> implement
     const p = zonedParts(context.now, context.timeZone);
     const name = `${safeFileName(context.exportName)}_${p.year}${p.month}${p.day}-${p.hour}${p.minute}${p.second}.zip`;
     const tempPath = context.journal.temporaryFor(join(outDir, name));
-    await writeArchive('zip', tempPath, [...reportEntries(context.files.map((f) => f.path)), manifestEntry(manifest)]);
+    await writeArchive('zip', tempPath, [...reportEntries(context.files.map((f) => f.path)), manifestEntry(manifest)], context.signal);
     const finalPath = await placeFile(context, tempPath, numberedCandidates(outDir, name));
     // Report files still in the run's scratch folder now live in the package only; files a
     // consolidator put elsewhere (moveToFolder) stay final files of the run.

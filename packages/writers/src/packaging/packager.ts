@@ -76,7 +76,7 @@ export class Packager extends Contribution<PipelineStepMetadata> implements Pipe
     const base = context.manifest ? await context.manifest() : await fallbackManifest(context);
     const manifest: Manifest = { ...base, files: await describeFiles(sources), timings: { ...context.timings } };
     const tempPath = context.journal.temporaryFor(output.candidates(1));
-    await writeArchive(type, tempPath, [...sources.map(({ name, path }) => ({ name, path }) as ArchiveEntry), manifestEntry(manifest)]);
+    await writeArchive(type, tempPath, [...sources.map(({ name, path }) => ({ name, path }) as ArchiveEntry), manifestEntry(manifest)], context.signal);
     // Claimed, never replacing a file: not an earlier package, not a source being packaged.
     const finalPath = await placeFile(context, tempPath, output.candidates);
     context.log(`packager: ${sources.length} file(s) → ${finalPath}`);

@@ -19,9 +19,11 @@ export interface ArchiveEntry {
 /**
  * Writes an archive of the entries to `target` (a temporary path the caller renames).
  * Compression level 1, as for the default package: compression then runs beside the database
- * instead of bounding the run (ARCHITECTURE.md, "Performance").
+ * instead of bounding the run (ARCHITECTURE.md, "Performance"). An abort `signal` stops it at
+ * once (a large package takes seconds; an interrupted run must not wait for it).
  */
-export async function writeArchive(type: ArchiveType, target: string, entries: readonly ArchiveEntry[]): Promise<void> {
+export async function writeArchive(type: ArchiveType, target: string, entries: readonly ArchiveEntry[], signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
   // The names are written exactly as given (so the manifest lists the entries there are): each
   // must already be its own normal form (archiveEntryName), and no two alike.
   for (const { name } of entries) {
@@ -37,6 +39,7 @@ export async function writeArchive(type: ArchiveType, target: string, entries: r
     archive.on('error', reject);
     archive.on('warning', reject); // a missing source file is a failure, not a smaller archive
     output.on('error', reject);
+    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
   failed.catch(() => undefined);
   const closed = finished(output);
