@@ -174,33 +174,33 @@ describe('hostile templates: the readers and the command line refuse them cleanl
 
     it('YAML lists nested 100,000 deep are refused before the parser builds them', () => {
       const flow = write('deeper-flow.yaml', 'provider: consolidatedTracking\nparameters:\n  statusFormat: ' + '['.repeat(100_000) + ']'.repeat(100_000) + '\n');
-      expectCleanRefusal(validate(flow), { file: flow, line: 3, message: /more than 20,000 keys, values and list items/ });
+      expectCleanRefusal(validate(flow), { file: flow, line: 3, message: /more than 10,000 keys, values and list items/ });
       const block = write('deeper-block.yaml', 'provider: consolidatedTracking\nparameters:\n  statusFormat:\n    ' + '- '.repeat(100_000) + 'x\n');
-      expectCleanRefusal(validate(block), { file: block, line: 4, message: /more than 100,000 YAML tokens/ });
+      expectCleanRefusal(validate(block), { file: block, line: 4, message: /more than 50,000 YAML tokens/ });
     });
   });
 
   describe('many problems, many nodes', () => {
-    it('XML: 19,990 unknown columns are all reported; the message lists 50 and says how many more', () => {
-      const file = write('many-problems.xml', '<providers><consolidatedTrackingProvider>\n<columns>\n' + '<a/>'.repeat(19_990) + '\n</columns></consolidatedTrackingProvider></providers>\n');
+    it('XML: 9,990 unknown columns are all reported; the message lists 50 and says how many more', () => {
+      const file = write('many-problems.xml', '<providers><consolidatedTrackingProvider>\n<columns>\n' + '<a/>'.repeat(9_990) + '\n</columns></consolidatedTrackingProvider></providers>\n');
       const outcome = validate(file);
-      expectCleanRefusal(outcome, { file, line: 3, message: /19,990 problems in the template; the first 50:\n/ });
-      expect(outcome.stderr).to.contain('  … and 19,940 more');
+      expectCleanRefusal(outcome, { file, line: 3, message: /9,990 problems in the template; the first 50:\n/ });
+      expect(outcome.stderr).to.contain('  … and 9,940 more');
       expect(outcome.stderr.match(/<a> unknown column/g)).to.have.length(50);
     });
 
-    it('YAML: 19,990 unknown columns are all reported; the message lists 50 and says how many more', () => {
-      const file = write('many-problems.yaml', 'provider: consolidatedTracking\ncolumns: [' + Array(19_990).fill('a').join(',') + ']\n');
+    it('YAML: 9,990 unknown columns are all reported; the message lists 50 and says how many more', () => {
+      const file = write('many-problems.yaml', 'provider: consolidatedTracking\ncolumns: [' + Array(9_990).fill('a').join(',') + ']\n');
       const outcome = validate(file);
-      expectCleanRefusal(outcome, { file, line: 2, message: /19,990 problems in the template; the first 50:\n/ });
-      expect(outcome.stderr).to.contain('  … and 19,940 more');
+      expectCleanRefusal(outcome, { file, line: 2, message: /9,990 problems in the template; the first 50:\n/ });
+      expect(outcome.stderr).to.contain('  … and 9,940 more');
     });
 
     it('120,000 unknown columns: refused by the node bound, in both spellings', () => {
       const xml = write('problems-120k.xml', '<providers><consolidatedTrackingProvider>\n<columns>\n' + '<a/>'.repeat(120_000) + '\n</columns></consolidatedTrackingProvider></providers>\n');
-      expectCleanRefusal(validate(xml), { file: xml, line: 3, message: /more than 20,000 elements and attributes/ });
+      expectCleanRefusal(validate(xml), { file: xml, line: 3, message: /more than 10,000 elements and attributes/ });
       const yaml = write('problems-120k.yaml', 'provider: consolidatedTracking\ncolumns: [' + Array(120_000).fill('a').join(',') + ']\n');
-      expectCleanRefusal(validate(yaml), { file: yaml, line: 2, message: /more than 20,000 keys, values and list items/ });
+      expectCleanRefusal(validate(yaml), { file: yaml, line: 2, message: /more than 10,000 keys, values and list items/ });
     });
 
     it('YAML with 200,000 keys: one key a line is over the size bound, a flow map within it is over the node bound', () => {
@@ -212,18 +212,18 @@ describe('hostile templates: the readers and the command line refuse them cleanl
       const keys: string[] = [];
       for (const a of letters) for (const b of letters) for (const c of letters) if (keys.length < 200_000) keys.push(a + b + c);
       const compact = write('keys-200k-flow.yaml', `provider: consolidatedTracking\nparameters: {${keys.join(',')}}\n`);
-      expectCleanRefusal(validate(compact), { file: compact, line: 2, message: /more than 20,000 keys, values and list items/ });
+      expectCleanRefusal(validate(compact), { file: compact, line: 2, message: /more than 10,000 keys, values and list items/ });
     });
 
     it('XML with 100,000 attributes on one element is over the node bound', () => {
       const attributes = Array.from({ length: 100_000 }, (_, i) => ` a${i.toString(36)}=""`).join('');
       const file = write('attributes-200k.xml', `<providers>\n<consolidatedTrackingProvider>\n<columns>\n<candidateId${attributes}/>\n</columns>\n</consolidatedTrackingProvider>\n</providers>\n`);
-      expectCleanRefusal(validate(file), { file, line: 4, message: /more than 20,000 elements and attributes/ });
+      expectCleanRefusal(validate(file), { file, line: 4, message: /more than 10,000 elements and attributes/ });
     });
 
     it('YAML: a million line ends are over the token bound', () => {
       const file = write('lines.yaml', 'provider: consolidatedTracking\n' + '\n'.repeat(1_000_000));
-      expectCleanRefusal(validate(file), { file, message: /more than 100,000 YAML tokens/ });
+      expectCleanRefusal(validate(file), { file, message: /more than 50,000 YAML tokens/ });
     });
   });
 
@@ -256,7 +256,7 @@ describe('hostile templates: the readers and the command line refuse them cleanl
       let text = 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
       for (let i = 1; i < 9; i++) text += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]\n`;
       const file = write('laughs.yaml', text + 'provider: consolidatedTracking\ncolumns: *a8\n');
-      expectCleanRefusal(validate(file), { file, line: 5, message: /too many alias expansions: with its aliases expanded the template holds more than 20,000/ });
+      expectCleanRefusal(validate(file), { file, line: 5, message: /too many alias expansions: with its aliases expanded the template holds more than 10,000/ });
     });
 
     it('more than 100 aliases are refused at the 101st', () => {

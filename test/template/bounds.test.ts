@@ -23,8 +23,8 @@ describe('template: bounds and reading rules', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('documents its bounds: 1 MiB, 32 levels, 20,000 nodes, 100,000 YAML tokens, 100 aliases, 50 problems listed', () => {
-    expect(TEMPLATE_LIMITS).to.deep.equal({ maxBytes: 1_048_576, maxDepth: 32, maxNodes: 20_000, maxYamlTokens: 100_000, maxYamlAliases: 100 });
+  it('documents its bounds: 1 MiB, 32 levels, 10,000 nodes, 50,000 YAML tokens, 100 aliases, 50 problems listed', () => {
+    expect(TEMPLATE_LIMITS).to.deep.equal({ maxBytes: 1_048_576, maxDepth: 32, maxNodes: 10_000, maxYamlTokens: 50_000, maxYamlAliases: 100 });
     expect(MAX_LISTED_PROBLEMS).to.equal(50);
   });
 
@@ -79,21 +79,21 @@ describe('template: bounds and reading rules', () => {
       ]);
     });
 
-    it('XML: 20,000 elements and attributes are read, one more is refused', () => {
+    it('XML: 10,000 elements and attributes are read, one more is refused', () => {
       const within = xmlColumns('<c/>'.repeat(TEMPLATE_LIMITS.maxNodes - 3));
       expect(readXmlTemplate(within, 't.xml').exports[0]!.provider.columns).to.have.length(TEMPLATE_LIMITS.maxNodes - 3);
       const issues = issuesOf(() => readXmlTemplate(xmlColumns('<c/>'.repeat(TEMPLATE_LIMITS.maxNodes - 4) + '<c a=""/>'), 't.xml'));
       expect(issues).to.deep.equal([
-        { file: 't.xml', line: 2, element: 'c', message: 'the template holds more than 20,000 elements and attributes; that is the most a template may hold' },
+        { file: 't.xml', line: 2, element: 'c', message: 'the template holds more than 10,000 elements and attributes; that is the most a template may hold' },
       ]);
     });
 
-    it('YAML: 20,000 keys, values and list items are read, one more is refused', () => {
+    it('YAML: 10,000 keys, values and list items are read, one more is refused', () => {
       const columns = (count: number) => `provider: p\ncolumns: [${Array(count).fill('c').join(',')}]\n`;
       // provider, p, columns and the list itself are four nodes.
       expect(readYamlTemplate(columns(TEMPLATE_LIMITS.maxNodes - 4), 't.yaml').exports[0]!.provider.columns).to.have.length(TEMPLATE_LIMITS.maxNodes - 4);
       expect(issuesOf(() => readYamlTemplate(columns(TEMPLATE_LIMITS.maxNodes - 3), 't.yaml'))[0]!.message).to.equal(
-        'the template holds more than 20,000 keys, values and list items; that is the most a template may hold',
+        'the template holds more than 10,000 keys, values and list items; that is the most a template may hold',
       );
     });
 
@@ -102,7 +102,7 @@ describe('template: bounds and reading rules', () => {
       const text = (uses: number) => `a: &a [${list}]\n` + Array.from({ length: uses }, (_, i) => `b${i}: *a\n`).join('') + 'provider: p\n';
       expect(() => readYamlTemplate(text(5), 't.yaml')).to.throw(TemplateError, /unknown key/); // read, then refused for its keys only
       const [issue] = issuesOf(() => readYamlTemplate(text(25), 't.yaml'));
-      expect(issue!.message).to.match(/^too many alias expansions: with its aliases expanded the template holds more than 20,000/);
+      expect(issue!.message).to.match(/^too many alias expansions: with its aliases expanded the template holds more than 10,000/);
     });
   });
 

@@ -15,9 +15,9 @@ export const TEMPLATE_LIMITS = Object.freeze({
    * Nodes: XML elements and attributes; YAML keys, values and list items (scalars, aliases, lists
    * and maps), an alias counting what it stands for again at each use.
    */
-  maxNodes: 20_000,
+  maxNodes: 10_000,
   /** YAML: tokens of the source (a scalar, an indicator such as `-` `:` `,` `[`, a run of spaces, a comment, a line end). */
-  maxYamlTokens: 100_000,
+  maxYamlTokens: 50_000,
   /** YAML aliases (`*name`) written in a template. */
   maxYamlAliases: 100,
 });

@@ -1,10 +1,10 @@
-import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Scalar, type YAMLMap } from 'yaml';
+import { Composer, LineCounter, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Scalar, type YAMLMap } from 'yaml';
 import type { ColumnSpec, ExportConfig, ExportDefinition, Located, ParameterSpec, ProviderSpec, RawValue, StepSpec } from './model.js';
 import { IssueList, LineTable, listOf } from './issues.js';
 import { checkTemplateText, formatCount, NUL_MESSAGE, TEMPLATE_LIMITS } from './limits.js';
 import { nameTable } from './name-table.js';
 import { TEMPLATES_PARAMETER, TEMPLATE_ENTRY, YAML_EXPORT_KEYS, type StepSection } from './names.js';
-import { checkYamlDepth, checkYamlTokens, TOO_MANY_YAML_NODES } from './yaml-source-check.js';
+import { parseYamlSource, TOO_MANY_YAML_NODES } from './yaml-source-check.js';
 import { surveyYamlDocument, type YNode } from './yaml-survey.js';
 
 /** At most this many aliases (`*name`) in a template (billion-laughs guard, with the node bound). */
@@ -23,15 +23,15 @@ interface Entry {
  * Every problem is collected; when there is any, one TemplateError carrying all of them is thrown.
  *
  * The bounds (docs/templates.md) are checked in the order that keeps refusing cheap: size and
- * NUL on the text, tokens, nodes, aliases and tags on the lexer's tokens, depth on the syntax
- * tree, alias expansion on the composed document — each before the step it protects.
+ * NUL on the text, tokens, nodes, aliases and tags on each token as it is parsed, depth on the
+ * syntax tree, alias expansion on the composed document — each before the step it protects.
  */
 export function readYamlTemplate(text: string, file: string): ExportConfig {
   checkTemplateText(text, file);
   const issues = new IssueList(file);
   const lines = new LineTable(text);
   const lineCounter = new LineCounter();
-  const doc = checkYamlTokens(text, lines, issues) ? parse(text, lineCounter, lines, issues) : undefined;
+  const doc = compose(text, lineCounter, lines, issues);
   let fatal = doc === undefined;
   for (const error of doc?.errors ?? []) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
@@ -67,10 +67,10 @@ export function readYamlTemplate(text: string, file: string): ExportConfig {
   return { file, format: 'yaml', exports };
 }
 
-/** Parses (stack-safe), checks the depth, then composes one document (the composer recurses). */
-function parse(text: string, lineCounter: LineCounter, lines: LineTable, issues: IssueList): Document | undefined {
-  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
-  if (!checkYamlDepth(tokens, lines, issues)) return undefined;
+/** Parses with the bounds checked (stack-safe), then composes one document (the composer recurses). */
+function compose(text: string, lineCounter: LineCounter, lines: LineTable, issues: IssueList): Document | undefined {
+  const tree = parseYamlSource(text, lineCounter, lines, issues);
+  if (!tree) return undefined;
   const composer = new Composer({
     schema: 'failsafe',
     // Duplicate keys are reported by the reader, naming the key and both lines.
@@ -78,7 +78,7 @@ function parse(text: string, lineCounter: LineCounter, lines: LineTable, issues:
     strict: true,
   });
   let doc: Document | undefined;
-  for (const next of composer.compose(tokens, true, text.length)) {
+  for (const next of composer.compose(tree, true, text.length)) {
     if (!doc) doc = next;
     else {
       issues.add(lineCounter.linePos(next.range[0]).line, undefined, 'YAML syntax error: the template holds multiple documents; write one');

@@ -1,4 +1,4 @@
-import { CST, Lexer, type Parser } from 'yaml';
+import { CST, Lexer, Parser, type LineCounter } from 'yaml';
 import type { IssueList, LineTable } from './issues.js';
 import { formatCount, TEMPLATE_LIMITS } from './limits.js';
 
@@ -11,18 +11,23 @@ const NODE_TOKENS = new Set<string>(['scalar', 'single-quoted-scalar', 'double-q
 const MARKERS = new Set([CST.DOCUMENT, CST.FLOW_END]);
 
 /**
- * The first pass over a YAML template, on the lexer's tokens: it stops at once when the
- * template holds too many tokens, nodes or aliases (so the parser, which costs about a
- * microsecond per token, never sees a hostile template), and reports every tag. Returns
- * whether the template may be parsed.
+ * Lexes and parses a YAML template in one pass, checking each token before the parser sees it:
+ * parsing stops at once when the template holds too many tokens, nodes or aliases (the parser
+ * costs about a microsecond per token, so a hostile template is never parsed whole), and every
+ * tag is reported. Then the depth is checked on the syntax tree. Returns the tree when the
+ * template may be composed, undefined when it is refused.
  */
-export function checkYamlTokens(text: string, lines: LineTable, issues: IssueList): boolean {
+export function parseYamlSource(text: string, lineCounter: LineCounter, lines: LineTable, issues: IssueList): CstToken[] | undefined {
+  const parser = new Parser(lineCounter.addNewLine);
+  const tree: CstToken[] = [];
+  lineCounter.addNewLine(0); // what Parser.parse() does first
   let offset = 0;
   let tokens = 0;
   let nodes = 0;
   let aliases = 0;
   let plainScalarNext = false;
   for (const token of new Lexer().lex(text)) {
+    for (const parsed of parser.next(token)) tree.push(parsed);
     if (MARKERS.has(token)) continue;
     if (token === CST.SCALAR) {
       plainScalarNext = true;
@@ -34,7 +39,7 @@ export function checkYamlTokens(text: string, lines: LineTable, issues: IssueLis
     plainScalarNext = false;
     if (++tokens > TEMPLATE_LIMITS.maxYamlTokens) {
       issues.add(lines.lineAt(at), undefined, `the template holds more than ${formatCount(TEMPLATE_LIMITS.maxYamlTokens)} YAML tokens; that is the most a template may hold`);
-      return false;
+      return undefined;
     }
     if (type === 'tag') {
       issues.add(lines.lineAt(at), undefined, `YAML tags (${token}) are not used in templates; write the value without it`);
@@ -42,23 +47,24 @@ export function checkYamlTokens(text: string, lines: LineTable, issues: IssueLis
     }
     if (type === 'alias' && ++aliases > TEMPLATE_LIMITS.maxYamlAliases) {
       issues.add(lines.lineAt(at), token, `too many aliases (more than ${TEMPLATE_LIMITS.maxYamlAliases}); the template is refused`);
-      return false;
+      return undefined;
     }
     if (type !== null && NODE_TOKENS.has(type) && ++nodes > TEMPLATE_LIMITS.maxNodes) {
       issues.add(lines.lineAt(at), undefined, TOO_MANY_YAML_NODES);
-      return false;
+      return undefined;
     }
   }
-  return true;
+  for (const parsed of parser.end()) tree.push(parsed);
+  return checkYamlDepth(tree, lines, issues) ? tree : undefined;
 }
 
-type CstToken = ReturnType<Parser['parse']> extends Generator<infer T> ? T : never;
+type CstToken = CST.Token;
 
 /**
  * Lists and maps nested deeper than the bound, found on the parser's syntax tree (iteratively:
  * the parser does not recurse, but the composer does). Returns whether the template may be composed.
  */
-export function checkYamlDepth(tokens: readonly CstToken[], lines: LineTable, issues: IssueList): boolean {
+function checkYamlDepth(tokens: readonly CstToken[], lines: LineTable, issues: IssueList): boolean {
   const stack: Array<{ token: CST.Token | null | undefined; depth: number }> = tokens.map((token) => ({ token, depth: 0 }));
   while (stack.length > 0) {
     const { token, depth } = stack.pop()!;

@@ -20,7 +20,7 @@ interface Frame {
  * walks it: resolves every alias to the last node anchored before it (YAML's rule), refuses an
  * alias inside the node it names (a cycle), and counts the nodes the reader would visit with
  * every alias expanded, stopping as soon as that passes the bound ("billion laughs"). Nodes are
- * counted as the lexer counts them (checkYamlTokens): scalars and flow lists and maps; a block
+ * counted as the lexer counts them (parseYamlSource): scalars and flow lists and maps; a block
  * list or map is its lines, not a node of its own.
  * `onScalar` sees every scalar once (keys included).
  */
