@@ -12,8 +12,8 @@ export const TEMPLATE_LIMITS = Object.freeze({
   /** Elements nested in elements (XML), lists and maps nested in lists and maps (YAML). */
   maxDepth: 32,
   /**
-   * Nodes: XML elements and attributes; YAML keys, values and list items (scalars, aliases, lists
-   * and maps), an alias counting what it stands for again at each use.
+   * Nodes: XML elements and attributes; YAML keys, values and list items (scalars, aliases, flow
+   * lists and maps), an alias counting what it stands for again at each use.
    */
   maxNodes: 10_000,
   /** YAML: tokens of the source (a scalar, an indicator such as `-` `:` `,` `[`, a run of spaces, a comment, a line end). */

@@ -11,7 +11,7 @@ const NODE_TOKENS = new Set<string>(['scalar', 'single-quoted-scalar', 'double-q
 const MARKERS = new Set([CST.DOCUMENT, CST.FLOW_END]);
 
 /**
- * Lexes and parses a YAML template in one pass, checking each token before the parser sees it:
+ * Lexes and parses a YAML template in one pass, checking each token as the parser takes it:
  * parsing stops at once when the template holds too many tokens, nodes or aliases (the parser
  * costs about a microsecond per token, so a hostile template is never parsed whole), and every
  * tag is reported. Then the depth is checked on the syntax tree. Returns the tree when the
