@@ -45,9 +45,9 @@ describe('exportkit command line', function () {
     expect(exportkit(['columns', '--provider', 'nope']).code).to.equal(2);
   });
 
-  it('exits 1 with the path when the template file is missing', () => {
+  it('exits 2 with the path when the template file is missing (the command line is wrong)', () => {
     const result = exportkit(['validate', join(dir, 'missing.yaml')]);
-    expect(result.code).to.equal(1);
+    expect(result.code).to.equal(2);
     expect(result.stderr).to.contain('missing.yaml');
   });
 

@@ -43,7 +43,7 @@ describe('template: readTemplate / parseTemplate', () => {
     expect(detectTemplateFormat('a.xml', 'provider: p')).to.equal('xml');
   });
 
-  it('a missing file is a clear ExportkitError, not a TemplateError', async () => {
+  it('a missing file is a clear ExportkitError (exit 2: the command line names it), not a TemplateError', async () => {
     const missing = join(dir, 'nope.xml');
     try {
       await readTemplate(missing);
@@ -53,7 +53,7 @@ describe('template: readTemplate / parseTemplate', () => {
       expect(error).to.be.instanceOf(TemplateFileError);
       expect(error).to.not.be.instanceOf(TemplateError);
       expect((error as Error).message).to.equal(`cannot read the template ${missing}: no such file`);
-      expect((error as ExportkitError).exitCode).to.equal(1);
+      expect((error as ExportkitError).exitCode).to.equal(2);
     }
   });
 

@@ -51,6 +51,8 @@ export { closest } from './validation/suggest.js';
 export { readXmlTemplate } from './template/xml-reader.js';
 export { readYamlTemplate, YAML_MAX_ALIAS_COUNT } from './template/yaml-reader.js';
 export { readTemplate, parseTemplate, detectTemplateFormat, TemplateFileError, type TemplateFormat } from './template/read-template.js';
+export { TEMPLATE_LIMITS } from './template/limits.js';
+export { nameTable, nameTableOf, ownEntry, hasOwnName } from './template/name-table.js';
 export { toYaml, TemplateConversionError } from './template/yaml-writer.js';
 export { toXml } from './template/xml-writer.js';
 export * from "./registry/markdown.js";

@@ -5,6 +5,7 @@ import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { lockPgliteFolder } from './pglite-folder-lock.js';
 import { PGlite } from '@electric-sql/pglite';
+import { DatabaseTargetError } from './database-target-error.js';
 
 /** An open database: the Knex instance every package uses, and what it points at. */
 export interface Database {
@@ -32,7 +33,7 @@ export type ParsedTarget =
   | { kind: 'pglite'; dataDir: string | undefined; target: string }
   | { kind: 'postgres'; url: string; target: string };
 
-/** Reads a target string (see {@link connect}); throws an error naming the accepted forms. */
+/** Reads a target string (see {@link connect}); throws a DatabaseTargetError naming the accepted forms. */
 export function parseTarget(target: string | undefined, options: ConnectOptions = {}): ParsedTarget {
   const cwd = options.cwd ?? process.cwd();
   if (target === undefined) {
@@ -46,9 +47,9 @@ export function parseTarget(target: string | undefined, options: ConnectOptions 
     try {
       path = /^file:\/\//i.test(text) ? fileURLToPath(text) : text.slice('file:'.length);
     } catch (error) {
-      throw new Error(`invalid database target "${target}": ${(error as Error).message}. Accepted: ${ACCEPTED_TARGETS}`);
+      throw new DatabaseTargetError(`invalid database target "${target}": ${(error as Error).message}. Accepted: ${ACCEPTED_TARGETS}`);
     }
-    if (!path) throw new Error(`invalid database target "${target}": file: needs a path. Accepted: ${ACCEPTED_TARGETS}`);
+    if (!path) throw new DatabaseTargetError(`invalid database target "${target}": file: needs a path. Accepted: ${ACCEPTED_TARGETS}`);
     const dataDir = resolve(cwd, path);
     return { kind: 'pglite', dataDir, target: `file:${dataDir}` };
   }
@@ -57,14 +58,14 @@ export function parseTarget(target: string | undefined, options: ConnectOptions 
     try {
       url = new URL(text);
     } catch {
-      throw new Error(`invalid database target "${describeTarget(text)}": not a valid URL. Accepted: ${ACCEPTED_TARGETS}`);
+      throw new DatabaseTargetError(`invalid database target "${describeTarget(text)}": not a valid URL. Accepted: ${ACCEPTED_TARGETS}`);
     }
     if (!url.hostname && !url.searchParams.get('host')) {
-      throw new Error(`invalid database target "${describeTarget(text)}": no host. Accepted: ${ACCEPTED_TARGETS}`);
+      throw new DatabaseTargetError(`invalid database target "${describeTarget(text)}": no host. Accepted: ${ACCEPTED_TARGETS}`);
     }
     return { kind: 'postgres', url: text, target: text };
   }
-  throw new Error(`unsupported database target "${describeTarget(text)}". Accepted: ${ACCEPTED_TARGETS}`);
+  throw new DatabaseTargetError(`unsupported database target "${describeTarget(text)}". Accepted: ${ACCEPTED_TARGETS}`);
 }
 
 /**

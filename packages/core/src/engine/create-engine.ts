@@ -131,7 +131,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const issues: TemplateIssue[] = [];
       for (const definition of config.exports) {
         const result = await plan(config, definition, true);
-        issues.push(...result.issues.filter((i) => i.severity !== 'warning'));
+        // Not push(...issues): a spread of a hundred thousand problems overflows the stack.
+        for (const issue of result.issues) if (issue.severity !== 'warning') issues.push(issue);
         for (const warning of result.issues.filter((i) => i.severity === 'warning')) {
           runOptions.onProgress?.({ type: 'warning', message: `${warning.file}:${warning.line ?? ''} ${warning.message}` });
         }
@@ -161,7 +162,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async validate(template) {
       const config = await load(template);
       const issues: TemplateIssue[] = [];
-      for (const definition of config.exports) issues.push(...(await plan(config, definition, !!(options.knex || options.databaseUrl))).issues);
+      for (const definition of config.exports) {
+        for (const issue of (await plan(config, definition, !!(options.knex || options.databaseUrl))).issues) issues.push(issue);
+      }
       return issues;
     },
 

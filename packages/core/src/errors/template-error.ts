@@ -1,5 +1,8 @@
 import { ExportkitError } from './exportkit-error.js';
 
+/** Problems written out in a TemplateError's message (all of them stay in `issues`). */
+export const MAX_LISTED_PROBLEMS = 50;
+
 /** One problem found in a template: where it is, what is wrong, and the closest known name. */
 export interface TemplateIssue {
   file: string;
@@ -21,14 +24,26 @@ export function formatIssue(issue: TemplateIssue): string {
   return `${where}:${element} ${level}${issue.message}${hint}`;
 }
 
-/** A template that cannot run; carries every problem found, not only the first. Exit code 2. */
+/**
+ * A template that cannot run; carries every problem found, not only the first. Exit code 2.
+ * The message lists the first MAX_LISTED_PROBLEMS and says how many more there are, so a
+ * template with a hundred thousand problems still gives a message one can read.
+ */
 export class TemplateError extends ExportkitError {
   override readonly exitCode = 2;
   constructor(readonly issues: TemplateIssue[]) {
-    super(
-      issues.length === 1
-        ? formatIssue(issues[0]!)
-        : `${issues.length} problems in the template:\n` + issues.map((i) => '  ' + formatIssue(i)).join('\n'),
-    );
+    super(describeIssues(issues));
   }
+}
+
+function describeIssues(issues: readonly TemplateIssue[]): string {
+  if (issues.length === 1) return formatIssue(issues[0]!);
+  const listed = issues.slice(0, MAX_LISTED_PROBLEMS).map((i) => '  ' + formatIssue(i));
+  const more = issues.length - listed.length;
+  const count = issues.length.toLocaleString('en-US');
+  if (more === 0) return `${count} problems in the template:\n${listed.join('\n')}`;
+  return (
+    `${count} problems in the template; the first ${MAX_LISTED_PROBLEMS}:\n${listed.join('\n')}\n` +
+    `  … and ${more.toLocaleString('en-US')} more`
+  );
 }

@@ -1,5 +1,6 @@
 import type { ParameterValueType } from '../contributions/value-types.js';
 import type { RawValue } from '../template/model.js';
+import { ownEntry } from '../template/name-table.js';
 
 /** A parsed value, or the reason it was refused (naming what is allowed). */
 export type ParseResult = { ok: true; value: unknown } | { ok: false; message: string };
@@ -96,7 +97,7 @@ function parseScalar(type: ParameterValueType, text: string): ParseResult {
       return { ok: true, value };
     case 'enum': {
       if (type.values.includes(value)) return { ok: true, value };
-      const synonym = type.synonyms?.[value];
+      const synonym = ownEntry(type.synonyms, value);
       if (synonym !== undefined) return { ok: true, value: synonym };
       const allowed = [...type.values, ...Object.keys(type.synonyms ?? {})];
       return { ok: false, message: `"${value}" is not allowed; allowed: ${allowed.join(', ')}` };

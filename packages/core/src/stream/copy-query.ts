@@ -61,10 +61,12 @@ export async function copyQueryTo(knex: Knex, query: NativeQuery, output: Writab
     await pipeline(stream, lineEnds, output, options.signal ? { signal: options.signal } : {});
     broken = false;
     if (lineEnds.inQuotes) throw new Error('COPY output ended inside a quoted field');
-    if (stream.rowCount !== lineEnds.records) throw new Error(`COPY sent ${stream.rowCount} rows but ${lineEnds.records} records were read`);
-    options.onRecords?.(lineEnds.records);
+    // The stream ends at CopyDone; COPY's row count comes with CommandComplete just after, and
+    // the connection sends the next statement only once the COPY is complete: check after it.
     await run('COMMIT');
     open = false;
+    if (stream.rowCount !== lineEnds.records) throw new Error(`COPY sent ${stream.rowCount} rows but ${lineEnds.records} records were read`);
+    options.onRecords?.(lineEnds.records);
     return lineEnds.records;
   } catch (error) {
     if (broken) {

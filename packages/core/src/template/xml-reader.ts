@@ -1,6 +1,8 @@
 import { SaxesParser } from 'saxes';
 import type { ColumnSpec, ExportConfig, ExportDefinition, Located, ParameterSpec, ProviderSpec, RawValue, StepSpec } from './model.js';
 import { IssueList, LineTable, listOf } from './issues.js';
+import { checkTemplateText, formatCount, TEMPLATE_LIMITS } from './limits.js';
+import { nameTable, nameTableOf } from './name-table.js';
 import {
   XML_EXPORT_ATTRIBUTES,
   XML_EXPORT_CHILDREN,
@@ -28,6 +30,7 @@ const DTD_MESSAGE = 'DTDs and entity declarations are not allowed';
  * one TemplateError carrying all of them is thrown.
  */
 export function readXmlTemplate(text: string, file: string): ExportConfig {
+  checkTemplateText(text, file);
   const issues = new IssueList(file);
   const root = parseXml(text, issues);
   if (!root) {
@@ -39,7 +42,11 @@ export function readXmlTemplate(text: string, file: string): ExportConfig {
   return { file, format: 'xml', exports };
 }
 
-/** Parses with saxes (strict, no DTD, only the predefined entities and char refs). */
+/**
+ * Parses with saxes (strict, no DTD, only the predefined entities and char refs). Parsing stops
+ * at the first element beyond the depth or node bound, so the tree (and the reader's walk over
+ * it, which recurses into values) stays small.
+ */
 function parseXml(source: string, issues: IssueList): XElement | undefined {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const lines = new LineTable(text);
@@ -48,6 +55,7 @@ function parseXml(source: string, issues: IssueList): XElement | undefined {
   const stack: XElement[] = [];
   let root: XElement | undefined;
   let tagLine = 1;
+  let nodes = 0;
 
   parser.on('opentagstart', (tag) => {
     // saxes reports the position after the name; the element starts at its `<`.
@@ -55,13 +63,21 @@ function parseXml(source: string, issues: IssueList): XElement | undefined {
     tagLine = at >= 0 ? lines.lineAt(at) : parser.line;
   });
   parser.on('opentag', (tag) => {
-    const element: XElement = {
-      name: tag.name,
-      line: tagLine,
-      attributes: Object.entries(tag.attributes as Record<string, string>),
-      children: [],
-      text: '',
-    };
+    const attributes = Object.entries(tag.attributes as Record<string, string>);
+    if (stack.length >= TEMPLATE_LIMITS.maxDepth) {
+      issues.add(tagLine, tag.name, `is nested ${stack.length + 1} elements deep; a template nests at most ${TEMPLATE_LIMITS.maxDepth}`);
+      throw abort;
+    }
+    nodes += 1 + attributes.length;
+    if (nodes > TEMPLATE_LIMITS.maxNodes) {
+      issues.add(
+        tagLine,
+        tag.name,
+        `the template holds more than ${formatCount(TEMPLATE_LIMITS.maxNodes)} elements and attributes; that is the most a template may hold`,
+      );
+      throw abort;
+    }
+    const element: XElement = { name: tag.name, line: tagLine, attributes, children: [], text: '' };
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(element);
     else root = element;
@@ -252,7 +268,7 @@ class XmlTemplateReader {
     this.noAttributes(element);
     this.noText(element);
     return element.children.map((child) => {
-      const column: ColumnSpec = { line: child.line, name: child.name, attributes: {} };
+      const column: ColumnSpec = { line: child.line, name: child.name, attributes: nameTable() };
       for (const [name, value] of child.attributes) {
         if (name === 'label') column.label = value;
         else column.attributes[name] = value;
@@ -285,7 +301,7 @@ class XmlTemplateReader {
     this.noAttributes(element);
     this.noText(element);
     return element.children.map((child) => {
-      const step: StepSpec = { line: child.line, type: child.name, options: {} };
+      const step: StepSpec = { line: child.line, type: child.name, options: nameTable() };
       if (hasText(child)) {
         this.issues.add(child.line, child.name, 'a step holds options (attributes or child elements), not text');
       }
@@ -324,13 +340,13 @@ class XmlTemplateReader {
           return {
             line: child.line,
             name: child.name,
-            attributes: Object.fromEntries(child.attributes),
+            attributes: nameTableOf(child.attributes),
             text: child.text.trim(),
           };
         }),
       };
     }
-    const children: Record<string, RawValue & Located> = {};
+    const children = nameTable<RawValue & Located>();
     this.mapInto(children, element);
     return { kind: 'map', children };
   }

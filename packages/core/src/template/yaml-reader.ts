@@ -1,12 +1,14 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Composer, LineCounter, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Scalar, type YAMLMap } from 'yaml';
 import type { ColumnSpec, ExportConfig, ExportDefinition, Located, ParameterSpec, ProviderSpec, RawValue, StepSpec } from './model.js';
-import { IssueList, listOf } from './issues.js';
+import { IssueList, LineTable, listOf } from './issues.js';
+import { checkTemplateText, formatCount, NUL_MESSAGE, TEMPLATE_LIMITS } from './limits.js';
+import { nameTable } from './name-table.js';
 import { TEMPLATES_PARAMETER, TEMPLATE_ENTRY, YAML_EXPORT_KEYS, type StepSection } from './names.js';
+import { parseYamlSource, TOO_MANY_YAML_NODES } from './yaml-source-check.js';
+import { surveyYamlDocument, type YNode } from './yaml-survey.js';
 
-/** Aliases (`*name`) may be expanded at most this many times in total (billion-laughs guard). */
-export const YAML_MAX_ALIAS_COUNT = 100;
-
-type YNode = Scalar | YAMLMap | YAMLSeq;
+/** At most this many aliases (`*name`) in a template (billion-laughs guard, with the node bound). */
+export const YAML_MAX_ALIAS_COUNT = TEMPLATE_LIMITS.maxYamlAliases;
 
 interface Entry {
   key: string;
@@ -19,45 +21,77 @@ interface Entry {
  * Reads a YAML template (`exports:` list, or one export's keys at top level) into the typed
  * model. Every scalar is kept as its text (the failsafe schema: `3` is "3", `yes` is "yes").
  * Every problem is collected; when there is any, one TemplateError carrying all of them is thrown.
+ *
+ * The bounds (docs/templates.md) are checked in the order that keeps refusing cheap: size and
+ * NUL on the text, tokens, nodes, aliases and tags on each token as it is parsed, depth on the
+ * syntax tree, alias expansion on the composed document — each before the step it protects.
  */
 export function readYamlTemplate(text: string, file: string): ExportConfig {
+  checkTemplateText(text, file);
   const issues = new IssueList(file);
+  const lines = new LineTable(text);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    schema: 'failsafe',
-    lineCounter,
-    prettyErrors: false,
-    // Duplicate keys are reported by the reader, naming the key and both lines.
-    uniqueKeys: false,
-    strict: true,
-  });
-  let fatal = false;
-  for (const error of doc.errors) {
+  const doc = compose(text, lineCounter, lines, issues);
+  let fatal = doc === undefined;
+  for (const error of doc?.errors ?? []) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     issues.add(line, undefined, `YAML syntax error: ${error.message.replace(/\.$/, '')} (column ${col})`);
     fatal = true;
   }
-  for (const warning of doc.warnings) {
+  for (const warning of doc?.warnings ?? []) {
+    if (warning.code === 'TAG_RESOLVE_FAILED') continue; // every tag is already reported
     const { line, col } = lineCounter.linePos(warning.pos[0]);
-    issues.add(line, undefined, `YAML: ${warning.message.replace(/\.$/, '')} (column ${col}); tags are not used in templates`);
+    issues.add(line, undefined, `YAML: ${warning.message.replace(/\.$/, '')} (column ${col})`);
   }
-  if (!fatal) {
-    try {
-      doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT });
-    } catch (error) {
-      if (!(error instanceof ReferenceError)) throw error;
-      issues.add(undefined, undefined, `too many alias expansions (more than ${YAML_MAX_ALIAS_COUNT}); the template is refused`);
-      fatal = true;
+  let exports: ExportDefinition[] = [];
+  if (doc && !fatal) {
+    const lineOf = (node: YNode | Alias) => (node.range ? lineCounter.linePos(node.range[0]).line : 1);
+    const survey = surveyYamlDocument(doc, (scalar) => {
+      if (typeof scalar.value === 'string' && scalar.value.includes('\u0000')) issues.add(lineOf(scalar), undefined, NUL_MESSAGE);
+    });
+    if (!survey.ok) {
+      issues.add(
+        lineOf(survey.at),
+        undefined,
+        survey.problem === 'circular'
+          ? `the alias ${String(survey.at)} stands for a node that contains it; the template is refused`
+          : survey.problem === 'expansion'
+            ? `too many alias expansions: with its aliases expanded the template holds more than ${formatCount(TEMPLATE_LIMITS.maxNodes)} keys, values and list items; the template is refused`
+            : TOO_MANY_YAML_NODES,
+      );
+    } else {
+      exports = new YamlTemplateReader(doc, survey.targets, lineCounter, issues).root();
     }
   }
-  const exports = fatal ? [] : new YamlTemplateReader(doc, lineCounter, issues).root();
   issues.throwIfAny();
   return { file, format: 'yaml', exports };
+}
+
+/** Parses with the bounds checked (stack-safe), then composes one document (the composer recurses). */
+function compose(text: string, lineCounter: LineCounter, lines: LineTable, issues: IssueList): Document | undefined {
+  const tree = parseYamlSource(text, lineCounter, lines, issues);
+  if (!tree) return undefined;
+  const composer = new Composer({
+    schema: 'failsafe',
+    // Duplicate keys are reported by the reader, naming the key and both lines.
+    uniqueKeys: false,
+    strict: true,
+  });
+  let doc: Document | undefined;
+  for (const next of composer.compose(tree, true, text.length)) {
+    if (!doc) doc = next;
+    else {
+      issues.add(lineCounter.linePos(next.range[0]).line, undefined, 'YAML syntax error: the template holds multiple documents; write one');
+      break;
+    }
+  }
+  return doc;
 }
 
 class YamlTemplateReader {
   constructor(
     private readonly doc: Document,
+    private readonly aliasTargets: ReadonlyMap<Alias, YNode>,
     private readonly lineCounter: LineCounter,
     private readonly issues: IssueList,
   ) {}
@@ -214,7 +248,7 @@ class YamlTemplateReader {
         this.issues.add(line, 'columns', `empty column; ${shapes}`);
         return undefined;
       }
-      return { line, name, attributes: {} };
+      return { line, name, attributes: nameTable() };
     }
     const entries = this.entries(node, 'a column');
     const named = entries.find((e) => e.key === 'name');
@@ -224,7 +258,7 @@ class YamlTemplateReader {
         if (name === '') this.issues.add(named.line, 'name', 'the column name is empty');
         return undefined;
       }
-      const column: ColumnSpec = { line, name, attributes: {} };
+      const column: ColumnSpec = { line, name, attributes: nameTable() };
       this.columnProperties(column, entries.filter((e) => e !== named));
       return column;
     }
@@ -233,7 +267,7 @@ class YamlTemplateReader {
       return undefined;
     }
     const [only] = entries as [Entry];
-    const column: ColumnSpec = { line, name: only.key, attributes: {} };
+    const column: ColumnSpec = { line, name: only.key, attributes: nameTable() };
     const value = only.value;
     if (!value || isScalar(value)) {
       const text = value ? scalarText(value) : '';
@@ -285,7 +319,7 @@ class YamlTemplateReader {
     for (const item of node.items) {
       const step = this.resolve(item);
       if (step && isScalar(step) && scalarText(step) !== '') {
-        steps.push({ line: this.line(step), type: scalarText(step), options: {} });
+        steps.push({ line: this.line(step), type: scalarText(step), options: nameTable() });
         continue;
       }
       if (!step || !isMap(step)) {
@@ -302,7 +336,7 @@ class YamlTemplateReader {
         continue;
       }
       const [only] = keys as [Entry];
-      const result: StepSpec = { line: only.line, type: only.key, options: {} };
+      const result: StepSpec = { line: only.line, type: only.key, options: nameTable() };
       const options = only.value;
       if (options && isMap(options)) {
         for (const option of this.entries(options, only.key)) {
@@ -321,7 +355,7 @@ class YamlTemplateReader {
     const node = raw;
     if (!node || isScalar(node)) return { kind: 'scalar', text: node ? scalarText(node) : '' };
     if (isMap(node)) {
-      const children: Record<string, RawValue & Located> = {};
+      const children = nameTable<RawValue & Located>();
       for (const child of this.entries(node, path)) {
         children[child.key] = { ...this.value(child.value, `${path}.${child.key}`, child.line), line: child.line };
       }
@@ -348,7 +382,7 @@ class YamlTemplateReader {
       return undefined;
     }
     const [only] = keys as [Entry];
-    const result = { line: only.line, name: only.key, attributes: {} as Record<string, string>, text: '' };
+    const result = { line: only.line, name: only.key, attributes: nameTable<string>(), text: '' };
     const value = only.value;
     if (!value || isScalar(value)) result.text = value ? scalarText(value) : '';
     else if (isMap(value)) {
@@ -369,7 +403,7 @@ class YamlTemplateReader {
     if (node && isMap(node)) {
       const entries = this.entries(node, path).flatMap((template) => {
         const text = this.scalar(template, 'the template text', `${path}.${template.key}`);
-        return text === undefined ? [] : [{ line: template.line, name: TEMPLATE_ENTRY, attributes: { id: template.key }, text }];
+        return text === undefined ? [] : [{ line: template.line, name: TEMPLATE_ENTRY, attributes: idAttribute(template.key), text }];
       });
       return { kind: 'entries', entries };
     }
@@ -389,7 +423,7 @@ class YamlTemplateReader {
           const text = textKey ? this.scalar(textKey, 'the template text', `${path}.text`) : '';
           if (!id) this.issues.add(line, path, 'a template needs an `id`');
           if (!idText || text === undefined) return [];
-          return [{ line, name: TEMPLATE_ENTRY, attributes: { id: idText }, text }];
+          return [{ line, name: TEMPLATE_ENTRY, attributes: idAttribute(idText), text }];
         });
         return { kind: 'entries', entries };
       }
@@ -439,7 +473,7 @@ class YamlTemplateReader {
 
   private resolve(node: unknown): YNode | undefined {
     if (node === null || node === undefined) return undefined;
-    if (isAlias(node)) return node.resolve(this.doc);
+    if (isAlias(node)) return this.aliasTargets.get(node);
     if (isScalar(node) || isMap(node) || isSeq(node)) return node;
     return undefined;
   }
@@ -454,4 +488,11 @@ class YamlTemplateReader {
 function scalarText(node: Scalar): string {
   const value = node.value;
   return value === null || value === undefined ? '' : String(value);
+}
+
+/** The attributes of a `<template id>` entry, as a name table like every other. */
+function idAttribute(id: string): Record<string, string> {
+  const attributes = nameTable<string>();
+  attributes['id'] = id;
+  return attributes;
 }

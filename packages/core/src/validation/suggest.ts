@@ -14,7 +14,11 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     if (candidate === name) return candidate;
-    const d = distance(lower, candidate.toLowerCase());
+    const other = candidate.toLowerCase();
+    // The distance is at least the difference in length: skip what cannot be close enough
+    // (this keeps a template with a hundred thousand unknown names cheap to refuse).
+    if (Math.abs(other.length - lower.length) > limit) continue;
+    const d = distance(lower, other);
     if (d > limit || d >= Math.max(name.length, candidate.length)) continue;
     if (d < bestDistance) {
       best = candidate;

@@ -6,6 +6,7 @@ import type { OptionMetadata, PipelineStepMetadata } from '../contributions/pipe
 import type { ExportPlan, PlannedStep } from './export-plan.js';
 import { parseValue } from '../parameters/parse-value.js';
 import { closest } from './suggest.js';
+import { hasOwnName, ownEntry } from '../template/name-table.js';
 
 /** The action an export without actions runs, with its defaults. */
 export const DEFAULT_ACTION = 'fileExportAction';
@@ -158,7 +159,7 @@ function parseOptions(
   const options: Record<string, unknown> = {};
   for (const [name, meta] of Object.entries(accepted)) if (meta.default !== undefined) options[name] = meta.default;
   for (const [name, raw] of Object.entries(spec.options) as Array<[string, RawValue & Located]>) {
-    const meta = accepted[name];
+    const meta = ownEntry(accepted, name);
     if (!meta) {
       issues.push({
         file, line: raw.line, element: `${spec.type}.${name}`,
@@ -172,7 +173,7 @@ function parseOptions(
     else issues.push({ file, line: raw.line, element: `${spec.type}.${name}`, message: parsed.message });
   }
   for (const [name, meta] of Object.entries(accepted)) {
-    if (meta.required && !(name in spec.options)) {
+    if (meta.required && !hasOwnName(spec.options, name)) {
       issues.push({ file, line: spec.line, element: spec.type, message: `missing mandatory option ${name}` });
     }
   }
