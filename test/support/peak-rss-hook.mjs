@@ -1,6 +1,18 @@
 // Loaded with `node --import` into a CLI process under test: at exit, writes the process's peak
 // resident set size (kB) to the file named by EXPORTKIT_TEST_RSS_FILE, so a test can bound memory.
-import { writeFileSync } from 'node:fs';
+// On Linux the peak is VmHWM of /proc/self/status: getrusage's maxRSS survives fork and exec, so
+// it would report the test runner's own peak when that is higher.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+function peakKilobytes() {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]);
+  } catch {
+    // not Linux: fall back to getrusage
+  }
+  return process.resourceUsage().maxRSS;
+}
 
 const target = process.env.EXPORTKIT_TEST_RSS_FILE;
-if (target) process.on('exit', () => writeFileSync(target, String(process.resourceUsage().maxRSS)));
+if (target) process.on('exit', () => writeFileSync(target, String(peakKilobytes())));
