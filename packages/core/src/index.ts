@@ -41,6 +41,7 @@ export * from "./format/sql-formatters.js";
 export * from "./engine/choose-row-path.js";
 export * from './validation/export-plan.js';
 export * from './validation/validate-export.js';
+export * from './validation/database-time-zone.js';
 export * from './plugins/load-plugin.js';
 export * from './pipeline/run-context.js';
 export * from './pipeline/file-journal.js';

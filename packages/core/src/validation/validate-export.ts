@@ -6,7 +6,7 @@ import type { OptionMetadata, PipelineStepMetadata } from '../contributions/pipe
 import type { ExportPlan, PlannedStep } from './export-plan.js';
 import { longerThan, parseValue } from '../parameters/parse-value.js';
 import { BOUNDS } from '../contributions/bounds.js';
-import { sql } from '../query/sql-fragment.js';
+import { databaseKnowsZone } from './database-time-zone.js';
 import { closest } from './suggest.js';
 import { exportNameProblem } from './export-names.js';
 
@@ -67,10 +67,8 @@ export async function validateExport(
       continue;
     }
     parameters.set(canonical, parsed.value);
-    if (database && parameter.metadata.valueType.kind === 'timeZone') {
-      // Region names are the same IANA rules to ICU and PostgreSQL; this catches a server whose tz database is older.
-      const known = await database.query(sql`SELECT 1 AS known FROM pg_timezone_names WHERE name = ${parsed.value}`);
-      if (!known.length) issue(p, p.name, `the database does not know the time zone ${String(parsed.value)}; update its tz database or choose another region`);
+    if (database && parameter.metadata.valueType.kind === 'timeZone' && !(await databaseKnowsZone(database, String(parsed.value)))) {
+      issue(p, p.name, `the database does not know the time zone ${String(parsed.value)}; update its tz database or choose another region`);
     }
   }
   for (const p of spec.parameters) {
