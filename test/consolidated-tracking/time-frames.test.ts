@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { MAX_TIME_FRAMES } from '@exportkit/plugin-consolidated-tracking';
 import { forEachDatabase } from '../support/databases.js';
 import { runExport } from './support/run-export.js';
 import { registrationsOf } from './support/fixture-ids.js';
@@ -108,6 +109,15 @@ forEachDatabase('consolidatedTracking time frames', (db) => {
     expect(await framed(now, { timeFrames: '1', timeFramesScale: 'less_than_n_years' })).to.deep.equal(everything);
     expect(await framed(now, { timeFrames: '0', timeFramesScale: 'less_than_n_full_years' })).to.deep.equal([]);
     expect(await framed(now, { timeFrames: '0', timeFramesScale: 'less_than_n_years' })).to.deep.equal([]);
+  });
+
+  it('the largest N of every scale runs from any reference instant of 0001–9999 (the start stays a valid timestamp)', async () => {
+    for (const [scale, max] of Object.entries(MAX_TIME_FRAMES)) {
+      const parameters = { timeFrames: String(max), timeFramesScale: scale };
+      expect(await framed('0001-01-01T00:00:00Z', parameters), `${scale} from 0001`).to.deep.equal([]);
+      expect(await framed('9999-12-31T23:59:59Z', parameters), `${scale} from 9999`).to.deep.equal([]);
+      expect(await framed('2021-05-28T12:00:00Z', parameters), `${scale} from 2021`).to.have.length(8);
+    }
   });
 
   it('time frames do not change the other columns', async () => {

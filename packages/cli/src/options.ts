@@ -1,16 +1,16 @@
 import { InvalidArgumentError } from 'commander';
+import { parseIsoDay, parseIsoInstant } from '@exportkit/core';
 
 /** `--db` wins, then DATABASE_URL, then the embedded PGlite database. */
 export function databaseTarget(db: string | undefined): string | undefined {
   return db ?? process.env['DATABASE_URL'] ?? undefined;
 }
 
+/** `--now`: a strict ISO-8601 instant of a real calendar day (docs: README, "Reference instant"). */
 export function parseInstant(value: string): Date {
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-    throw new InvalidArgumentError('expects an ISO-8601 instant, e.g. 2021-02-24T10:00:00Z');
-  }
-  return date;
+  const parsed = parseIsoInstant(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+  return parsed.value;
 }
 
 export function parsePositiveInt(value: string): number {
@@ -19,8 +19,7 @@ export function parsePositiveInt(value: string): number {
 }
 
 export function parseDay(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new InvalidArgumentError('expects a day as YYYY-MM-DD');
-  }
-  return value;
+  const parsed = parseIsoDay(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+  return parsed.value;
 }

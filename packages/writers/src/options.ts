@@ -1,4 +1,4 @@
-import { ExportkitError, type OptionMetadata } from '@exportkit/core';
+import { BOUNDS, ExportkitError, type OptionMetadata } from '@exportkit/core';
 
 /*
  * The options of `fileExportAction` (docs/formats.md). The template is parsed with
@@ -118,7 +118,7 @@ export const FILE_ACTION_OPTIONS: Readonly<Record<string, OptionMetadata>> = Obj
     default: 'point',
   },
   fileName: {
-    type: { kind: 'string', nonEmpty: true },
+    type: { kind: 'string', nonEmpty: true, maxLength: BOUNDS.fileNamePattern },
     description: 'File name pattern (%y %m %d %H %M %S %g %n %i); default `<export name>.<extension>`.',
   },
   formulaEscape: {

@@ -17,6 +17,7 @@ import { timeFrameParameters } from './parameters/time-frame-parameters.js';
 import { renderingParameters } from './parameters/rendering-parameters.js';
 
 export { PROVIDER, Param, Rel } from './names.js';
+export { MAX_TIME_FRAMES } from './sql/time-frames.js';
 export { ConsolidatedTrackingProvider };
 
 /** Every column, in the order of the user's document. */

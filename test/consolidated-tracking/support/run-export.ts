@@ -153,6 +153,7 @@ export async function checkColumns(knex: Knex, spec: ExportSpec): Promise<string
   const messages: string[] = [];
   const context = {
     param: <T>(name: string) => values.get(name) as T,
+    columnCount: spec.columns.length,
     query: async <T>(fragment: SqlFragment) => (await knex.raw(fragment.sql, fragment.bindings as Knex.RawBinding[])).rows as T[],
   };
   for (const { column, use } of columnUses(spec.columns)) messages.push(...((await column.check?.(use, context)) ?? []));

@@ -1,4 +1,4 @@
-import type { ColumnType } from './value-types.js';
+import type { ColumnType, ParameterValueType } from './value-types.js';
 import type { QueryScope } from './query-scope.js';
 import type { SqlFragment } from '../query/sql-fragment.js';
 import type { ColumnSpec } from '../template/model.js';
@@ -16,6 +16,11 @@ export interface ColumnMetadata {
   sql?: string;
   /** Whether the element carries text: a custom field GUID, a constant... */
   value?: 'none' | 'optional' | 'required';
+  /**
+   * The type of that text, checked by validation without a database (e.g. `{ kind: 'guid' }`);
+   * default: text of at most BOUNDS.columnValue characters.
+   */
+  valueType?: ParameterValueType;
   /** Attributes accepted besides `label`. */
   attributes?: readonly string[];
   /** Parameters this column's value depends on (documentation; validation of values is the parameter's). */
@@ -38,7 +43,11 @@ export interface ColumnUse {
 export interface Column {
   readonly metadata: ColumnMetadata;
   select(use: ColumnUse, scope: QueryScope): SqlFragment | undefined;
-  /** Validates the use (element text, attributes) against everything else known; returns messages. */
+  /**
+   * Validates the use (element text, attributes) against everything else known; returns
+   * messages. Runs without a database too (`context.query` is then undefined): check
+   * everything static first, and query only for what needs the data.
+   */
   check?(use: ColumnUse, context: ColumnCheckContext): Promise<string[]> | string[];
   /** Overrides the type's formatter, e.g. an enum mapped by a parameter. */
   format?(raw: string | null, context: FormatContext, row: RowView, use: ColumnUse): string;
@@ -57,8 +66,13 @@ export interface SqlFormatContext {
 
 export interface ColumnCheckContext {
   param<T = unknown>(name: string): T;
-  /** Runs a query with bindings; for checks such as "does this GUID exist". */
-  query<T = Record<string, unknown>>(fragment: SqlFragment): Promise<T[]>;
+  /** How many columns the export has (indexes 0 to columnCount − 1). */
+  columnCount: number;
+  /**
+   * Runs a query with bindings, for checks such as "does this GUID exist"; undefined when
+   * validating without a database (`exportkit validate` without `--db`).
+   */
+  query?<T = Record<string, unknown>>(fragment: SqlFragment): Promise<T[]>;
 }
 
 /** Formatted values of the other columns of the same row (for templates). */

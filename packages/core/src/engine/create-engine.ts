@@ -13,6 +13,8 @@ import { validateExport } from '../validation/validate-export.js';
 import type { ExportPlan } from '../validation/export-plan.js';
 import { runExport, type ExportResult } from './run-export.js';
 import { recoverAbandonedRuns } from './recover-abandoned-runs.js';
+import { checkedInstant } from '../parameters/iso-instant.js';
+import { InvalidEngineOptionError } from './invalid-engine-option-error.js';
 import type { ProgressListener } from './progress.js';
 import { describeRegistry, type RegistryDescription } from '../registry/describe.js';
 import type { SqlFragment } from '../query/sql-fragment.js';
@@ -126,6 +128,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const parseStarted = performance.now();
       const config = await load(template);
       const now = runOptions.now ?? options.now ?? new Date();
+      const checkedNow = checkedInstant(now);
+      if (!checkedNow.ok) throw new InvalidEngineOptionError(`option now: ${checkedNow.message}`);
       // Validate every export before running any, so a bad template writes nothing.
       const plans: Array<{ plan: ExportPlan; registry: Registry; name: string }> = [];
       const issues: TemplateIssue[] = [];

@@ -1,5 +1,6 @@
 import type { Registry } from './registry.js';
 import { describeType } from '../parameters/parse-value.js';
+import { BOUNDS } from '../contributions/bounds.js';
 
 export interface ColumnDescription {
   name: string;
@@ -7,6 +8,8 @@ export interface ColumnDescription {
   type: string;
   description: string;
   relations: string[];
+  /** The element text it takes and its bound, e.g. `GUID (required)`; absent when it takes none. */
+  text?: string;
 }
 
 export interface ParameterDescription {
@@ -43,6 +46,9 @@ export function describeRegistry(registry: Registry): RegistryDescription {
         type: c.metadata.type,
         description: c.metadata.description,
         relations: [...(c.metadata.relations ?? [])],
+        ...(c.metadata.value && c.metadata.value !== 'none'
+          ? { text: `${describeType(c.metadata.valueType ?? { kind: 'string', maxLength: BOUNDS.columnValue })} (${c.metadata.value})` }
+          : {}),
       })),
       parameters: entry.parameters.values().map((p) => ({
         name: p.metadata.name,

@@ -1,4 +1,5 @@
 import type { RegistryDescription } from './describe.js';
+import { BOUNDS } from '../contributions/bounds.js';
 
 /*
  * The column and parameter catalogues of docs/, rendered from the registry so that they can
@@ -16,17 +17,17 @@ function names(name: string, aliases: readonly string[]): string {
 }
 
 export function columnsMarkdown(description: RegistryDescription): string {
-  let out = `${HEADER}# Columns\n\nA column's header is its \`label\` attribute when given, else the element name as written. Every name and alias below is accepted; names are case-sensitive.\n`;
+  let out = `${HEADER}# Columns\n\nA column's header is its \`label\` attribute when given, else the element name as written. Every name and alias below is accepted; names are case-sensitive. A label holds at most ${BOUNDS.label.toLocaleString('en-US')} characters, an attribute (e.g. \`templateId\`) at most ${BOUNDS.text.toLocaleString('en-US')}, and an export at most ${BOUNDS.columns.toLocaleString('en-US')} columns; the text column gives what a column's element text may hold (docs/templates.md, "Bounds").\n`;
   for (const provider of description.providers) {
     out += `\n## ${provider.name} (\`<${provider.element}>\`)\n\n${provider.description}\n\n`;
-    out += `${provider.columns.length} columns.\n\n| column (aliases) | type | description |\n|---|---|---|\n`;
-    for (const c of provider.columns) out += `| ${names(c.name, c.aliases)} | ${c.type} | ${cell(c.description)} |\n`;
+    out += `${provider.columns.length} columns.\n\n| column (aliases) | type | text | description |\n|---|---|---|---|\n`;
+    for (const c of provider.columns) out += `| ${names(c.name, c.aliases)} | ${c.type} | ${cell(c.text ?? '')} | ${cell(c.description)} |\n`;
   }
   return out;
 }
 
 export function parametersMarkdown(description: RegistryDescription): string {
-  let out = `${HEADER}# Parameters\n\nFilters combine with AND; every value is a bound SQL parameter. List values are comma-separated text, YAML lists or child elements.\n`;
+  let out = `${HEADER}# Parameters\n\nFilters combine with AND; every value is a bound SQL parameter. List values are comma-separated text, YAML lists or child elements. The value column gives each parameter's bound, inclusive (docs/templates.md, "Bounds").\n`;
   for (const provider of description.providers) {
     out += `\n## ${provider.name} (\`<${provider.element}>\`)\n\n`;
     out += `${provider.parameters.length} parameters.\n\n| parameter (aliases) | kind | value | default | description |\n|---|---|---|---|---|\n`;

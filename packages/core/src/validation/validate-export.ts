@@ -4,9 +4,12 @@ import type { TemplateIssue } from '../errors/template-error.js';
 import type { ColumnCheckContext, ColumnUse, Column } from '../contributions/column.js';
 import type { OptionMetadata, PipelineStepMetadata } from '../contributions/pipeline-step.js';
 import type { ExportPlan, PlannedStep } from './export-plan.js';
-import { parseValue } from '../parameters/parse-value.js';
+import { longerThan, parseValue } from '../parameters/parse-value.js';
+import { BOUNDS } from '../contributions/bounds.js';
+import { databaseKnowsZone } from './database-time-zone.js';
 import { closest } from './suggest.js';
 import { hasOwnName, ownEntry } from '../template/name-table.js';
+import { exportNameProblem } from './export-names.js';
 
 /** The action an export without actions runs, with its defaults. */
 export const DEFAULT_ACTION = 'fileExportAction';
@@ -14,17 +17,25 @@ export const DEFAULT_ACTION = 'fileExportAction';
 /**
  * Checks one export against the registry before any query runs and resolves it into a plan.
  * Every problem is collected (file, line, element, closest known name), none stops the search.
+ * Everything static is checked without a database; `database` adds only what needs the data
+ * (a custom field GUID that exists, a time zone PostgreSQL knows).
  */
 export async function validateExport(
   file: string,
   definition: ExportDefinition,
   registry: Registry,
-  database?: Pick<ColumnCheckContext, 'query'>,
+  database?: Required<Pick<ColumnCheckContext, 'query'>>,
 ): Promise<{ plan?: ExportPlan; issues: TemplateIssue[] }> {
   const issues: TemplateIssue[] = [];
   const warnings: TemplateIssue[] = [];
   const issue = (at: Located, element: string, message: string, suggestion?: string) =>
     issues.push({ file, line: at.line, element, message, suggestion });
+
+  for (const attribute of ['name', 'guid'] as const) {
+    const text = definition[attribute];
+    const problem = text === undefined ? undefined : exportNameProblem(text);
+    if (problem) issue(definition, attribute, `export ${attribute} ${problem}`);
+  }
 
   const spec = definition.provider;
   const provider = registry.provider(spec.name);
@@ -52,8 +63,14 @@ export async function validateExport(
     }
     given.add(canonical);
     const parsed = parseValue(parameter.metadata.valueType, p.value);
-    if (parsed.ok) parameters.set(canonical, parsed.value);
-    else issue(p, p.name, parsed.message);
+    if (!parsed.ok) {
+      issue(p, p.name, parsed.message, parsed.suggestion);
+      continue;
+    }
+    parameters.set(canonical, parsed.value);
+    if (database && parameter.metadata.valueType.kind === 'timeZone' && !(await databaseKnowsZone(database, String(parsed.value)))) {
+      issue(p, p.name, `the database does not know the time zone ${String(parsed.value)}; update its tz database or choose another region`);
+    }
   }
   for (const p of spec.parameters) {
     const parameter = provider.parameters.get(p.name);
@@ -67,11 +84,18 @@ export async function validateExport(
   // Columns.
   const columns: Array<{ column: Column; use: ColumnUse }> = [];
   if (spec.columns.length === 0) issue(spec, spec.name, 'no columns: list at least one under <columns>');
+  const tooMany = spec.columns.length > BOUNDS.columns;
+  if (tooMany) {
+    // Named once, at the first column too many; the columns themselves are not checked.
+    const first = spec.columns[BOUNDS.columns]!;
+    issue(first, first.name, `${spec.columns.length} columns; allowed: at most ${BOUNDS.columns.toLocaleString('en-US')} per export`);
+  }
   const checkContext: ColumnCheckContext = {
     param: <T>(name: string) => parameters.get(name) as T,
-    query: database ? database.query : async () => [],
+    columnCount: spec.columns.length,
+    query: database?.query,
   };
-  for (const [index, c] of spec.columns.entries()) {
+  for (const [index, c] of tooMany ? [] : spec.columns.entries()) {
     const column = provider.columns.get(c.name);
     if (!column) {
       issue(c, c.name, `unknown column of ${provider.provider.metadata.name}`, closest(c.name, provider.columns.allNames()));
@@ -81,14 +105,29 @@ export async function validateExport(
     const valueRule = m.value ?? 'none';
     if (valueRule === 'required' && (c.value === undefined || c.value === '')) issue(c, c.name, `${m.name} needs a value as its text`);
     if (valueRule === 'none' && c.value !== undefined && c.value !== '') issue(c, c.name, `${m.name} takes no text value`);
+    let valid = true;
+    if (valueRule !== 'none' && c.value !== undefined && c.value !== '') {
+      const parsed = parseValue(m.valueType ?? { kind: 'string', maxLength: BOUNDS.columnValue }, { kind: 'scalar', text: c.value });
+      if (!parsed.ok) {
+        issue(c, c.name, `${m.name}: ${parsed.message}`);
+        valid = false;
+      }
+    }
+    if (c.label !== undefined && longerThan(c.label, BOUNDS.label)) {
+      issue(c, c.name, `label is longer than ${BOUNDS.label.toLocaleString('en-US')} characters, the most allowed`);
+    }
     const allowed = m.attributes ?? [];
-    for (const attribute of Object.keys(c.attributes)) {
+    for (const [attribute, text] of Object.entries(c.attributes)) {
       if (!allowed.includes(attribute)) {
         issue(c, c.name, `unknown attribute "${attribute}"; allowed: ${['label', ...allowed].join(', ')}`, closest(attribute, ['label', ...allowed]));
+        valid = false;
+      } else if (longerThan(text, BOUNDS.text)) {
+        issue(c, c.name, `attribute ${attribute} is longer than ${BOUNDS.text.toLocaleString('en-US')} characters, the most allowed`);
+        valid = false;
       }
     }
     const use: ColumnUse = { spec: c, index, header: c.label ?? c.name };
-    if (column.check && database) {
+    if (column.check && valid) {
       for (const message of await column.check(use, checkContext)) issue(c, c.name, message);
     }
     columns.push({ column, use });
@@ -170,7 +209,7 @@ function parseOptions(
     }
     const parsed = parseValue(meta.type, raw);
     if (parsed.ok) options[name] = parsed.value;
-    else issues.push({ file, line: raw.line, element: `${spec.type}.${name}`, message: parsed.message });
+    else issues.push({ file, line: raw.line, element: `${spec.type}.${name}`, message: parsed.message, suggestion: parsed.suggestion });
   }
   for (const [name, meta] of Object.entries(accepted)) {
     if (meta.required && !hasOwnName(spec.options, name)) {

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { Contribution, ExportkitError, pipelineStep, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
+import { BOUNDS, Contribution, ExportkitError, pipelineStep, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
 import { expandPattern, isSafeName } from '../actions/file-name-pattern.js';
 import { dataPath, ensureFolder, isInside, listFiles, moveFile, numberedCandidates, pathExists, pathProblems, patternValues, safeFileName } from '../files/step-files.js';
 
@@ -27,7 +27,7 @@ const DEFAULT_SOURCE = 'exports';
   options: {
     folderPath: { type: { kind: 'string', nonEmpty: true }, description: 'Archive folder, relative to the data directory.', default: 'exports/archive' },
     prefix: {
-      type: { kind: 'string', nonEmpty: true },
+      type: { kind: 'string', nonEmpty: true, maxLength: BOUNDS.fileNamePattern },
       description: "Files whose name starts with this (a pattern: %n %g %y…) are archived; default: the export's own names (name, package date, -N, one extension).",
     },
     sourceFolderPath: {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Contribution, pipelineStep, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
+import { BOUNDS, Contribution, pipelineStep, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
 import { expandPattern } from '../actions/file-name-pattern.js';
 import { dataPath, ensureFolder, isInside, namePatternProblems, pathProblems, patternCandidates, patternValues, placeFile } from '../files/step-files.js';
 
@@ -26,7 +26,7 @@ import { dataPath, ensureFolder, isInside, namePatternProblems, pathProblems, pa
   order: 5,
   description: 'Writes a marker file once everything else of the run succeeded (after post-processing and packaging).',
   options: {
-    fileName: { type: { kind: 'string', nonEmpty: true }, description: 'Marker file name pattern (%y %m %d %H %M %S %g %n %i).', default: '%n.end' },
+    fileName: { type: { kind: 'string', nonEmpty: true, maxLength: BOUNDS.fileNamePattern }, description: 'Marker file name pattern (%y %m %d %H %M %S %g %n %i).', default: '%n.end' },
     folderPath: {
       type: { kind: 'string', nonEmpty: true },
       description: "Folder of the marker, relative to the data directory; default: beside the run's files, else exports.",

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Contribution, pipelineStep, type PipelineStep, type PipelineStepMetadata, type ProducedFile, type RunContext } from '@exportkit/core';
+import { BOUNDS, Contribution, pipelineStep, type PipelineStep, type PipelineStepMetadata, type ProducedFile, type RunContext } from '@exportkit/core';
 import {
   dataPath, ensureFolder, extensionOf, moveFile, namePatternProblems, numberedCandidates, pathProblems, patternCandidates, patternValues, removeFile,
 } from '../files/step-files.js';
@@ -26,7 +26,7 @@ import {
   options: {
     folderPath: { type: { kind: 'string', nonEmpty: true }, description: 'Target folder, relative to the data directory.', required: true },
     fileName: {
-      type: { kind: 'string', nonEmpty: true },
+      type: { kind: 'string', nonEmpty: true, maxLength: BOUNDS.fileNamePattern },
       description: "File name pattern (%y %m %d %H %M %S %g %n %i); the file's extension is added when the name has none. Default: the file's name.",
     },
     deleteEmptyFiles: { type: { kind: 'yesno' }, description: 'Delete report files without data rows instead of moving them.', default: false },

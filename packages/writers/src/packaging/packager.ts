@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import {
-  Contribution, ExportkitError, pipelineStep, sha256Of, ENGINE_VERSION,
+  BOUNDS, Contribution, ExportkitError, pipelineStep, sha256Of, ENGINE_VERSION,
   type Manifest, type NameCandidates, type PipelineStep, type PipelineStepMetadata, type ProducedFile, type RunContext,
 } from '@exportkit/core';
 import { expandFileName } from '../actions/file-name-pattern.js';
@@ -51,7 +51,7 @@ const TYPES: readonly ArchiveType[] = ['zip', 'tar', 'tgz'];
       description: "Folder whose files are packaged, relative to the data directory; default: the run's report files.",
     },
     outputFilePath: {
-      type: { kind: 'string', nonEmpty: true },
+      type: { kind: 'string', nonEmpty: true, maxLength: BOUNDS.fileNamePattern },
       description: 'Archive path pattern without extension, relative to the data directory.',
       default: DEFAULT_OUTPUT_FILE_PATH,
     },

@@ -56,7 +56,11 @@ export class TemplatedValueColumn extends Contribution<ColumnMetadata> implement
     }
     const messages: string[] = [];
     for (const match of templates.get(id.trim())!.matchAll(PLACEHOLDER)) {
-      if (Number(match[1]) === use.index) messages.push(`template ${id} refers to {${match[1]}}, the templatedValue column itself`);
+      const index = Number(match[1]);
+      if (index === use.index) messages.push(`template ${id} refers to {${match[1]}}, the templatedValue column itself`);
+      else if (index >= context.columnCount) {
+        messages.push(`template ${id} refers to {${match[1]}}, but the export has ${context.columnCount} column(s); allowed: {0} to {${context.columnCount - 1}}`);
+      }
     }
     return messages;
   }

@@ -1,4 +1,4 @@
-import { parameter, rawSql, sql, type QueryScope, type SqlFragment } from '@exportkit/core';
+import { BOUNDS, parameter, rawSql, sql, type QueryScope, type SqlFragment } from '@exportkit/core';
 import { PROVIDER, Rel } from '../names.js';
 import { FilterParameter } from './filter-parameter.js';
 
@@ -6,7 +6,7 @@ import { FilterParameter } from './filter-parameter.js';
   provider: PROVIDER,
   name: 'entityIds',
   kind: 'filter',
-  valueType: { kind: 'list', item: { kind: 'int', min: 1 } },
+  valueType: { kind: 'list', item: { kind: 'int', min: 1, max: BOUNDS.idMax } },
   description: "Keeps the registrations whose learner's entity is one of these entities (ids) or lies below one of them.",
 })
 export class EntityIdsParameter extends FilterParameter<number[]> {
@@ -28,7 +28,7 @@ export class EntityIdsParameter extends FilterParameter<number[]> {
   provider: PROVIDER,
   name: 'learnersSmartGroups',
   kind: 'filter',
-  valueType: { kind: 'list', item: { kind: 'int', min: 1 } },
+  valueType: { kind: 'list', item: { kind: 'int', min: 1, max: BOUNDS.idMax } },
   description: 'Keeps the registrations whose learner is a member of one of these smartgroups (ids).',
 })
 export class LearnersSmartGroupsParameter extends FilterParameter<number[]> {

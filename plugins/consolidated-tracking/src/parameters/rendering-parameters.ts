@@ -32,7 +32,10 @@ export class DateTimeFormatParameter extends RenderingParameter {}
   kind: 'format',
   valueType: { kind: 'timeZone' },
   default: 'UTC',
-  description: 'IANA time zone (e.g. Europe/Paris) in which date-times are written and time frames are computed.',
+  description:
+    'The time zone in which date-times are written, file names are dated and time frames are computed: an IANA ' +
+    'region name (Area/Location, e.g. Europe/Paris) or UTC. Abbreviations (IST, BST…) and legacy names ' +
+    '(US/Pacific) are refused: ICU and PostgreSQL read some of them differently.',
 })
 export class TimeZoneParameter extends RenderingParameter {}
 

@@ -1,20 +1,27 @@
 import { Contribution, parameter, sql, type Parameter, type ParameterMetadata, type QueryScope, type SqlFragment } from '@exportkit/core';
 import { Param, PROVIDER } from '../names.js';
-import { dayInWindow, instantInWindow, rowBasis, TIME_FRAME_MODES, TIME_FRAME_SCALES, timeFramesOf } from '../sql/time-frames.js';
+import { dayInWindow, instantInWindow, MAX_TIME_FRAMES, rowBasis, TIME_FRAME_MODES, TIME_FRAME_SCALES, timeFramesOf, type TimeFrameScale } from '../sql/time-frames.js';
 
 @parameter({
   provider: PROVIDER,
   name: Param.timeFrames,
   aliases: ['timeFrames'],
   kind: 'filter',
-  valueType: { kind: 'int', min: 0 },
+  valueType: { kind: 'int', min: 0, max: MAX_TIME_FRAMES.less_than_n_days },
   description:
     'N, the size of the time window in units of sessionTimeFramesScale (which it needs). A time-framed export ' +
-    'keeps only the registrations with activity in the window and restricts the time columns to it.',
+    'keeps only the registrations with activity in the window and restricts the time columns to it. So that the ' +
+    `window starts at a date PostgreSQL holds, N is at most ${MAX_TIME_FRAMES.less_than_n_days.toLocaleString('en-US')} days, ` +
+    `${MAX_TIME_FRAMES.less_than_n_months.toLocaleString('en-US')} months or ${MAX_TIME_FRAMES.less_than_n_years.toLocaleString('en-US')} years.`,
 })
 export class SessionTimeFramesParameter extends Contribution<ParameterMetadata> implements Parameter {
-  check(_value: unknown, _all: ReadonlyMap<string, unknown>, given: ReadonlySet<string>): string[] {
-    return given.has(Param.timeFramesScale) ? [] : ['sessionTimeFrames (timeFrames) needs sessionTimeFramesScale (timeFramesScale)'];
+  check(value: unknown, all: ReadonlyMap<string, unknown>, given: ReadonlySet<string>): string[] {
+    if (!given.has(Param.timeFramesScale)) return ['sessionTimeFrames (timeFrames) needs sessionTimeFramesScale (timeFramesScale)'];
+    const scale = all.get(Param.timeFramesScale) as TimeFrameScale | undefined;
+    const max = scale === undefined ? undefined : MAX_TIME_FRAMES[scale];
+    return max !== undefined && typeof value === 'number' && value > max
+      ? [`${value} is out of range for ${scale}; allowed: a whole number from 0 to ${max.toLocaleString('en-US')}`]
+      : [];
   }
 }
 

@@ -10,6 +10,18 @@ export const TIME_FRAME_SCALES = [
 ] as const;
 export type TimeFrameScale = (typeof TIME_FRAME_SCALES)[number];
 
+/**
+ * The largest N per scale: about 2,700 years back at most, so that the window's start stays
+ * within PostgreSQL's timestamps (4713 BC) for any reference instant from the year 0001.
+ */
+export const MAX_TIME_FRAMES: Readonly<Record<TimeFrameScale, number>> = Object.freeze({
+  less_than_n_days: 1_000_000,
+  less_than_n_months: 30_000,
+  less_than_n_full_months: 30_000,
+  less_than_n_years: 2_500,
+  less_than_n_full_years: 2_500,
+});
+
 export const TIME_FRAME_MODES = ['lastActivity', 'lastActivityCumulative', 'timeSpent'] as const;
 export type TimeFrameMode = (typeof TIME_FRAME_MODES)[number];
 
