@@ -108,6 +108,7 @@ const EXPECTED: Record<string, Record<string, string>> = {
     reference_now: TS,
     host: 'text',
     pid: 'integer',
+    process_start: 'text',
     heartbeat_at: TS,
   },
 };

@@ -73,6 +73,60 @@ describe('pipeline: FileJournal moves and deferred removals', () => {
   });
 });
 
+describe('pipeline: the journal on disk, read back after a crash', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'exportkit-journal-disk-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const owner = { pid: 1, host: 'h', runId: 7, exportGuid: 'g', opened: '2026-01-01T00:00:00Z' };
+  const put = (name: string, content = name) => {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+
+  it('undo of a read-back journal removes the run’s files and puts an earlier file back', async () => {
+    const log = join(dir, 'journal.ndjson');
+    const journal = FileJournal.persistent(log, owner);
+    const temp = journal.temporaryFor(join(dir, 'out', 'report.csv'));
+    put(`out/${temp.split('/').pop()}`, 'new');
+    await journal.claim(temp, () => join(dir, 'out', 'report.csv'));
+    const earlier = put('old.csv', 'earlier');
+    await journal.removeOnSuccess(earlier);
+    // The process dies here: what a later run reads back.
+    const { owner: read, state } = FileJournal.read(log);
+    expect(read).to.deep.include({ runId: 7, exportGuid: 'g' });
+    expect(state.undo()).to.deep.equal([]);
+    expect(filesUnder(dir)).to.deep.equal(['journal.ndjson', 'old.csv']);
+    expect(readFileSync(earlier, 'utf8')).to.equal('earlier');
+  });
+
+  it('undo never removes a name that holds another file now, nor moves an earlier file over one', async () => {
+    const journal = new FileJournal();
+    const temp = journal.temporaryFor(join(dir, 'mine.csv'));
+    put(temp.split('/').pop()!, 'mine');
+    await journal.claim(temp, () => join(dir, 'mine.csv'));
+    rmSync(join(dir, 'mine.csv'));
+    put('mine.csv', 'another run’s file of the same name');
+    const earlier = put('old.csv', 'earlier');
+    await journal.removeOnSuccess(earlier);
+    put('old.csv', 'a new file that took the old name');
+    const problems = await journal.rollback();
+    expect(readFileSync(join(dir, 'mine.csv'), 'utf8')).to.equal('another run’s file of the same name');
+    expect(readFileSync(join(dir, 'old.csv'), 'utf8')).to.equal('a new file that took the old name');
+    expect(problems.join('\n')).to.match(/old\.csv is taken by another file; the earlier file stays at .*\.old\.csv\.tmp-/);
+  });
+
+  it('a last line cut short by the crash is ignored; an unreadable line before others is an error', () => {
+    const header = JSON.stringify(owner);
+    writeFileSync(join(dir, 'cut.ndjson'), `${header}\n{"t":"temp","path":"${join(dir, 'x')}"}\n{"t":"fol`);
+    expect([...FileJournal.read(join(dir, 'cut.ndjson')).state.temporary]).to.deep.equal([join(dir, 'x')]);
+    writeFileSync(join(dir, 'bad.ndjson'), `${header}\n{"t":"fol\n{"t":"temp","path":"x"}\n`);
+    expect(() => FileJournal.read(join(dir, 'bad.ndjson'))).to.throw(/entry 1 is unreadable/);
+  });
+});
+
 describe('pipeline: steps with an engine that offers manifest() and whenComplete()', () => {
   let dir: string;
   beforeEach(() => {

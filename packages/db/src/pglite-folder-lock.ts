@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { closeSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { currentProcess, isProcessAlive, type ProcessIdentity } from './process-alive.js';
 
 /** The embedded database's folder is open in another process. */
 export class DatabaseInUseError extends Error {
@@ -10,9 +9,7 @@ export class DatabaseInUseError extends Error {
   }
 }
 
-interface Holder {
-  pid: number;
-  host: string;
+interface Holder extends ProcessIdentity {
   since: string;
   command: string;
 }
@@ -27,7 +24,7 @@ interface Holder {
  */
 export function lockPgliteFolder(folder: string): () => void {
   const lockPath = `${folder}.lock`;
-  const me: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), command: process.argv.slice(1).join(' ') };
+  const me: Holder = { ...currentProcess(), since: new Date().toISOString(), command: process.argv.slice(1).join(' ') };
   for (let attempt = 0; attempt < 50; attempt += 1) {
     try {
       const fd = openSync(lockPath, 'wx');
@@ -59,33 +56,33 @@ export function lockPgliteFolder(folder: string): () => void {
       pause(50); // being written by its creator
       continue;
     }
-    if (holder && (holder.host !== me.host || isAlive(holder.pid))) throw inUse(folder, lockPath, holder);
+    if (holder && (holder.host !== me.host || isProcessAlive(holder))) throw inUse(folder, lockPath, holder);
     takeOverStale(lockPath, text);
   }
   throw new DatabaseInUseError(`the embedded database ${folder} is being opened by other processes at this very moment; try again`);
 }
 
 /**
- * Removes a dead holder's lock file, but only that one: it is renamed away first and checked,
- * and put back if another process replaced it meanwhile.
+ * Removes a dead holder's lock file, but only that one. Takeovers are serialised by a second
+ * file created exclusively (`.takeover`): under it the lock is read again and removed only if it
+ * still holds the dead holder's text, so a fresh lock another process just made is never
+ * removed. A takeover file left by a process killed in that instant is old: removed after 10 s.
  */
 function takeOverStale(lockPath: string, staleText: string): void {
-  const aside = `${lockPath}.stale-${randomBytes(4).toString('hex')}`;
+  const guard = `${lockPath}.takeover`;
   try {
-    renameSync(lockPath, aside);
-  } catch {
-    return; // someone else took it over first
-  }
-  if (readText(aside) === staleText) {
-    rmSync(aside, { force: true });
-    return;
+    closeSync(openSync(guard, 'wx'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (ageMs(guard) > UNREADABLE_GRACE_MS) rmSync(guard, { force: true });
+    else pause(20);
+    return; // try again from the start
   }
   try {
-    linkSync(aside, lockPath); // a fresh lock of another process: put it back
-  } catch {
-    // a third process holds the name now; it is the holder
+    if (readText(lockPath) === staleText) unlinkSync(lockPath);
+  } finally {
+    rmSync(guard, { force: true });
   }
-  rmSync(aside, { force: true });
 }
 
 function inUse(folder: string, lockPath: string, holder: Holder): DatabaseInUseError {
@@ -126,13 +123,4 @@ function ageMs(path: string): number {
 
 function pause(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -16,7 +16,8 @@ export interface DeltaMark {
 
 /**
  * The delta mark of a run, read from the database's clock just before the run's snapshot: the
- * earlier of now and the start of the oldest transaction still open on this database (it may
+ * earlier of now and the start of the oldest transaction still open on this database, of any
+ * backend (it may
  * commit rows stamped with that start after the snapshot: invisible to this run, they must be
  * the next run's), less a margin. Never the client's clock or `--now`.
  *
@@ -27,16 +28,20 @@ export interface DeltaMark {
 export async function takeDeltaMark(knex: Knex, exportGuid: string): Promise<DeltaMark> {
   const result = (await knex.raw(
     `WITH sessions AS (
-       -- Another role's session shows only its pid, user and database: backend_type is null.
-       SELECT a.xact_start, a.backend_type = 'client backend' AS client, a.backend_type IS NULL AS hidden
+       -- Every backend of this database but ours (background workers may write too). Another
+       -- role's session shows only its pid, user and database: backend_type is null.
+       SELECT a.xact_start, a.backend_type IS NULL AS hidden
        FROM pg_stat_activity a
        WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
      ), observed AS (
-       SELECT least(clock_timestamp(), min(xact_start) FILTER (WHERE client)) - make_interval(secs => ?) AS mark,
+       SELECT least(clock_timestamp(), min(xact_start)) - make_interval(secs => ?) AS mark,
               count(*) FILTER (WHERE hidden) AS hidden
        FROM sessions
      )
-     SELECT CASE WHEN o.hidden = 0 THEN o.mark ELSE (
+     -- A prepared transaction (two-phase commit) is in no session and its start is unknown:
+     -- like a hidden session, it keeps the previous mark.
+     SELECT CASE WHEN o.hidden = 0 AND NOT EXISTS (SELECT 1 FROM pg_prepared_xacts p WHERE p.database = current_database())
+              THEN o.mark ELSE (
               SELECT max(r.delta_mark) FROM export_runs r WHERE r.export_guid = ? AND r.status = 'succeeded'
             ) END AS mark,
             o.hidden::int AS hidden

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isProcessAlive, processFromText } from '@exportkit/db';
 import { join } from 'node:path';
 import { FileJournal, JOURNAL_FILE } from '../pipeline/file-journal.js';
 import { HEARTBEAT_STALE_SECONDS } from './run-record.js';
@@ -34,12 +35,6 @@ export interface RecoveryReport {
 export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise<RecoveryReport> {
   const report: RecoveryReport = { abandoned: [], undone: [], completed: [], problems: [] };
   const here = hostname();
-  const statusOf = async (id: number) =>
-    (await knex('export_runs')
-      .where({ id })
-      .first('status', knex.raw(`heartbeat_at < now() - make_interval(secs => ?) AS stale`, [HEARTBEAT_STALE_SECONDS]))) as
-      | { status: string; stale: boolean | null }
-      | undefined;
 
   const workRoot = join(dataDir, WORK_FOLDER);
   for (const entry of existsSync(workRoot) ? readdirSync(workRoot) : []) {
@@ -51,22 +46,22 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
         continue;
       }
       const { owner, state } = FileJournal.read(journalPath);
-      if (owner.host === here && isAlive(owner.pid)) continue;
-      const row = await statusOf(owner.runId);
-      if (!row) {
-        report.problems.push(`${journalPath}: run ${owner.runId} is not in this database's export_runs; left as it is`);
+      if (owner.host === here && isProcessAlive(owner)) continue;
+      const row = (await knex('export_runs').where({ id: owner.runId }).first('status', 'export_guid')) as
+        | { status: string; export_guid: string }
+        | undefined;
+      if (!row || row.export_guid !== owner.exportGuid) {
+        report.problems.push(`${journalPath}: run ${owner.runId} of ${owner.exportGuid} is not in this database's export_runs; left as it is`);
         continue;
       }
-      if (owner.host !== here && row.status === 'running' && !row.stale) continue; // alive on another host
-      if (row.status === 'succeeded') {
-        report.problems.push(...state.complete());
-        report.completed.push(owner.runId);
-      } else {
-        report.problems.push(...state.undo());
-        report.undone.push(owner.runId);
-        if (row.status === 'running' && (await closeAbandoned(knex, owner.runId, owner.host, owner.pid))) report.abandoned.push(owner.runId);
-      }
-      rmSync(folder, { recursive: true, force: true });
+      // Claim a running row before touching its files: a live run elsewhere that records its
+      // success meanwhile keeps its row, and then its files.
+      if (row.status === 'running' && !(await closeAbandoned(knex, owner.runId, owner.host, owner.pid, owner.host !== here))) continue;
+      if (row.status === 'running') report.abandoned.push(owner.runId);
+      const problems = row.status === 'succeeded' ? state.complete() : state.undo();
+      (row.status === 'succeeded' ? report.completed : report.undone).push(owner.runId);
+      report.problems.push(...problems);
+      if (problems.length === 0) rmSync(folder, { recursive: true, force: true }); // else: tried again next time
     } catch (error) {
       report.problems.push(`${folder}: ${(error as Error).message}`);
     }
@@ -75,40 +70,30 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
   // Rows of dead runs that left no journal (killed before writing a file, or elsewhere).
   const running = (await knex('export_runs')
     .where({ status: 'running' })
-    .select('id', 'host', 'pid', knex.raw(`heartbeat_at < now() - make_interval(secs => ?) AS stale`, [HEARTBEAT_STALE_SECONDS]))) as Array<{
-    id: number | string;
-    host: string | null;
-    pid: number | null;
-    stale: boolean | null;
-  }>;
+    .select('id', 'host', 'pid', 'process_start')) as Array<{ id: number | string; host: string | null; pid: number | null; process_start: string | null }>;
   for (const row of running) {
-    // On this host the process table is the truth; elsewhere the heartbeat is.
-    const dead = row.host === here ? row.pid !== null && !isAlive(row.pid) : row.stale === true;
-    if (!dead) continue;
-    if (await closeAbandoned(knex, Number(row.id), row.host, row.pid)) report.abandoned.push(Number(row.id));
+    if (row.host === here) {
+      if (row.pid === null || isProcessAlive(processFromText(row.pid, row.host, row.process_start))) continue;
+      if (await closeAbandoned(knex, Number(row.id), row.host, row.pid, false)) report.abandoned.push(Number(row.id));
+    } else if (await closeAbandoned(knex, Number(row.id), row.host, row.pid, true)) {
+      report.abandoned.push(Number(row.id));
+    }
   }
   return report;
 }
 
-async function closeAbandoned(knex: Knex, id: number, host: string | null, pid: number | null): Promise<boolean> {
-  const updated = await knex('export_runs')
-    .where({ id, status: 'running' })
-    .update({
-      status: 'failed',
-      error: `abandoned: process ${pid ?? '?'} on ${host ?? '?'} stopped without finishing; its files were rolled back by a later run`,
-      finished_at: knex.raw('now()'),
-      heartbeat_at: null,
-    });
+/**
+ * Closes a running row as abandoned, in one statement that also checks it is still running
+ * (and, for a run of another host, that its heartbeat is stale): true when this call closed it.
+ */
+async function closeAbandoned(knex: Knex, id: number, host: string | null, pid: number | null, onlyIfStale: boolean): Promise<boolean> {
+  let query = knex('export_runs').where({ id, status: 'running' });
+  if (onlyIfStale) query = query.whereRaw('heartbeat_at < now() - make_interval(secs => ?)', [HEARTBEAT_STALE_SECONDS]);
+  const updated = await query.update({
+    status: 'failed',
+    error: `abandoned: process ${pid ?? '?'} on ${host ?? '?'} stopped without finishing; its files were rolled back by a later run`,
+    finished_at: knex.raw('now()'),
+    heartbeat_at: null,
+  });
   return updated === 1;
-}
-
-/** Whether a process of this host is alive (EPERM: it exists, owned by someone else). */
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { currentProcess } from '@exportkit/db';
 import type { ExportPlan, PlannedStep } from '../validation/export-plan.js';
 import type { Registry } from '../registry/registry.js';
 import type { OutputColumn } from '../contributions/writer.js';
@@ -142,6 +142,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
 
   const incremental = isIncremental(plan);
   let deltaMark: Date | null = null;
+  let succeedSent = false;
   let manifest: Manifest | undefined;
   try {
     if (incremental) lock = await acquireExportLock(knex, guid ?? exportName);
@@ -152,7 +153,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     await mkdir(workDir, { recursive: true });
     paths.guard(workDir, 'the work folder');
     journal = FileJournal.persistent(join(workDir, JOURNAL_FILE), {
-      runId: record.id, pid: process.pid, host: hostname(), opened: new Date().toISOString(),
+      ...currentProcess(), runId: record.id, exportGuid: guid ?? exportName, opened: new Date().toISOString(),
     });
     if (incremental) {
       // Before the query's snapshot, under the lock: see takeDeltaMark.
@@ -221,12 +222,29 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     request.signal?.throwIfAborted();
     await lock?.confirm();
     // The commit point: from here on the run has succeeded, whatever happens to the cleanup.
+    // An interrupt can no longer undo it; if the reply is lost, the row decides (below).
+    journal.detachFromInterrupts();
+    succeedSent = true;
     await record.succeed(rows, deltaMark);
   } catch (error) {
-    await journal.rollback();
-    await record.fail(error, rows);
-    await cleanUp();
-    throw error;
+    // Before the success was sent the run has failed; after, only the row can tell.
+    const outcome = await record.fail(error, rows);
+    if (succeedSent && outcome === 'succeeded') {
+      context.warn(`${exportName}: the database's reply to the success was lost, but the success was recorded; the run stands`);
+    } else if (succeedSent && outcome === 'unknown') {
+      journal.leaveForRecovery();
+      await lock?.release();
+      throw new ExportkitError(
+        `${exportName}: whether the run's success was recorded is unknown (${(error as Error).message}); ` +
+          'its files stay until the next run, which keeps or removes them as export_runs says',
+        { cause: error },
+      );
+    } else {
+      const problems = await journal.rollback();
+      for (const problem of problems) context.warn(`rollback: ${problem} (the next run tries again)`);
+      await cleanUp(problems.length > 0);
+      throw error;
+    }
   }
   const files = journal.createdFiles();
   await cleanUp();
@@ -234,9 +252,10 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   return { guid, name: exportName, rows, files, manifest: manifest!, timings };
 
   /** After the outcome is recorded: nothing here may fail the run or undo its files. */
-  async function cleanUp(): Promise<void> {
+  async function cleanUp(keepJournal = false): Promise<void> {
     await lock?.release();
     await journal.discardTemporary().catch((error: unknown) => context.warn(`cleanup: ${(error as Error).message}`));
+    if (keepJournal) return; // an undo left work for the next run's recovery, which needs the journal
     await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
     await rmdir(dirname(workDir)).catch(() => undefined); // only when no other run is using it
   }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { hostname } from 'node:os';
+import { currentProcess, processStartText } from '@exportkit/db';
 import { isPostgresServer } from './database-kind.js';
 
 /** How often a run on a PostgreSQL server says it is alive (`export_runs.heartbeat_at`). */
@@ -21,14 +21,16 @@ export class RunRecord {
   ) {}
 
   static async start(knex: Knex, exportGuid: string, referenceNow: Date): Promise<RunRecord> {
+    const me = currentProcess();
     const [row] = await knex('export_runs')
       .insert({
         export_guid: exportGuid,
         reference_now: referenceNow,
         status: 'running',
         rows: 0,
-        host: hostname(),
-        pid: process.pid,
+        host: me.host,
+        pid: me.pid,
+        process_start: processStartText(me),
         heartbeat_at: isPostgresServer(knex) ? knex.raw('now()') : null,
       })
       .returning('id');
@@ -54,13 +56,23 @@ export class RunRecord {
     if (updated !== 1) throw new Error(`export_runs row ${this.id} is no longer running (closed as abandoned by another run)`);
   }
 
-  async fail(error: unknown, rows: number): Promise<void> {
+  /**
+   * Records failure, unless the row was closed already. Returns the row's outcome: `failed`,
+   * `succeeded` (a success whose reply was lost: it stands), or `unknown` when the database
+   * cannot be reached (the next run's recovery settles it).
+   */
+  async fail(error: unknown, rows: number): Promise<'failed' | 'succeeded' | 'unknown'> {
     this.stopHeartbeat();
     const message = error instanceof Error ? error.message : String(error);
-    await this.knex('export_runs')
-      .where({ id: this.id })
-      .update({ status: 'failed', rows, error: message, finished_at: this.knex.raw('now()'), heartbeat_at: null })
-      .catch(() => undefined); // the database itself may be what failed
+    try {
+      await this.knex('export_runs')
+        .where({ id: this.id, status: 'running' })
+        .update({ status: 'failed', rows, error: message, finished_at: this.knex.raw('now()'), heartbeat_at: null });
+      const row = (await this.knex('export_runs').where({ id: this.id }).first('status')) as { status: string } | undefined;
+      return row?.status === 'succeeded' ? 'succeeded' : 'failed';
+    } catch {
+      return 'unknown'; // the database itself may be what failed
+    }
   }
 
   private stopHeartbeat(): void {

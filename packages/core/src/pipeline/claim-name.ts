@@ -1,4 +1,5 @@
 import { link, open, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ExportkitError } from '../errors/exportkit-error.js';
 
 /** The names a step offers for one file, best first: `candidate(1)`, `candidate(2)`… */
@@ -16,9 +17,13 @@ const MAX_ATTEMPTS = 100_000;
  * file renamed onto that placeholder of its own (a reader may then see it empty for an instant).
  */
 export async function claimName(source: string, candidate: NameCandidates): Promise<string> {
+  await syncFile(source); // the content is on disk before any name says the file is complete
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const target = candidate(attempt);
-    if (await claimOne(source, target)) return target;
+    if (await claimOne(source, target)) {
+      await syncFile(dirname(target)); // and so is its new name
+      return target;
+    }
   }
   throw new ExportkitError(`no free name for ${candidate(1)} after ${MAX_ATTEMPTS} attempts`);
 }
@@ -34,6 +39,16 @@ async function claimOne(source: string, target: string): Promise<boolean> {
   }
   await unlink(source);
   return true;
+}
+
+/** fsync of a file or folder (a folder: its entries). */
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 async function claimWithoutLink(source: string, target: string): Promise<boolean> {

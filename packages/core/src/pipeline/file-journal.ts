@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fdatasyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { identityOf, JournalState, type JournalEntry } from './journal-state.js';
 import { claimName, type NameCandidates } from './claim-name.js';
+import type { ProcessIdentity } from '@exportkit/db';
 
 /** Who wrote a journal file: enough for a later run to tell whether that run is still alive. */
-export interface JournalOwner {
-  /** The run's `export_runs.id`. */
+export interface JournalOwner extends ProcessIdentity {
+  /** The run's `export_runs.id` and export guid (ids of another database must not match). */
   runId: number;
-  pid: number;
-  host: string;
+  exportGuid: string;
   /** ISO instant the journal was opened. */
   opened: string;
 }
@@ -34,6 +34,7 @@ export class FileJournal {
   private readonly state = new JournalState();
   private fd: number | undefined;
   private logPath: string | undefined;
+  private length = 0;
 
   /** Journals with a file, still open in this process: a second signal undoes them synchronously. */
   private static readonly live = new Set<FileJournal>();
@@ -44,6 +45,7 @@ export class FileJournal {
     journal.fd = openSync(logPath, 'wx');
     journal.logPath = logPath;
     journal.write(owner);
+    syncFolder(dirname(logPath)); // the journal's own name must survive a power loss too
     FileJournal.live.add(journal);
     return journal;
   }
@@ -53,13 +55,17 @@ export class FileJournal {
     const lines = readFileSync(logPath, 'utf8').split('\n');
     const owner = JSON.parse(lines[0] ?? '') as JournalOwner;
     const state = new JournalState();
-    for (const line of lines.slice(1)) {
-      if (line.trim() === '') continue;
+    const entries = lines.slice(1).filter((line) => line.trim() !== '');
+    for (const [index, line] of entries.entries()) {
+      let entry: JournalEntry;
       try {
-        state.apply(JSON.parse(line) as JournalEntry);
-      } catch {
-        break; // a line cut short by the crash: the change it announced never started
+        entry = JSON.parse(line) as JournalEntry;
+      } catch (error) {
+        // The last line may be cut short by the crash: the change it announced never started.
+        if (index === entries.length - 1) break;
+        throw new Error(`${logPath}: entry ${index + 1} is unreadable (${(error as Error).message})`);
       }
+      state.apply(entry);
     }
     return { owner, state };
   }
@@ -71,8 +77,23 @@ export class FileJournal {
   static undoAllNow(): void {
     for (const journal of FileJournal.live) {
       journal.state.undo();
-      journal.close(true);
+      // Kept on disk: an operation still in flight may land after this undo; the next run's
+      // recovery replays the journal again and settles it with export_runs.
+      journal.close(false);
     }
+  }
+
+  /**
+   * Called just before the run records its success: from then on an interrupt must not undo
+   * the run (its outcome may already be committed); recovery settles it from export_runs.
+   */
+  detachFromInterrupts(): void {
+    FileJournal.live.delete(this);
+  }
+
+  /** Closes the journal file and leaves it for the next run's recovery (the outcome is unknown). */
+  leaveForRecovery(): void {
+    this.close(false);
   }
 
   /** A temporary path beside `finalPath`, removed on rollback unless committed. */
@@ -82,7 +103,10 @@ export class FileJournal {
     return temp;
   }
 
-  /** Renames a completed temporary file to its final name. */
+  /**
+   * Renames a completed temporary file to its final name, replacing what is there: only for a
+   * name no other run can hold (the run's own work folder). In shared folders use claim().
+   */
   async commit(tempPath: string, finalPath: string): Promise<void> {
     this.record({ t: 'publish', from: tempPath, to: finalPath, id: identityOf(tempPath) });
     await rename(tempPath, finalPath);
@@ -109,25 +133,30 @@ export class FileJournal {
   }
 
   /**
-   * Moves a file to the first free name of `candidate(1)`, `candidate(2)`… (claimed atomically)
-   * and returns where it went; each attempt is recorded before it is made, and taken back when
-   * the name was taken or the move failed (EXDEV: the caller copies instead).
+   * Moves a file to the first free name of `candidate(1)`, `candidate(2)`… and returns where it
+   * went. The file is first taken by a rename to a private name beside it (atomic: when two runs
+   * move one earlier file, one gets it and the other ENOENT), then claimed like a published
+   * file. Each step is recorded before it is made; on failure (EXDEV: the caller copies instead)
+   * the file is put back where it was.
    */
   async moveClaiming(from: string, candidate: NameCandidates): Promise<string> {
+    const taken = join(dirname(from), `.${basename(from)}.move-${randomBytes(4).toString('hex')}`);
+    await this.move(from, taken);
     let tried: string | undefined;
-    const back = () => {
-      if (tried !== undefined) this.record({ t: 'move', from: tried, to: from });
+    const back = (to: string) => {
+      if (tried !== undefined) this.record({ t: 'move', from: tried, to });
       tried = undefined;
     };
     try {
-      return await claimName(from, (attempt) => {
-        back();
+      return await claimName(taken, (attempt) => {
+        back(taken);
         tried = candidate(attempt);
-        this.record({ t: 'move', from, to: tried });
+        this.record({ t: 'move', from: taken, to: tried, id: identityOf(taken) });
         return tried;
       });
     } catch (error) {
-      back();
+      back(taken);
+      await this.move(taken, from).catch(() => undefined);
       throw error;
     }
   }
@@ -156,8 +185,19 @@ export class FileJournal {
    * name (removed on rollback); a file that existed before the run is moved back on rollback.
    */
   async move(from: string, to: string): Promise<void> {
-    this.record({ t: 'move', from, to });
-    await rename(from, to);
+    let id;
+    try {
+      id = identityOf(from);
+    } catch {
+      id = undefined; // gone: the rename below fails with ENOENT
+    }
+    this.record({ t: 'move', from, to, id });
+    try {
+      await rename(from, to);
+    } catch (error) {
+      this.record({ t: 'move', from: to, to: from });
+      throw error;
+    }
   }
 
   /**
@@ -189,9 +229,11 @@ export class FileJournal {
   }
 
   /** Undoes the run's changes (see JournalState.undo) and closes the journal file. */
-  async rollback(): Promise<void> {
-    this.state.undo();
-    this.close(true);
+  async rollback(): Promise<string[]> {
+    const problems = this.state.undo();
+    // A journal whose undo is not complete stays for the next run's recovery to try again.
+    this.close(problems.length === 0);
+    return problems;
   }
 
   /**
@@ -209,10 +251,23 @@ export class FileJournal {
     this.state.apply(entry);
   }
 
+  /** Appends one entry, synced; a short write (full disk) is cut back off and thrown, before the change. */
   private write(entry: JournalEntry | JournalOwner): void {
     if (this.fd === undefined) return;
-    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
-    fdatasyncSync(this.fd);
+    const bytes = Buffer.from(`${JSON.stringify(entry)}\n`);
+    const start = this.length;
+    try {
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, start + done);
+      fdatasyncSync(this.fd);
+    } catch (error) {
+      try {
+        ftruncateSync(this.fd, start);
+      } catch {
+        // the entry is then the last, cut short: read() ignores it
+      }
+      throw error;
+    }
+    this.length = start + bytes.length;
   }
 
   /** Closes (and removes, once the run's outcome is final on disk) the journal file. */
@@ -222,5 +277,15 @@ export class FileJournal {
     this.fd = undefined;
     if (remove && this.logPath) rmSync(this.logPath, { force: true });
     this.logPath = undefined;
+  }
+}
+
+/** Makes a folder's entries (a new or renamed name in it) durable. */
+export function syncFolder(folder: string): void {
+  const fd = openSync(folder, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }

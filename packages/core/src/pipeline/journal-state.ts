@@ -1,4 +1,4 @@
-import { lstatSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { linkSync, lstatSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 
 /*
  * What a run did to the file system, as a list of entries, and the two ways to end it: undo
@@ -11,10 +11,16 @@ import { lstatSync, renameSync, rmdirSync, rmSync } from 'node:fs';
  * it and nothing took its old place.
  */
 
-/** A file's identity: a path may come to name another file; the inode of ours does not change. */
+/**
+ * A file's identity: a path may come to name another file; ours keeps its inode and its birth
+ * time through renames and links. The birth time tells a new file apart when the file system
+ * reuses a freed inode at once (ext4 does); where it is not kept (0), device and inode decide.
+ */
 export interface FileIdentity {
   dev: number;
   ino: number;
+  /** Birth time in nanoseconds, as text (0 where the file system does not keep it). */
+  born?: string;
 }
 
 export type JournalEntry =
@@ -24,8 +30,8 @@ export type JournalEntry =
   | { t: 'publish'; from: string; to: string; id: FileIdentity }
   /** A file the run made by other means. */
   | { t: 'created'; path: string; id?: FileIdentity }
-  /** A file about to be renamed (the run's own, or an earlier one the run moves or sets aside). */
-  | { t: 'move'; from: string; to: string }
+  /** A file about to be renamed (the run's own, or an earlier one the run moves or sets aside), with its identity. */
+  | { t: 'move'; from: string; to: string; id?: FileIdentity }
   /** A file the run made and then removed or packaged itself: no longer one of its results. */
   | { t: 'forget'; path: string }
   /** A folder the run created; removed on undo when empty. */
@@ -38,8 +44,8 @@ export class JournalState {
   readonly created = new Map<string, FileIdentity | undefined>();
   /** Every path a file of the run has had, with its identity: undo removes what still matches. */
   readonly ownPaths: Array<{ path: string; id: FileIdentity | undefined }> = [];
-  /** Earlier files the run moved, by where they are now → where they were. */
-  readonly moved = new Map<string, string>();
+  /** Earlier files the run moved, by where they are now → where they were (and which file it is). */
+  readonly moved = new Map<string, { original: string; id: FileIdentity | undefined }>();
   readonly folders: string[] = [];
 
   apply(entry: JournalEntry): void {
@@ -64,9 +70,9 @@ export class JournalState {
           this.ownPaths.push({ path: entry.to, id });
           return;
         }
-        const original = this.moved.get(entry.from) ?? entry.from;
+        const earlier = this.moved.get(entry.from) ?? { original: entry.from, id: entry.id };
         this.moved.delete(entry.from);
-        this.moved.set(entry.to, original);
+        if (entry.to !== earlier.original) this.moved.set(entry.to, { original: earlier.original, id: earlier.id ?? entry.id });
         return;
       }
       case 'forget':
@@ -99,12 +105,18 @@ export class JournalState {
         if (id === undefined || sameFile(path, id)) rmSync(path, { force: true, recursive: true });
       });
     }
-    for (const [current, original] of [...this.moved].reverse()) {
+    for (const [current, { original, id }] of [...this.moved].reverse()) {
       attempt(`restore ${original}`, () => {
-        if (!exists(current) || current === original) return;
-        if (!exists(original)) renameSync(current, original);
-        // A move by link() cut short before the old name was unlinked: two names, one file.
-        else if (sameFile(current, identityOf(original))) rmSync(current, { force: true });
+        // Only the very file the run moved (a name may hold another run's file by now), and
+        // never over a file that took its old name meanwhile: link, then drop the moved name.
+        if (!exists(current) || (id !== undefined && !sameFile(current, id))) return;
+        try {
+          linkSync(current, original);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          if (!sameFile(original, identityOf(current))) throw new Error(`${original} is taken by another file; the earlier file stays at ${current}`);
+        }
+        unlinkSync(current);
       });
       this.temporary.delete(current);
     }
@@ -144,14 +156,14 @@ export class JournalState {
 }
 
 export function identityOf(path: string): FileIdentity {
-  const stats = lstatSync(path);
-  return { dev: stats.dev, ino: stats.ino };
+  const stats = lstatSync(path, { bigint: true });
+  return { dev: Number(stats.dev), ino: Number(stats.ino), born: String(stats.birthtimeNs) };
 }
 
 function sameFile(path: string, id: FileIdentity): boolean {
   try {
-    const stats = lstatSync(path);
-    return stats.dev === id.dev && stats.ino === id.ino;
+    const now = identityOf(path);
+    return now.dev === id.dev && now.ino === id.ino && (id.born === undefined || id.born === '0' || now.born === id.born);
   } catch {
     return false;
   }

@@ -8,8 +8,9 @@
  *   migration (so the first delta run after the upgrade exports everything: at least once).
  * - `reference_now`: the run's reference instant (`--now`, or the start); `started_at` is now the
  *   database's clock at the start, so a reproducible `--now` no longer hides when a run happened.
- * - `host`, `pid`, `heartbeat_at`: who runs it and when it was last seen alive, so that a later
- *   run can tell a dead `running` row (SIGKILL, power loss) from a live one and close it.
+ * - `host`, `pid`, `process_start`, `heartbeat_at`: who runs it and when it was last seen alive,
+ *   so that a later run can tell a dead `running` row (SIGKILL, power loss) from a live one and
+ *   close it; `process_start` (boot id and start time of the process) tells a reused pid apart.
  */
 export const runStateUp: readonly string[] = [
   `ALTER TABLE export_runs
@@ -17,6 +18,7 @@ export const runStateUp: readonly string[] = [
   ADD COLUMN reference_now timestamptz NULL,
   ADD COLUMN host text NULL,
   ADD COLUMN pid integer NULL,
+  ADD COLUMN process_start text NULL,
   ADD COLUMN heartbeat_at timestamptz NULL`,
   // Delta mode reads the newest mark of a guid's succeeded runs.
   `CREATE INDEX export_runs_export_guid_delta_mark_index ON export_runs (export_guid, delta_mark) WHERE status = 'succeeded'`,
@@ -29,6 +31,7 @@ export const runStateDown: readonly string[] = [
   'DROP INDEX IF EXISTS export_runs_export_guid_delta_mark_index',
   `ALTER TABLE export_runs
   DROP COLUMN IF EXISTS heartbeat_at,
+  DROP COLUMN IF EXISTS process_start,
   DROP COLUMN IF EXISTS pid,
   DROP COLUMN IF EXISTS host,
   DROP COLUMN IF EXISTS reference_now,
