@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -64,6 +64,23 @@ describe('exportkit command line', function () {
     expect(result.stderr).to.contain('did you mean candidateName?');
     expect(result.stderr).to.contain(`${file}:5: <sessionTitel>`);
     expect(result.stderr).to.contain('did you mean sessionTitle?');
+  });
+
+  it('--plugin is repeatable and never swallows the template that follows it; docs takes plugins too', () => {
+    const acme = resolve('test/fixtures/acme-plugin');
+    const file = join(dir, 'with-plugin.yaml');
+    writeFileSync(file, 'provider: consolidatedTracking\ncolumns: [candidateId, acmeLogin]\n');
+    const once = exportkit(['validate', '--plugin', acme, file]);
+    expect(once.stderr).to.equal('');
+    expect(once.code).to.equal(0);
+    // Repeated: both given plugins are loaded (the same one twice claims its column twice).
+    expect(exportkit(['validate', '--plugin', acme, '--plugin', acme, file]).stderr).to.match(/"acmeLoginUpper" is claimed twice/);
+    const without = exportkit(['validate', file]);
+    expect(without.code).to.equal(2);
+    const docs = join(dir, 'plugin-docs');
+    mkdirSync(docs);
+    expect(exportkit(['docs', '--plugin', acme, '--out', docs]).code).to.equal(0);
+    expect(readFileSync(join(docs, 'columns.md'), 'utf8')).to.contain('acmeLoginUpper');
   });
 
   it('validate: exit 0 on a valid template', () => {

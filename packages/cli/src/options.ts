@@ -23,3 +23,13 @@ export function parseDay(value: string): string {
   if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
   return parsed.value;
 }
+
+/**
+ * `--plugin P`, given once per plugin (`--plugin a --plugin b`): repeatable rather than
+ * variadic, so that it never swallows the template argument that follows it.
+ */
+export const PLUGIN_OPTION = ['--plugin <specifier>', 'an extra plugin package or path (repeat for several)'] as const;
+
+export function collectPlugin(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { createEngine } from '@exportkit/core';
+import { collectPlugin, PLUGIN_OPTION } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
 export function columnsCommand(): Command {
@@ -7,7 +8,7 @@ export function columnsCommand(): Command {
     .description("List each provider's columns and parameters, from the registry")
     .option('--provider <name>', 'only this provider')
     .option('--json', 'machine-readable output')
-    .option('--plugin <specifier...>', 'extra plugin packages or paths')
+    .option(...PLUGIN_OPTION, collectPlugin)
     .action(async (flags: { provider?: string; json?: boolean; plugin?: string[] }) => {
       const engine = createEngine({ plugins: flags.plugin });
       const description = await engine.describe();

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { createEngine, FileJournal, type RunResult } from '@exportkit/core';
 import { EXIT_INTERRUPTED } from '../errors.js';
-import { databaseTarget, parseInstant } from '../options.js';
+import { databaseTarget, parseInstant, collectPlugin, PLUGIN_OPTION } from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';
 
 export interface RunFlags {
@@ -20,7 +20,7 @@ export function runCommand(): Command {
     .option('--out <dir>', 'folder for the default packages (default: <data-dir>/exports)')
     .option('--data-dir <dir>', 'root of every path in the template', 'data')
     .addOption(new Option('--now <iso>', "the run's reference instant (ISO-8601), for reproducible runs").argParser(parseInstant))
-    .option('--plugin <specifier...>', 'extra plugin packages or paths')
+    .option(...PLUGIN_OPTION, collectPlugin)
     .action(async (template: string, flags: RunFlags) => {
       const result = await runTemplate(template, flags, databaseTarget(flags.db));
       for (const exp of result.exports) {

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { createEngine, formatIssue, TemplateError } from '@exportkit/core';
+import { collectPlugin, PLUGIN_OPTION } from '../options.js';
 
 export function validateCommand(): Command {
   return new Command('validate')
     .description('Check a template against the loaded plugins without running it (exit 2 on errors)')
     .argument('<template>', 'template file (.xml, .yaml or .yml)')
     .option('--db <url>', 'also check what needs the data: custom field GUIDs exist, the database knows the time zone')
-    .option('--plugin <specifier...>', 'extra plugin packages or paths')
+    .option(...PLUGIN_OPTION, collectPlugin)
     .action(async (template: string, flags: { db?: string; plugin?: string[] }) => {
       const engine = createEngine({ databaseUrl: flags.db, plugins: flags.plugin });
       try {

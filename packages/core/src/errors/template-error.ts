@@ -16,9 +16,14 @@ export interface TemplateIssue {
   severity?: 'error' | 'warning';
 }
 
+/**
+ * One problem as a line: `file:line: <element> message (did you mean …?)`, the element spelled
+ * as the template spells it — `<name>` in XML, `name:` in YAML.
+ */
 export function formatIssue(issue: TemplateIssue): string {
   const where = issue.line ? `${issue.file}:${issue.line}` : issue.file;
-  const element = issue.element ? ` <${issue.element}>` : '';
+  const yaml = /\.ya?ml$/i.test(issue.file);
+  const element = issue.element ? (yaml ? ` ${issue.element}:` : ` <${issue.element}>`) : '';
   const hint = issue.suggestion ? ` (did you mean ${issue.suggestion}?)` : '';
   const level = issue.severity === 'warning' ? 'warning: ' : '';
   return `${where}:${element} ${level}${issue.message}${hint}`;

@@ -83,7 +83,7 @@ export async function validateExport(
 
   // Columns.
   const columns: Array<{ column: Column; use: ColumnUse }> = [];
-  if (spec.columns.length === 0) issue(spec, spec.name, 'no columns: list at least one under <columns>');
+  if (spec.columns.length === 0) issue(spec, spec.name, 'no columns: list at least one column');
   const tooMany = spec.columns.length > BOUNDS.columns;
   if (tooMany) {
     // Named once, at the first column too many; the columns themselves are not checked.
