@@ -83,6 +83,24 @@ describe('exportkit command line', function () {
     expect(readFileSync(join(docs, 'columns.md'), 'utf8')).to.contain('acmeLoginUpper');
   });
 
+  it('validate: allowed values listed once in their canonical spelling, with did-you-mean; a far unknown column hints at a plugin', () => {
+    const file = join(dir, 'values.yaml');
+    writeFileSync(file, 'provider: consolidatedTracking\ncolumns: [candidateId, hrCostCentre]\nactions:\n  - fileExportAction: {format: CVS, delimiter: coma}\n');
+    const result = exportkit(['validate', file]);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.contain(`${file}:4: fileExportAction.format: "CVS" is not allowed; allowed: CSV, TSV, XML, XLSX, JSON, NDJSON, XLS (did you mean CSV?)`);
+    expect(result.stderr).to.contain('"coma" is not allowed; allowed: comma, pipe, semicolon, tabulation (did you mean comma?)');
+    expect(result.stderr).not.to.match(/Csv|\t/);
+    expect(result.stderr).to.contain(`${file}:2: hrCostCentre: unknown column of consolidatedTracking; no known column is close: if a plugin defines it, load that plugin`);
+  });
+
+  it('quickstart (npm start): seeds a fresh database with a summary, and says why the export has few rows', () => {
+    const result = exportkit(['quickstart', '--db', 'memory:', '--data-dir', join(dir, 'quick')]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stderr).to.match(/\n {2}learners {2,}2,000\n/);
+    expect(result.stdout).to.match(/^rows: \d+ \(only the registrations with activity in the template's time window: 3 × less_than_n_days up to \d{4}-/m);
+  });
+
   it('validate: exit 0 on a valid template', () => {
     const result = exportkit(['validate', 'configs/quickstart.yaml']);
     expect(result.stderr).to.equal('');
@@ -120,6 +138,11 @@ describe('exportkit command line', function () {
     expect(exportkit(['db', 'migrate', '--db', db]).code).to.equal(0);
     const seeded = exportkit(['db', 'seed', '--learners', '30', '--seed', '7', '--anchor', '2026-11-01', '--db', db]);
     expect(seeded.code, seeded.stderr).to.equal(0);
+    // A readable summary with the real count of each table, not the learners' count after each phase.
+    expect(seeded.stdout).to.match(/^seeded file:.* \(seed 7, last day of activity 2026-11-01\) in \d+\.\d s:\n/);
+    expect(seeded.stdout).to.match(/\n {2}learners {2,}30\n/);
+    expect(seeded.stdout).to.match(/\n {2}registrations {2,}150\n/);
+    expect(seeded.stderr).not.to.contain('(30)');
     const dataDir = join(dir, 'data');
     const run = exportkit(['run', 'configs/quickstart.yaml', '--db', db, '--data-dir', dataDir, '--now', '2026-11-02T08:00:00Z']);
     expect(run.code, run.stderr).to.equal(0);

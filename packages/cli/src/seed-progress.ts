@@ -16,7 +16,7 @@ export function seedProgress(stream: NodeJS.WriteStream = process.stderr) {
         bar = new cliProgress.SingleBar({ format: `${phase} [{bar}] {value}/{total}`, stream }, cliProgress.Presets.shades_classic);
         bar.start(event.total, event.done);
       } else {
-        stream.write(`seeding ${phase} (${event.total})\n`);
+        stream.write(`seeding ${phase}…\n`); // its total counts learners, not rows: the summary gives the rows
       }
     }
     bar?.update(event.done);

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { connect, describeTarget, migrate, seed } from '@exportkit/db';
+import { formatSeedSummary } from '../seed-summary.js';
 import { databaseTarget, parseDay, parsePositiveInt } from '../options.js';
 import { seedProgress } from '../seed-progress.js';
 
@@ -45,7 +46,7 @@ export function dbCommand(): Command {
             onProgress: progress.listener,
           } as Parameters<typeof seed>[1]);
           progress.stop();
-          process.stdout.write(`seeded ${describeTarget(database.target)}: ${JSON.stringify(summary)}\n`);
+          process.stdout.write(formatSeedSummary(describeTarget(database.target), summary));
         } finally {
           progress.stop();
           await database.close();

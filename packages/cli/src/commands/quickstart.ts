@@ -5,6 +5,7 @@ import { createEngine } from '@exportkit/core';
 import { parseInstant } from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { seedProgress } from '../seed-progress.js';
+import { formatSeedSummary } from '../seed-summary.js';
 
 export const QUICKSTART_TEMPLATE = 'configs/consolidated-tracking.xml';
 export const QUICKSTART_LEARNERS = 2000;
@@ -30,19 +31,32 @@ export function quickstartCommand(): Command {
         if (Number(count) === 0) {
           process.stderr.write(`first run: seeding ${describeTarget(database.target)} with ${QUICKSTART_LEARNERS} learners\n`);
           const seeding = seedProgress();
-          await seed(database.knex, { learners: QUICKSTART_LEARNERS, seed: 1, onProgress: seeding.listener } as Parameters<typeof seed>[1]);
+          const summary = await seed(database.knex, { learners: QUICKSTART_LEARNERS, seed: 1, onProgress: seeding.listener } as Parameters<typeof seed>[1]);
           seeding.stop();
+          process.stderr.write(formatSeedSummary(describeTarget(database.target), summary));
         }
         const engine = createEngine({ knex: database.knex, dataDir: flags.dataDir, outDir: flags.out, now: flags.now });
         const result = await engine.run(resolve(flags.template), { onProgress: progress.listener });
         for (const exp of result.exports) {
           const packages = exp.files.filter((f) => /\.(zip|tar|tgz)$/.test(f));
           for (const file of packages.length ? packages : exp.files) process.stdout.write(`package: ${file}\n`);
-          process.stdout.write(`rows: ${exp.rows}\n`);
+          process.stdout.write(`rows: ${exp.rows}${whyThisMany(exp.manifest.parameters, exp.manifest.now)}\n`);
         }
       } finally {
         progress.stop();
         await database.close();
       }
     });
+}
+
+/**
+ * Why the demo export has so few rows of a large database: the user's example keeps only the
+ * registrations with activity in its time window (a few days before now). Said when the export
+ * has one, from the parameters as resolved in the manifest.
+ */
+function whyThisMany(parameters: Record<string, unknown>, now: unknown): string {
+  const frames = parameters['sessionTimeFrames'];
+  const scale = parameters['sessionTimeFramesScale'];
+  if (frames === undefined || frames === null || scale === undefined || scale === null) return '';
+  return ` (only the registrations with activity in the template's time window: ${String(frames)} × ${String(scale)} up to ${String(now)})`;
 }

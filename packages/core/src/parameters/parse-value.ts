@@ -1,6 +1,7 @@
 import type { ParameterValueType } from '../contributions/value-types.js';
 import type { RawValue } from '../template/model.js';
 import { ownEntry } from '../template/name-table.js';
+import { closest } from '../validation/suggest.js';
 import { BOUNDS } from '../contributions/bounds.js';
 import { parseIsoDay } from './iso-instant.js';
 import { quoted } from './quote-value.js';
@@ -122,8 +123,12 @@ function parseScalar(type: ParameterValueType, text: string): ParseResult {
       if (type.values.includes(value)) return { ok: true, value };
       const synonym = ownEntry(type.synonyms, value);
       if (synonym !== undefined) return { ok: true, value: synonym };
-      const allowed = [...type.values, ...Object.keys(type.synonyms ?? {})];
-      return { ok: false, message: `${quoted(value)} is not allowed; allowed: ${allowed.join(', ')}` };
+      // Only the canonical values are listed (synonyms and case variants are accepted quietly);
+      // the closest of every accepted spelling is suggested as its canonical value.
+      const spellings = [...type.values, ...Object.keys(type.synonyms ?? {})];
+      const near = closest(value, spellings);
+      const suggestion = near === undefined ? undefined : (ownEntry(type.synonyms, near) ?? near);
+      return { ok: false, message: `${quoted(value)} is not allowed; allowed: ${type.values.map(printable).join(', ')}`, suggestion };
     }
     default:
       return { ok: false, message: `expects ${describeType(type)}` };
@@ -190,4 +195,9 @@ export function describeType(type: ParameterValueType): string {
     case 'templates':
       return `<template id="N">text with {i}</template> children (at most ${grouped(BOUNDS.items)}, each of at most ${grouped(BOUNDS.templateText)} characters)`;
   }
+}
+
+/** A value as it can be read in a message: a tab or other control character as an escape. */
+function printable(value: string): string {
+  return /[\u0000-\u001f]/.test(value) ? JSON.stringify(value) : value;
 }

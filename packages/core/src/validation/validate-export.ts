@@ -98,7 +98,10 @@ export async function validateExport(
   for (const [index, c] of tooMany ? [] : spec.columns.entries()) {
     const column = provider.columns.get(c.name);
     if (!column) {
-      issue(c, c.name, `unknown column of ${provider.provider.metadata.name}`, closest(c.name, provider.columns.allNames()));
+      const near = closest(c.name, provider.columns.allNames());
+      // Nothing close: more likely a column of a plugin that is not loaded than a typo.
+      const hint = near ? '' : '; no known column is close: if a plugin defines it, load that plugin (--plugin, or the export\'s plugins list)';
+      issue(c, c.name, `unknown column of ${provider.provider.metadata.name}${hint}`, near);
       continue;
     }
     const m = column.metadata;
