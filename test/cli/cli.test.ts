@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -150,6 +151,16 @@ describe('exportkit command line', function () {
     expect(run.stdout).to.contain(zip);
     expect(run.stdout).to.match(/quickstart: \d+ rows/);
     expect(spawnSync('unzip', ['-tq', zip]).status).to.equal(0);
+
+    // exportkit runs: what ran, from which template version, what it kept, where.
+    const [last] = JSON.parse(exportkit(['runs', '--db', db, '--json']).stdout) as Array<Record<string, unknown>>;
+    expect(last).to.deep.include({ exportGuid: 'quickstart', status: 'succeeded', files: [zip], referenceNow: '2026-11-02T08:00:00.000Z' });
+    expect(last!['templatePath']).to.equal(resolve('configs/quickstart.yaml'));
+    expect(last!['templateSha256']).to.equal(createHash('sha256').update(readFileSync('configs/quickstart.yaml')).digest('hex'));
+    expect(last!['pid']).to.be.a('number');
+    const text = exportkit(['runs', '--db', db, '--export', 'quickstart']);
+    expect(text.stdout).to.match(/^#\d+ quickstart succeeded — started \d{4}-.*, [\d.]+ s, \d+ rows\n {4}template .*quickstart\.yaml \(sha256 [0-9a-f]{12}\)\n {4}now 2026-11-02T08:00:00\.000Z\n {4}.*\.zip\n {4}on .+, pid \d+/);
+    expect(exportkit(['runs', '--db', db, '--status', 'failed']).stdout).to.equal('no runs recorded\n');
 
     const bad = join(dir, 'bad-run.yaml');
     writeFileSync(bad, 'provider: consolidatedTracking\ncolumns: [candidateId, nbLOO]\n');

@@ -110,6 +110,9 @@ const EXPECTED: Record<string, Record<string, string>> = {
     pid: 'integer',
     process_start: 'text',
     heartbeat_at: TS,
+    template_path: 'text',
+    template_sha256: 'text',
+    files: 'jsonb',
   },
 };
 

@@ -7,6 +7,7 @@ import { dbCommand } from './commands/db.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { docsCommand } from './commands/docs.js';
 import { convertCommand } from './commands/convert.js';
+import { runsCommand } from './commands/runs.js';
 
 export function buildProgram(): Command {
   const program = new Command('exportkit')
@@ -14,7 +15,7 @@ export function buildProgram(): Command {
     .version(ENGINE_VERSION)
     .exitOverride()
     .showHelpAfterError();
-  for (const command of [runCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand(), docsCommand(), convertCommand()]) {
+  for (const command of [runCommand(), runsCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand(), docsCommand(), convertCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -66,4 +66,5 @@ export * from "./engine/export-lock.js";
 export * from "./engine/delta-mark.js";
 export * from "./engine/database-kind.js";
 export * from "./engine/recover-abandoned-runs.js";
+export * from "./engine/run-history.js";
 export * from "./pipeline/journal-state.js";

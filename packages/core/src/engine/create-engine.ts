@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { TemplateError, type TemplateIssue } from '../errors/template-error.js';
 import { validateExport } from '../validation/validate-export.js';
 import type { ExportPlan } from '../validation/export-plan.js';
 import { runExport, type ExportResult } from './run-export.js';
+import type { RunTemplate } from './run-record.js';
 import { recoverAbandonedRuns } from './recover-abandoned-runs.js';
 import { checkedInstant } from '../parameters/iso-instant.js';
 import { InvalidEngineOptionError } from './invalid-engine-option-error.js';
@@ -144,6 +146,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       if (issues.length) throw new TemplateError(issues);
       const parseSeconds = (performance.now() - parseStarted) / 1000;
+      const runTemplate = templateOf(template, config);
       const knex = await database();
       // Runs killed earlier (SIGKILL, a second Ctrl-C) left files and `running` rows: settle them first.
       const recovered = await recoverAbandonedRuns(knex, dataDir);
@@ -157,6 +160,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             knex, registry: reg, plan: p, exportName: name, dataDir, outDir, now,
             engineVersion: ENGINE_VERSION, batchSize: options.batchSize,
             signal: runOptions.signal, onProgress: runOptions.onProgress, parseSeconds, copyPath: options.copyPath,
+            template: runTemplate,
           }),
         );
       }
@@ -189,4 +193,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
 /** Name of an export: its `name`, else its guid, else the template file's base name. */
 export function exportNameOf(config: ExportConfig, definition: ExportDefinition): string {
   return definition.name ?? definition.guid ?? basename(config.file, extname(config.file));
+}
+
+/** The template's path and, when it came from a file, the SHA-256 of its bytes (`export_runs`). */
+function templateOf(template: string | ExportConfig, config: ExportConfig): RunTemplate {
+  if (typeof template !== 'string') return { path: config.file };
+  try {
+    return { path: config.file, sha256: createHash('sha256').update(readFileSync(config.file)).digest('hex') };
+  } catch {
+    return { path: config.file };
+  }
 }

@@ -14,7 +14,7 @@ import { FileJournal, JOURNAL_FILE } from '../pipeline/file-journal.js';
 import { DataPaths } from '../pipeline/data-paths.js';
 import { isActionStep, type ActionSink, type RunContext } from '../pipeline/run-context.js';
 import { buildManifest, type Manifest } from '../pipeline/manifest.js';
-import { RunRecord } from './run-record.js';
+import { RunRecord, type RunTemplate } from './run-record.js';
 import { acquireExportLock, type ExportLock } from './export-lock.js';
 import { takeDeltaMark } from './delta-mark.js';
 import { WORK_FOLDER } from './recover-abandoned-runs.js';
@@ -39,6 +39,8 @@ export interface ExportRunRequest {
   parseSeconds?: number;
   /** `auto`: PostgreSQL writes CSV/TSV itself through COPY when it can; `off`: always rows; default: defaultCopyPath(). */
   copyPath?: CopyPathMode;
+  /** The template file and its hash, recorded in `export_runs`. */
+  template?: RunTemplate;
 }
 
 export interface ExportResult {
@@ -67,7 +69,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   const completions: Array<() => Promise<void>> = [];
   const started = performance.now();
   let rows = 0;
-  const record = await RunRecord.start(knex, guid ?? exportName, now);
+  const record = await RunRecord.start(knex, guid ?? exportName, now, request.template);
   let lock: ExportLock | undefined;
   // Replaced by the run's persistent journal once its work folder exists.
   let journal = new FileJournal();
@@ -225,7 +227,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     // An interrupt can no longer undo it; if the reply is lost, the row decides (below).
     journal.detachFromInterrupts();
     succeedSent = true;
-    await record.succeed(rows, deltaMark);
+    await record.succeed(rows, deltaMark, journal.createdFiles());
   } catch (error) {
     // Before the success was sent the run has failed; after, only the row can tell.
     const outcome = await record.fail(error, rows);

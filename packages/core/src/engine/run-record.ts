@@ -7,6 +7,13 @@ export const HEARTBEAT_SECONDS = 15;
 /** A running row whose heartbeat is older than this is a dead run's (recoverAbandonedRuns). */
 export const HEARTBEAT_STALE_SECONDS = 120;
 
+/** The template a run came from, as `export_runs` records it. */
+export interface RunTemplate {
+  path?: string;
+  /** SHA-256 of the template file's bytes (hex), when it was read from a file. */
+  sha256?: string;
+}
+
 /**
  * The `export_runs` row of one run: inserted as running with who runs it, kept alive by a
  * heartbeat, closed as succeeded (the run's commit point: its files are final before, and only
@@ -20,7 +27,7 @@ export class RunRecord {
     readonly id: number,
   ) {}
 
-  static async start(knex: Knex, exportGuid: string, referenceNow: Date): Promise<RunRecord> {
+  static async start(knex: Knex, exportGuid: string, referenceNow: Date, template: RunTemplate = {}): Promise<RunRecord> {
     const me = currentProcess();
     const [row] = await knex('export_runs')
       .insert({
@@ -32,6 +39,8 @@ export class RunRecord {
         pid: me.pid,
         process_start: processStartText(me),
         heartbeat_at: isPostgresServer(knex) ? knex.raw('now()') : null,
+        template_path: template.path ?? null,
+        template_sha256: template.sha256 ?? null,
       })
       .returning('id');
     const record = new RunRecord(knex, Number((row as { id: number | string }).id));
@@ -46,12 +55,14 @@ export class RunRecord {
     return record;
   }
 
-  /** Records success; `deltaMark` is what the next incremental run starts from. */
-  async succeed(rows: number, deltaMark: Date | null = null): Promise<void> {
+  /** Records success; `deltaMark` is what the next incremental run starts from; `files` what it kept. */
+  async succeed(rows: number, deltaMark: Date | null = null, files: readonly string[] = []): Promise<void> {
     this.stopHeartbeat();
     const updated = await this.knex('export_runs')
       .where({ id: this.id, status: 'running' })
-      .update({ status: 'succeeded', rows, delta_mark: deltaMark, finished_at: this.knex.raw('now()'), heartbeat_at: null });
+      .update({
+        status: 'succeeded', rows, delta_mark: deltaMark, files: JSON.stringify(files), finished_at: this.knex.raw('now()'), heartbeat_at: null,
+      });
     // Another process judged this run dead and closed its row: its files may be gone already.
     if (updated !== 1) throw new Error(`export_runs row ${this.id} is no longer running (closed as abandoned by another run)`);
   }

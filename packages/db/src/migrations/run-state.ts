@@ -11,6 +11,8 @@
  * - `host`, `pid`, `process_start`, `heartbeat_at`: who runs it and when it was last seen alive,
  *   so that a later run can tell a dead `running` row (SIGKILL, power loss) from a live one and
  *   close it; `process_start` (boot id and start time of the process) tells a reused pid apart.
+ * - `template_path`, `template_sha256`, `files`: what ran and what it kept, for `exportkit runs`
+ *   (a person asking later which template, in which version, wrote which files).
  */
 export const runStateUp: readonly string[] = [
   `ALTER TABLE export_runs
@@ -19,7 +21,10 @@ export const runStateUp: readonly string[] = [
   ADD COLUMN host text NULL,
   ADD COLUMN pid integer NULL,
   ADD COLUMN process_start text NULL,
-  ADD COLUMN heartbeat_at timestamptz NULL`,
+  ADD COLUMN heartbeat_at timestamptz NULL,
+  ADD COLUMN template_path text NULL,
+  ADD COLUMN template_sha256 text NULL,
+  ADD COLUMN files jsonb NULL`,
   // Delta mode reads the newest mark of a guid's succeeded runs.
   `CREATE INDEX export_runs_export_guid_delta_mark_index ON export_runs (export_guid, delta_mark) WHERE status = 'succeeded'`,
   // Start-up recovery looks for running rows.
@@ -30,6 +35,9 @@ export const runStateDown: readonly string[] = [
   'DROP INDEX IF EXISTS export_runs_running_index',
   'DROP INDEX IF EXISTS export_runs_export_guid_delta_mark_index',
   `ALTER TABLE export_runs
+  DROP COLUMN IF EXISTS files,
+  DROP COLUMN IF EXISTS template_sha256,
+  DROP COLUMN IF EXISTS template_path,
   DROP COLUMN IF EXISTS heartbeat_at,
   DROP COLUMN IF EXISTS process_start,
   DROP COLUMN IF EXISTS pid,
