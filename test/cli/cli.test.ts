@@ -162,6 +162,14 @@ describe('exportkit command line', function () {
     expect(text.stdout).to.match(/^#\d+ quickstart succeeded — started \d{4}-.*, [\d.]+ s, \d+ rows\n {4}template .*quickstart\.yaml \(sha256 [0-9a-f]{12}\)\n {4}now 2026-11-02T08:00:00\.000Z\n {4}.*\.zip\n {4}on .+, pid \d+/);
     expect(exportkit(['runs', '--db', db, '--status', 'failed']).stdout).to.equal('no runs recorded\n');
 
+    // exportkit sql: the statement and its bindings without running it; --explain: its plan.
+    const sql = exportkit(['sql', 'configs/quickstart.yaml']);
+    expect(sql.code, sql.stderr).to.equal(0);
+    expect(sql.stdout).to.match(/^-- export quickstart \(guid quickstart\)\nselect .* from "registrations" as "registration" .*;\n-- bindings:\n-- {3}\$1 = "Europe\/Paris"\n/s);
+    const explained = exportkit(['sql', 'configs/quickstart.yaml', '--explain', '--db', db]);
+    expect(explained.code, explained.stderr).to.equal(0);
+    expect(explained.stdout).to.match(/-- plan:\n-- {3}\S/);
+
     const bad = join(dir, 'bad-run.yaml');
     writeFileSync(bad, 'provider: consolidatedTracking\ncolumns: [candidateId, nbLOO]\n');
     const failed = exportkit(['run', bad, '--db', db, '--data-dir', join(dir, 'data2')]);

@@ -8,6 +8,7 @@ import { quickstartCommand } from './commands/quickstart.js';
 import { docsCommand } from './commands/docs.js';
 import { convertCommand } from './commands/convert.js';
 import { runsCommand } from './commands/runs.js';
+import { sqlCommand } from './commands/sql.js';
 
 export function buildProgram(): Command {
   const program = new Command('exportkit')
@@ -15,7 +16,7 @@ export function buildProgram(): Command {
     .version(ENGINE_VERSION)
     .exitOverride()
     .showHelpAfterError();
-  for (const command of [runCommand(), runsCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand(), docsCommand(), convertCommand()]) {
+  for (const command of [runCommand(), runsCommand(), sqlCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand(), docsCommand(), convertCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import knexFactory from 'knex';
+import { composeQuery } from '../query/composer.js';
+import { formattingSettings } from '../format/create-format-context.js';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, type Database } from '@exportkit/db';
@@ -65,9 +68,26 @@ export interface Engine {
   /** Every problem of the template (errors and warnings); empty when it can run. */
   validate(template: string | ExportConfig): Promise<TemplateIssue[]>;
   describe(options?: { plugins?: readonly string[] }): Promise<RegistryDescription>;
+  /**
+   * The statement each export of a template would run (the row path's query, `$n` placeholders)
+   * with its bindings, without running it; a template with problems throws its TemplateError.
+   * Needs no database (the statement is composed for PostgreSQL).
+   */
+  statements(template: string | ExportConfig, options?: { now?: Date }): Promise<ExportStatement[]>;
   registry(extraPlugins?: readonly string[], fromDir?: string): Promise<Registry>;
   database(): Promise<Knex>;
   close(): Promise<void>;
+}
+
+/** One export's composed statement (see Engine.statements). */
+export interface ExportStatement {
+  name: string;
+  guid?: string;
+  /** With `$n` placeholders, as PostgreSQL receives it. */
+  sql: string;
+  bindings: unknown[];
+  /** The same with `?` placeholders, for `knex.raw`. */
+  knexSql: string;
 }
 
 export const ENGINE_VERSION: string = (
@@ -174,6 +194,28 @@ export function createEngine(options: EngineOptions = {}): Engine {
         for (const issue of (await plan(config, definition, !!(options.knex || options.databaseUrl))).issues) issues.push(issue);
       }
       return issues;
+    },
+
+    async statements(template, statementOptions = {}) {
+      const config = await load(template);
+      const now = statementOptions.now ?? options.now ?? new Date();
+      // Composing needs only the dialect: a knex without a connection unless the host gave one.
+      const dialect = options.knex ?? knexFactory({ client: 'pg' });
+      const out: ExportStatement[] = [];
+      const issues: TemplateIssue[] = [];
+      for (const definition of config.exports) {
+        const result = await plan(config, definition, false);
+        issues.push(...result.issues.filter((i) => i.severity !== 'warning'));
+        if (!result.plan) continue;
+        const p = result.plan;
+        const settings = formattingSettings(p.provider.provider.metadata.formatting ?? {}, p.parameters);
+        const query = composeQuery(dialect, {
+          provider: p.provider, columns: p.columns, parameters: p.parameters, timeZone: settings.timeZone, now, exportGuid: definition.guid,
+        });
+        out.push({ name: exportNameOf(config, definition), guid: definition.guid, sql: query.native.sql, bindings: query.native.bindings, knexSql: query.sql });
+      }
+      if (issues.length) throw new TemplateError(issues);
+      return out;
     },
 
     async describe(describeOptions = {}) {
