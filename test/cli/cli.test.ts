@@ -162,6 +162,19 @@ describe('exportkit command line', function () {
     expect(text.stdout).to.match(/^#\d+ quickstart succeeded — started \d{4}-.*, [\d.]+ s, \d+ rows\n {4}template .*quickstart\.yaml \(sha256 [0-9a-f]{12}\)\n {4}now 2026-11-02T08:00:00\.000Z\n {4}.*\.zip\n {4}on .+, pid \d+/);
     expect(exportkit(['runs', '--db', db, '--status', 'failed']).stdout).to.equal('no runs recorded\n');
 
+    // run --dry-run: validated with the database and PREPAREd, nothing written or recorded.
+    const runsBefore = (JSON.parse(exportkit(['runs', '--db', db, '--json']).stdout) as unknown[]).length;
+    const dry = exportkit(['run', 'configs/quickstart.yaml', '--dry-run', '--db', db, '--data-dir', join(dir, 'dry')]);
+    expect(dry.code, dry.stderr).to.equal(0);
+    expect(dry.stdout).to.equal('quickstart: valid; its statement prepares (2 bindings; see exportkit sql); nothing written\n');
+    expect(() => readdirSync(join(dir, 'dry'))).to.throw();
+    expect((JSON.parse(exportkit(['runs', '--db', db, '--json']).stdout) as unknown[]).length).to.equal(runsBefore);
+    const typoTemplate = join(dir, 'typo.yaml');
+    writeFileSync(typoTemplate, 'provider: consolidatedTracking\ncolumns: [candidateId, acmeLoginTypo]\n');
+    const typo = exportkit(['run', typoTemplate, '--dry-run', '--db', db, '--plugin', resolve('test/fixtures/typo-plugin')]);
+    expect(typo.code).to.equal(1);
+    expect(typo.stderr).to.equal('exportkit: export typo: its statement does not prepare: column learner.logn does not exist\n');
+
     // exportkit sql: the statement and its bindings without running it; --explain: its plan.
     const sql = exportkit(['sql', 'configs/quickstart.yaml']);
     expect(sql.code, sql.stderr).to.equal(0);

@@ -10,6 +10,7 @@ export interface RunFlags {
   dataDir?: string;
   now?: Date;
   plugin?: string[];
+  dryRun?: boolean;
 }
 
 export function runCommand(): Command {
@@ -21,7 +22,19 @@ export function runCommand(): Command {
     .option('--data-dir <dir>', 'root of every path in the template', 'data')
     .addOption(new Option('--now <iso>', "the run's reference instant (ISO-8601), for reproducible runs").argParser(parseInstant))
     .option(...PLUGIN_OPTION, collectPlugin)
+    .option('--dry-run', 'validate with the database, compose and PREPARE every statement; write and record nothing')
     .action(async (template: string, flags: RunFlags) => {
+      if (flags.dryRun) {
+        const engine = createEngine({ databaseUrl: databaseTarget(flags.db), dataDir: flags.dataDir, outDir: flags.out, now: flags.now, plugins: flags.plugin });
+        try {
+          for (const statement of await engine.dryRun(template)) {
+            process.stdout.write(`${statement.name}: valid; its statement prepares (${statement.bindings.length} bindings; see exportkit sql); nothing written\n`);
+          }
+        } finally {
+          await engine.close();
+        }
+        return;
+      }
       const result = await runTemplate(template, flags, databaseTarget(flags.db));
       for (const exp of result.exports) {
         for (const file of exp.files) process.stdout.write(`${file}\n`);

@@ -13,6 +13,7 @@ import { loadPlugin } from '../plugins/load-plugin.js';
 import { readTemplate } from '../template/read-template.js';
 import type { ExportConfig, ExportDefinition } from '../template/model.js';
 import { TemplateError, type TemplateIssue } from '../errors/template-error.js';
+import { ExportkitError } from '../errors/exportkit-error.js';
 import { validateExport } from '../validation/validate-export.js';
 import type { ExportPlan } from '../validation/export-plan.js';
 import { runExport, type ExportResult } from './run-export.js';
@@ -74,6 +75,11 @@ export interface Engine {
    * Needs no database (the statement is composed for PostgreSQL).
    */
   statements(template: string | ExportConfig, options?: { now?: Date }): Promise<ExportStatement[]>;
+  /**
+   * Everything but the run: validates with the database, composes and PREPAREs each export's
+   * statement (so a plugin's SQL mistake shows now), writes nothing, records nothing.
+   */
+  dryRun(template: string | ExportConfig, options?: { now?: Date }): Promise<ExportStatement[]>;
   registry(extraPlugins?: readonly string[], fromDir?: string): Promise<Registry>;
   database(): Promise<Knex>;
   close(): Promise<void>;
@@ -216,6 +222,27 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       if (issues.length) throw new TemplateError(issues);
       return out;
+    },
+
+    async dryRun(template, dryOptions = {}) {
+      const config = await load(template);
+      const issues: TemplateIssue[] = [];
+      for (const definition of config.exports) issues.push(...(await plan(config, definition, true)).issues.filter((i) => i.severity !== 'warning'));
+      if (issues.length) throw new TemplateError(issues);
+      const statements = await this.statements(config, dryOptions);
+      const knex = await database();
+      for (const statement of statements) {
+        // One connection for PREPARE and DEALLOCATE: a transaction holds it.
+        await knex
+          .transaction(async (trx) => {
+            await trx.raw(`PREPARE exportkit_dry_run AS ${statement.sql}`);
+            await trx.raw('DEALLOCATE exportkit_dry_run');
+          })
+          .catch((error: Error) => {
+            throw new ExportkitError(`export ${statement.name}: its statement does not prepare: ${error.message.split(' - ').pop()}`);
+          });
+      }
+      return statements;
     },
 
     async describe(describeOptions = {}) {
