@@ -162,6 +162,15 @@ describe('exportkit command line', function () {
     expect(text.stdout).to.match(/^#\d+ quickstart succeeded — started \d{4}-.*, [\d.]+ s, \d+ rows\n {4}template .*quickstart\.yaml \(sha256 [0-9a-f]{12}\)\n {4}now 2026-11-02T08:00:00\.000Z\n {4}.*\.zip\n {4}on .+, pid \d+/);
     expect(exportkit(['runs', '--db', db, '--status', 'failed']).stdout).to.equal('no runs recorded\n');
 
+    // --log-format json: one object per line on stderr, each line of the run with its runId.
+    const logged = exportkit(['run', 'configs/quickstart.yaml', '--db', db, '--data-dir', join(dir, 'logged'), '--log-format', 'json']);
+    expect(logged.code, logged.stderr).to.equal(0);
+    const lines = logged.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const [latest] = JSON.parse(exportkit(['runs', '--db', db, '--json', '--limit', '1']).stdout) as Array<{ id: number }>;
+    expect(lines.map((l) => l['msg'])).to.include.members(['run started', 'run succeeded']);
+    for (const line of lines) expect(line).to.deep.include({ runId: latest!.id, export: 'quickstart' });
+    expect(lines.find((l) => l['msg'] === 'run succeeded')).to.have.property('rows').that.is.a('number');
+
     // run --dry-run: validated with the database and PREPAREd, nothing written or recorded.
     const runsBefore = (JSON.parse(exportkit(['runs', '--db', db, '--json']).stdout) as unknown[]).length;
     const dry = exportkit(['run', 'configs/quickstart.yaml', '--dry-run', '--db', db, '--data-dir', join(dir, 'dry')]);

@@ -43,13 +43,8 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
         stream.write(`export ${event.exportName}: ${event.rows} rows in ${(event.elapsedMs / 1000).toFixed(1)} s\n`);
         break;
       case 'warning':
-        stop();
-        stream.write(`warning: ${event.message}\n`);
-        break;
       case 'log':
-        stop();
-        stream.write(`  ${event.message}\n`);
-        break;
+        break; // the logger's (cli-logger.ts): progress and logs are separate streams
       case 'phase':
         break;
     }

@@ -67,4 +67,5 @@ export * from "./engine/delta-mark.js";
 export * from "./engine/database-kind.js";
 export * from "./engine/recover-abandoned-runs.js";
 export * from "./engine/run-history.js";
+export * from "./engine/logger.js";
 export * from "./pipeline/journal-state.js";

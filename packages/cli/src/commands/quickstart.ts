@@ -4,6 +4,7 @@ import { connect, describeTarget, migrate, seed } from '@exportkit/db';
 import { createEngine } from '@exportkit/core';
 import { parseInstant } from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { cliLogger } from '../cli-logger.js';
 import { seedProgress } from '../seed-progress.js';
 import { formatSeedSummary } from '../seed-summary.js';
 
@@ -35,7 +36,7 @@ export function quickstartCommand(): Command {
           seeding.stop();
           process.stderr.write(formatSeedSummary(describeTarget(database.target), summary));
         }
-        const engine = createEngine({ knex: database.knex, dataDir: flags.dataDir, outDir: flags.out, now: flags.now });
+        const engine = createEngine({ knex: database.knex, dataDir: flags.dataDir, outDir: flags.out, now: flags.now, logger: cliLogger() });
         const result = await engine.run(resolve(flags.template), { onProgress: progress.listener });
         for (const exp of result.exports) {
           const packages = exp.files.filter((f) => /\.(zip|tar|tgz)$/.test(f));

@@ -3,6 +3,7 @@ import { createEngine, FileJournal, type RunResult } from '@exportkit/core';
 import { EXIT_INTERRUPTED } from '../errors.js';
 import { databaseTarget, parseInstant, collectPlugin, PLUGIN_OPTION } from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { cliLogger, type LogFormat } from '../cli-logger.js';
 
 export interface RunFlags {
   db?: string;
@@ -11,6 +12,7 @@ export interface RunFlags {
   now?: Date;
   plugin?: string[];
   dryRun?: boolean;
+  logFormat?: LogFormat;
 }
 
 export function runCommand(): Command {
@@ -22,6 +24,7 @@ export function runCommand(): Command {
     .option('--data-dir <dir>', 'root of every path in the template', 'data')
     .addOption(new Option('--now <iso>', "the run's reference instant (ISO-8601), for reproducible runs").argParser(parseInstant))
     .option(...PLUGIN_OPTION, collectPlugin)
+    .addOption(new Option('--log-format <format>', 'logs on stderr: text for people, json (one object per line, with runId) for machines').choices(['text', 'json']).default('text'))
     .option('--dry-run', 'validate with the database, compose and PREPARE every statement; write and record nothing')
     .action(async (template: string, flags: RunFlags) => {
       if (flags.dryRun) {
@@ -50,7 +53,9 @@ export function runCommand(): Command {
  * closes it as abandoned).
  */
 export async function runTemplate(template: string, flags: RunFlags, db: string | undefined): Promise<RunResult> {
-  const engine = createEngine({ databaseUrl: db, dataDir: flags.dataDir, outDir: flags.out, now: flags.now, plugins: flags.plugin });
+  const engine = createEngine({
+    databaseUrl: db, dataDir: flags.dataDir, outDir: flags.out, now: flags.now, plugins: flags.plugin, logger: cliLogger(flags.logFormat),
+  });
   const controller = new AbortController();
   const interrupt = () => {
     if (!controller.signal.aborted) {

@@ -19,6 +19,7 @@ import type { ExportPlan } from '../validation/export-plan.js';
 import { runExport, type ExportResult } from './run-export.js';
 import type { RunTemplate } from './run-record.js';
 import { recoverAbandonedRuns } from './recover-abandoned-runs.js';
+import { silentLogger, type Logger } from './logger.js';
 import { checkedInstant } from '../parameters/iso-instant.js';
 import { InvalidEngineOptionError } from './invalid-engine-option-error.js';
 import type { ProgressListener } from './progress.js';
@@ -52,6 +53,8 @@ export interface EngineOptions {
    * Default: EXPORTKIT_COPY_PATH, else `auto`.
    */
   copyPath?: 'auto' | 'off';
+  /** Where the engine logs (pino-compatible; default: nothing). Every line of a run carries its `runId`. */
+  logger?: Logger;
 }
 
 export interface RunOptions {
@@ -166,7 +169,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
         // Not push(...issues): a spread of a hundred thousand problems overflows the stack.
         for (const issue of result.issues) if (issue.severity !== 'warning') issues.push(issue);
         for (const warning of result.issues.filter((i) => i.severity === 'warning')) {
-          runOptions.onProgress?.({ type: 'warning', message: `${warning.file}:${warning.line ?? ''} ${warning.message}` });
+          const message = `${warning.file}:${warning.line ?? ''} ${warning.message}`;
+          (options.logger ?? silentLogger).warn({ file: warning.file, line: warning.line }, message);
+          runOptions.onProgress?.({ type: 'warning', message });
         }
         if (result.plan) plans.push({ plan: result.plan, registry: result.registry, name: exportNameOf(config, definition) });
       }
@@ -176,8 +181,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const knex = await database();
       // Runs killed earlier (SIGKILL, a second Ctrl-C) left files and `running` rows: settle them first.
       const recovered = await recoverAbandonedRuns(knex, dataDir);
-      for (const id of recovered.abandoned) runOptions.onProgress?.({ type: 'warning', message: `run ${id} had been abandoned by its process; closed as failed, its files rolled back` });
-      for (const problem of recovered.problems) runOptions.onProgress?.({ type: 'warning', message: `recovery: ${problem}` });
+      const logger = options.logger ?? silentLogger;
+      for (const id of recovered.abandoned) {
+        const message = `run ${id} had been abandoned by its process; closed as failed, its files rolled back`;
+        logger.warn({ runId: id }, message);
+        runOptions.onProgress?.({ type: 'warning', message });
+      }
+      for (const problem of recovered.problems) {
+        logger.warn({}, `recovery: ${problem}`);
+        runOptions.onProgress?.({ type: 'warning', message: `recovery: ${problem}` });
+      }
       const exports: ExportResult[] = [];
       for (const [index, { plan: p, registry: reg, name }] of plans.entries()) {
         runOptions.onProgress?.({ type: 'export-started', exportName: name, index, of: plans.length });
@@ -187,6 +200,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             engineVersion: ENGINE_VERSION, batchSize: options.batchSize,
             signal: runOptions.signal, onProgress: runOptions.onProgress, parseSeconds, copyPath: options.copyPath,
             template: runTemplate,
+            logger: options.logger,
           }),
         );
       }

@@ -15,6 +15,7 @@ import { DataPaths } from '../pipeline/data-paths.js';
 import { isActionStep, type ActionSink, type RunContext } from '../pipeline/run-context.js';
 import { buildManifest, type Manifest } from '../pipeline/manifest.js';
 import { RunRecord, type RunTemplate } from './run-record.js';
+import { silentLogger, type Logger } from './logger.js';
 import { acquireExportLock, type ExportLock } from './export-lock.js';
 import { takeDeltaMark } from './delta-mark.js';
 import { WORK_FOLDER } from './recover-abandoned-runs.js';
@@ -41,6 +42,8 @@ export interface ExportRunRequest {
   copyPath?: CopyPathMode;
   /** The template file and its hash, recorded in `export_runs`. */
   template?: RunTemplate;
+  /** Where the run logs; every line carries `runId` and `export`. */
+  logger?: Logger;
 }
 
 export interface ExportResult {
@@ -70,6 +73,8 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   const started = performance.now();
   let rows = 0;
   const record = await RunRecord.start(knex, guid ?? exportName, now, request.template);
+  const logger = (request.logger ?? silentLogger).child({ runId: record.id, export: exportName });
+  logger.info({ guid, template: request.template?.path, now: now.toISOString() }, 'run started');
   let lock: ExportLock | undefined;
   // Replaced by the run's persistent journal once its work folder exists.
   let journal = new FileJournal();
@@ -92,8 +97,14 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     get rows() {
       return rows;
     },
-    warn: (message) => onProgress?.({ type: 'warning', message }),
-    log: (message) => onProgress?.({ type: 'log', exportName, message }),
+    warn: (message) => {
+      logger.warn({}, message);
+      onProgress?.({ type: 'warning', message });
+    },
+    log: (message) => {
+      logger.info({}, message);
+      onProgress?.({ type: 'log', exportName, message });
+    },
     manifest: () => buildManifest(context, plan, request.engineVersion),
     whenComplete: (work) => void completions.push(work),
   };
@@ -231,6 +242,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   } catch (error) {
     // Before the success was sent the run has failed; after, only the row can tell.
     const outcome = await record.fail(error, rows);
+    if (!(succeedSent && outcome === 'succeeded')) logger.error({ rows, outcome, error: (error as Error).message }, 'run failed');
     if (succeedSent && outcome === 'succeeded') {
       context.warn(`${exportName}: the database's reply to the success was lost, but the success was recorded; the run stands`);
     } else if (succeedSent && outcome === 'unknown') {
@@ -250,6 +262,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   }
   const files = journal.createdFiles();
   await cleanUp();
+  logger.info({ rows, files, seconds: round3((performance.now() - started) / 1000) }, 'run succeeded');
   onProgress?.({ type: 'export-finished', exportName, rows, files, elapsedMs: performance.now() - started });
   return { guid, name: exportName, rows, files, manifest: manifest!, timings };
 
