@@ -92,6 +92,14 @@ describeOnDemoDatabases('engine run', (kind, env) => {
     expect(sheet.getCell('D2').value).to.equal(1.25);
   });
 
+  it("announces the planner's estimate of the rows before streaming them (a total for the progress display)", async () => {
+    const events: Array<{ type: string; rows?: number }> = [];
+    await engine().run(config(template('[itemId]')), { onProgress: (event) => void events.push(event as { type: string; rows?: number }) });
+    const estimate = events.find((e) => e.type === 'estimate');
+    expect(estimate?.rows).to.be.a('number').and.to.be.at.least(1);
+    expect(events.findIndex((e) => e.type === 'estimate')).to.be.below(events.findIndex((e) => e.type === 'rows'));
+  });
+
   it('records the run in export_runs', async () => {
     await engine().run(config(template('[itemId]')));
     const runs = await env.db.knex('export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');

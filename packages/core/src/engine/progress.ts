@@ -2,6 +2,8 @@
 export type ProgressEvent =
   | { type: 'export-started'; exportName: string; index: number; of: number }
   | { type: 'rows'; exportName: string; rows: number; elapsedMs: number }
+  /** The planner's estimate of the export's rows (an estimate: the real count may differ). */
+  | { type: 'estimate'; exportName: string; rows: number }
   | { type: 'phase'; exportName: string; phase: 'validate' | 'query' | 'write' | 'consolidate' | 'package'; }
   | { type: 'export-finished'; exportName: string; rows: number; files: string[]; elapsedMs: number }
   | { type: 'warning'; message: string }

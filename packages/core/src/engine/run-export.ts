@@ -18,6 +18,7 @@ import { RunRecord, type RunTemplate } from './run-record.js';
 import { silentLogger, type Logger } from './logger.js';
 import { acquireExportLock, type ExportLock } from './export-lock.js';
 import { takeDeltaMark } from './delta-mark.js';
+import { estimateRows } from './estimate-rows.js';
 import { WORK_FOLDER } from './recover-abandoned-runs.js';
 import type { ProgressListener } from './progress.js';
 import { ExportkitError } from '../errors/exportkit-error.js';
@@ -117,6 +118,13 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     }
   };
 
+  /** A total for the progress display, when someone listens: the planner's estimate (cheap: no execution). */
+  const announceEstimate = async (query: { sql: string; bindings: readonly unknown[] }) => {
+    if (!onProgress) return;
+    const estimate = await estimateRows(knex, query);
+    if (estimate !== undefined) onProgress({ type: 'estimate', exportName, rows: estimate });
+  };
+
   /** The row path: fetch rows through the cursor, format them in JS, feed every action's sink. */
   const runRowPath = async (columns: OutputColumn[]) => {
     const query = composeQuery(knex, {
@@ -127,6 +135,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
       now,
       exportGuid: guid,
     });
+    await announceEstimate(query);
     const format = createRowFormatter(plan.columns, query.slots, createFormatContext(settings, plan.parameters), settings);
     const sinks: ActionSink[] = [];
     for (const action of plan.actions) {
@@ -185,6 +194,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     });
     if (copy) {
       // The COPY path: PostgreSQL formats and writes the CSV; Node only adds CRLF and counts records.
+      await announceEstimate(copy.query);
       const target = await copy.action.step.openCopyTarget!(context, copy.action.options, columns);
       onProgress?.({ type: 'phase', exportName, phase: 'query' });
       await phase('query+write', async () => {
