@@ -90,7 +90,7 @@ describe('exportkit command line', function () {
     const result = exportkit(['validate', file]);
     expect(result.code).to.equal(2);
     expect(result.stderr).to.contain(`${file}:4: fileExportAction.format: "CVS" is not allowed; allowed: CSV, TSV, XML, XLSX, JSON, NDJSON, XLS (did you mean CSV?)`);
-    expect(result.stderr).to.contain('"coma" is not allowed; allowed: comma, pipe, semicolon, tabulation (did you mean comma?)');
+    expect(result.stderr).to.contain('"coma" is not allowed; allowed: comma, pipe, semicolon, tabulation, ",", "|", ";", tab (did you mean comma?)');
     expect(result.stderr).not.to.match(/Csv|\t/);
     expect(result.stderr).to.contain(`${file}:2: hrCostCentre: unknown column of consolidatedTracking; no known column is close: if a plugin defines it, load that plugin`);
   });
@@ -161,6 +161,13 @@ describe('exportkit command line', function () {
     const text = exportkit(['runs', '--db', db, '--export', 'quickstart']);
     expect(text.stdout).to.match(/^#\d+ quickstart succeeded — started \d{4}-.*, [\d.]+ s, \d+ rows\n {4}template .*quickstart\.yaml \(sha256 [0-9a-f]{12}\)\n {4}now 2026-11-02T08:00:00\.000Z\n {4}.*\.zip\n {4}on .+, pid \d+/);
     expect(exportkit(['runs', '--db', db, '--status', 'failed']).stdout).to.equal('no runs recorded\n');
+    // A failed run is listed with its error and real times.
+    const failing = join(dir, 'failing.yaml');
+    writeFileSync(failing, 'guid: failing-run\nprovider: consolidatedTracking\ncolumns: [candidateId]\npostProcess:\n  - failingStep: { message: "upload refused (test)" }\n');
+    expect(exportkit(['run', failing, '--db', db, '--data-dir', join(dir, 'failing'), '--plugin', resolve('test/dist/pipeline/support/cli-plugin.js')]).code).to.equal(1);
+    const failedRuns = exportkit(['runs', '--db', db, '--status', 'failed']);
+    expect(failedRuns.stdout).to.match(/^#\d+ failing-run failed — started \d{4}-\d\d-\d\dT[\d:.]+Z, [\d.]+ s, \d+ rows\n(.*\n)* {4}error: upload refused \(test\)\n/);
+    expect(exportkit(['runs', '--db', db, '--json']).stdout).to.contain('"status": "succeeded"');
 
     // --log-format json: one object per line on stderr, each line of the run with its runId.
     const logged = exportkit(['run', 'configs/quickstart.yaml', '--db', db, '--data-dir', join(dir, 'logged'), '--log-format', 'json']);

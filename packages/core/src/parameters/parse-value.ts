@@ -123,12 +123,13 @@ function parseScalar(type: ParameterValueType, text: string): ParseResult {
       if (type.values.includes(value)) return { ok: true, value };
       const synonym = ownEntry(type.synonyms, value);
       if (synonym !== undefined) return { ok: true, value: synonym };
-      // Only the canonical values are listed (synonyms and case variants are accepted quietly);
-      // the closest of every accepted spelling is suggested as its canonical value.
+      // The canonical values, then the other words accepted, each once (case variants and
+      // control characters are accepted quietly); the closest spelling is suggested as its value.
       const spellings = [...type.values, ...Object.keys(type.synonyms ?? {})];
       const near = closest(value, spellings);
       const suggestion = near === undefined ? undefined : (ownEntry(type.synonyms, near) ?? near);
-      return { ok: false, message: `${quoted(value)} is not allowed; allowed: ${type.values.map(printable).join(', ')}`, suggestion };
+      const message = `${quoted(value)} is not allowed; allowed: ${allowedSpellings(type.values, type.synonyms).join(', ')}`;
+      return suggestion === undefined ? { ok: false, message } : { ok: false, message, suggestion };
     }
     default:
       return { ok: false, message: `expects ${describeType(type)}` };
@@ -197,7 +198,19 @@ export function describeType(type: ParameterValueType): string {
   }
 }
 
-/** A value as it can be read in a message: a tab or other control character as an escape. */
-function printable(value: string): string {
-  return /[\u0000-\u001f]/.test(value) ? JSON.stringify(value) : value;
+/**
+ * The spellings worth listing: every canonical value, then each synonym that is another word
+ * (not a case variant of one already listed, not a control character such as a tab), symbols
+ * quoted so that `,` reads as a value and not as the list's separator.
+ */
+function allowedSpellings(values: readonly string[], synonyms: Readonly<Record<string, string>> | undefined): string[] {
+  const seen = new Set(values.map((v) => v.toLowerCase()));
+  const extra: string[] = [];
+  for (const word of Object.keys(synonyms ?? {})) {
+    const key = word.toLowerCase();
+    if (seen.has(key) || /[\u0000-\u001f]/.test(word)) continue;
+    seen.add(key);
+    extra.push(/^[\w-]+$/.test(word) ? word : JSON.stringify(word));
+  }
+  return [...values, ...extra];
 }
