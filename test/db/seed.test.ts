@@ -242,6 +242,12 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(Number(await value(`SELECT count(*) FROM registrations`))).to.equal(123);
       expect([before, after]).to.include(result.anchor);
       expect([before, after]).to.include(String(await value(`SELECT to_char(max(day), 'YYYY-MM-DD') FROM tracking_days`)));
+      // Anchored on today, the data end at the seeding instant: no time lies in the future.
+      const latest = await value(`SELECT greatest(
+        (SELECT max(last_platform_access_at) FROM learners), (SELECT max(updated_at) FROM learners),
+        (SELECT max(last_access_at) FROM trackings), (SELECT max(updated_at) FROM trackings),
+        (SELECT max(updated_at) FROM registrations), (SELECT max(registered_at) FROM registrations))`);
+      expect(new Date(latest as string | Date).getTime()).to.be.at.most(Date.now());
     });
 
     it('rejects invalid options', async () => {

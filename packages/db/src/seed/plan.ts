@@ -98,7 +98,8 @@ export function profileOf(world: World, index: number): Profile {
   const locale: Locale = region && rng.chance(0.8) ? region.locale : rng.pick(LOCALES);
   const recentHire = rng.chance(0.15);
   const createdDay = recentHire ? A - rng.int(10, 365) : A - 1100 + rng.skewedLow(0, 1040);
-  const createdAt = createdDay * DAY_S + rng.int(0, 6 * 3600 - 1);
+  // Never after the data's end (the seeding instant when the anchor is today); the same values otherwise.
+  const createdAt = Math.min(createdDay * DAY_S + rng.int(0, 6 * 3600 - 1), world.anchorEnd);
   const updatedAt = createdAt + Math.floor(rng.float() * (world.anchorEnd - createdAt));
   const departmentRoll = rng.float();
   let department = entity?.department ?? (rng.chance(entity ? 0.7 : 0.5) ? rng.pick(DEPARTMENTS) : null);
@@ -169,14 +170,14 @@ export function registrationsOf(world: World, profile: Profile): RegistrationPla
     // Most people register soon after a session opens.
     const soon = Math.floor(expo(rng, session.endDay !== null ? 45 : 90));
     const registeredDay = forcedDay === null && low + soon <= high ? low + soon : rng.int(low, high);
-    const registeredAt = registeredDay * DAY_S + rng.int(6 * 3600, 21 * 3600);
+    const registeredAt = Math.min(registeredDay * DAY_S + rng.int(6 * 3600, 21 * 3600), anchorEnd);
     const imported = rng.chance(session.imported ? 0.6 : 0.04);
     let firstLaunch = NaN;
     let lastAccess = NaN;
     if (outcome !== Outcome.NotAttempted) {
       if (forcedDay !== null) {
-        lastAccess = forcedDay * DAY_S + rng.int(7 * 3600, 20 * 3600);
-        if (lastAccess < registeredAt) lastAccess = registeredAt + rng.int(60, 3600);
+        lastAccess = Math.min(forcedDay * DAY_S + rng.int(7 * 3600, 20 * 3600), anchorEnd);
+        if (lastAccess < registeredAt) lastAccess = Math.min(registeredAt + rng.int(60, 3600), anchorEnd);
         firstLaunch = registeredAt + rng.skewedLow(0, lastAccess - registeredAt);
       } else {
         const delay = rng.chance(0.5) ? rng.int(0, 4 * 3600) : rng.int(0, 20 * DAY_S);

@@ -17,7 +17,11 @@ export interface SeedProgress {
 interface SeedOptionsBase {
   /** Random seed (default 1): the same seed and anchor give the same data, byte for byte. */
   seed?: number;
-  /** Last day of activity, `YYYY-MM-DD` (default: today, UTC). Activity spans the two years up to it. */
+  /**
+   * Last day of activity, `YYYY-MM-DD`; activity spans the two years up to the end of it. Default:
+   * today (UTC), ending at the seeding instant rather than at midnight, so that no time lies in
+   * the future (the data then depend on the time of day: give an anchor for reproducible data).
+   */
   anchor?: string;
   /** Empty the schema's tables first instead of refusing a database that holds data. */
   reset?: boolean;
@@ -82,10 +86,14 @@ function resolveOptions(options: SeedOptions) {
   if (!Number.isSafeInteger(seed)) throw new Error(`seed: seed must be an integer, got ${seed}`);
   const learners = options.learners ?? Math.max(1, Math.round(options.registrations! / REGISTRATIONS_PER_LEARNER));
   const registrations = options.registrations ?? learners * REGISTRATIONS_PER_LEARNER;
-  const anchor = options.anchor ?? new Date().toISOString().slice(0, 10);
+  const seededAt = Math.floor(Date.now() / 1000);
+  const anchor = options.anchor ?? new Date(seededAt * 1000).toISOString().slice(0, 10);
   const anchorTime = /^\d{4}-\d{2}-\d{2}$/.test(anchor) ? Date.parse(`${anchor}T00:00:00Z`) : NaN;
   if (Number.isNaN(anchorTime) || new Date(anchorTime).toISOString().slice(0, 10) !== anchor) throw new Error(`seed: anchor must be a day YYYY-MM-DD, got "${anchor}"`);
-  return { seed, learners, registrations, anchor, anchorDay: anchorTime / 1000 / DAY_S };
+  const anchorDay = anchorTime / 1000 / DAY_S;
+  // Without an anchor the data ends now, not at the end of today: nothing happens in the future.
+  const anchorEnd = options.anchor === undefined ? Math.min((anchorDay + 1) * DAY_S - 1, seededAt) : (anchorDay + 1) * DAY_S - 1;
+  return { seed, learners, registrations, anchor, anchorDay, anchorEnd };
 }
 
 async function loadFaker(seed: number): Promise<{ catalogue: Faker; names: Record<Locale, Faker> }> {
@@ -134,7 +142,7 @@ export async function seed(knex: Knex, options: SeedOptions): Promise<SeedSummar
   const world: World = {
     seed: resolved.seed,
     anchorDay: A,
-    anchorEnd: (A + 1) * DAY_S - 1,
+    anchorEnd: resolved.anchorEnd,
     windowStartDay: A - 730,
     catalogue,
     learners: resolved.learners,
