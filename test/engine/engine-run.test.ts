@@ -100,6 +100,17 @@ describeOnDemoDatabases('engine run', (kind, env) => {
     expect(events.findIndex((e) => e.type === 'estimate')).to.be.below(events.findIndex((e) => e.type === 'rows'));
   });
 
+  it('a preview (limit): the first rows only, named <name>-preview, no delta mark moved', async () => {
+    const result = await engine().run(config(template('[itemId]', '').replace('timeZone: Europe/Paris', 'timeZone: Europe/Paris\n      exclusive: yes')), { limit: 2 });
+    const [exp] = result.exports;
+    expect(exp!.rows).to.equal(2);
+    expect(exp!.files).to.deep.equal([join(env.dataDir, 'exports', 'demo-preview_20210301-090000.zip')]);
+    expect(unzip(exp!.files[0]!, 'demo-preview.csv').trim().split(/\r?\n/)).to.have.length(3);
+    const [run] = await env.db.knex('export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');
+    expect(run.status).to.equal('succeeded');
+    expect(run.delta_mark).to.equal(null);
+  });
+
   it('records the run in export_runs', async () => {
     await engine().run(config(template('[itemId]')));
     const runs = await env.db.knex('export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { createEngine, FileJournal, type RunResult } from '@exportkit/core';
 import { EXIT_INTERRUPTED } from '../errors.js';
-import { databaseTarget, parseInstant, collectPlugin, PLUGIN_OPTION } from '../options.js';
+import { databaseTarget, parseInstant, parsePositiveInt, collectPlugin, PLUGIN_OPTION } from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { cliLogger, type LogFormat } from '../cli-logger.js';
 
@@ -13,6 +13,7 @@ export interface RunFlags {
   plugin?: string[];
   dryRun?: boolean;
   logFormat?: LogFormat;
+  limit?: number;
 }
 
 export function runCommand(): Command {
@@ -25,6 +26,7 @@ export function runCommand(): Command {
     .addOption(new Option('--now <iso>', "the run's reference instant (ISO-8601), for reproducible runs").argParser(parseInstant))
     .option(...PLUGIN_OPTION, collectPlugin)
     .addOption(new Option('--log-format <format>', 'logs on stderr: text for people, json (one object per line, with runId) for machines').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--limit <n>', 'a preview: the first N rows of each export, written as <name>-preview; moves no delta mark').argParser(parsePositiveInt))
     .option('--dry-run', 'validate with the database, compose and PREPARE every statement; write and record nothing')
     .action(async (template: string, flags: RunFlags) => {
       if (flags.dryRun) {
@@ -71,7 +73,7 @@ export async function runTemplate(template: string, flags: RunFlags, db: string 
   process.on('SIGTERM', interrupt);
   const progress = createProgressReporter();
   try {
-    return await engine.run(template, { signal: controller.signal, onProgress: progress.listener });
+    return await engine.run(template, { signal: controller.signal, onProgress: progress.listener, limit: flags.limit });
   } finally {
     progress.stop();
     await engine.close();

@@ -61,6 +61,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: ProgressListener;
   now?: Date;
+  /**
+   * A preview: each export writes its first `limit` rows only, under the name `<name>-preview`
+   * (so its package and `%n` file names say so), and moves no delta mark.
+   */
+  limit?: number;
 }
 
 export interface RunResult {
@@ -196,7 +201,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
         runOptions.onProgress?.({ type: 'export-started', exportName: name, index, of: plans.length });
         exports.push(
           await runExport({
-            knex, registry: reg, plan: p, exportName: name, dataDir, outDir, now,
+            knex, registry: reg, plan: p, exportName: runOptions.limit === undefined ? name : `${name}-preview`, dataDir, outDir, now,
+            limit: runOptions.limit,
             engineVersion: ENGINE_VERSION, batchSize: options.batchSize,
             signal: runOptions.signal, onProgress: runOptions.onProgress, parseSeconds, copyPath: options.copyPath,
             template: runTemplate,

@@ -6,7 +6,8 @@ import { currentProcess } from '@exportkit/db';
 import type { ExportPlan, PlannedStep } from '../validation/export-plan.js';
 import type { Registry } from '../registry/registry.js';
 import type { OutputColumn } from '../contributions/writer.js';
-import { composeQuery } from '../query/composer.js';
+import { composeQuery, type ComposedQuery } from '../query/composer.js';
+import { limitQuery } from '../query/limit-query.js';
 import { DEFAULT_BATCH_SIZE, streamQuery } from '../stream/cursor.js';
 import { createFormatContext, formattingSettings } from '../format/create-format-context.js';
 import { createRowFormatter } from '../format/row-formatter.js';
@@ -45,6 +46,8 @@ export interface ExportRunRequest {
   template?: RunTemplate;
   /** Where the run logs; every line carries `runId` and `export`. */
   logger?: Logger;
+  /** A preview: the first `limit` rows only (the caller names the export as a preview). */
+  limit?: number;
 }
 
 export interface ExportResult {
@@ -118,6 +121,9 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     }
   };
 
+  /** With a row limit (a preview), the first rows only. */
+  const previewOf = (query: ComposedQuery): ComposedQuery => (request.limit === undefined ? query : limitQuery(query, request.limit));
+
   /** A total for the progress display, when someone listens: the planner's estimate (cheap: no execution). */
   const announceEstimate = async (query: { sql: string; bindings: readonly unknown[] }) => {
     if (!onProgress) return;
@@ -127,14 +133,14 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
 
   /** The row path: fetch rows through the cursor, format them in JS, feed every action's sink. */
   const runRowPath = async (columns: OutputColumn[]) => {
-    const query = composeQuery(knex, {
+    const query = previewOf(composeQuery(knex, {
       provider: plan.provider,
       columns: plan.columns,
       parameters: plan.parameters,
       timeZone: settings.timeZone,
       now,
       exportGuid: guid,
-    });
+    }));
     await announceEstimate(query);
     const format = createRowFormatter(plan.columns, query.slots, createFormatContext(settings, plan.parameters), settings);
     const sinks: ActionSink[] = [];
@@ -177,7 +183,8 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     journal = FileJournal.persistent(join(workDir, JOURNAL_FILE), {
       ...currentProcess(), runId: record.id, exportGuid: guid ?? exportName, opened: new Date().toISOString(),
     });
-    if (incremental) {
+    // A preview holds the first rows only: it must not move the delta mark.
+    if (incremental && request.limit === undefined) {
       // Before the query's snapshot, under the lock: see takeDeltaMark.
       const taken = await takeDeltaMark(knex, guid ?? exportName);
       deltaMark = taken.mark;
@@ -194,6 +201,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     });
     if (copy) {
       // The COPY path: PostgreSQL formats and writes the CSV; Node only adds CRLF and counts records.
+      copy.query = previewOf(copy.query);
       await announceEstimate(copy.query);
       const target = await copy.action.step.openCopyTarget!(context, copy.action.options, columns);
       onProgress?.({ type: 'phase', exportName, phase: 'query' });
