@@ -61,6 +61,11 @@ class BuildsOnKeptRows extends Error {}
  * rows, or no filter restricts them, the query is the plain one (filters in the outer WHERE).
  */
 export function composeQuery(knex: Knex, request: ComposeRequest): ComposedQuery {
+  return compose(knex, request, true) ?? compose(knex, request, false)!;
+}
+
+/** The query with the kept CTE (`filterFirst`), or undefined when nothing would read it; else the plain query. */
+function compose(knex: Knex, request: ComposeRequest, filterFirst: boolean): ComposedQuery | undefined {
   const { provider, parameters } = request;
   const { baseTable, baseAlias, orderBy, name: providerName } = provider.provider.metadata;
 
@@ -116,21 +121,23 @@ export function composeQuery(knex: Knex, request: ComposeRequest): ComposedQuery
 
   const filters = [...provider.parameters.values()].filter((p) => p.metadata.kind === 'filter' && p.where);
 
-  // The kept rows: every filter that does not build on a relation restricted to them.
+  // The kept rows: the filters that declare they narrow the rows, unless they build on a relation
+  // restricted to the kept rows. The other filters stay in the outer WHERE.
   const kept = joinSet(() => {
     throw new BuildsOnKeptRows();
   });
   const keptConditions: SqlFragment[] = [];
-  const outerFilters = new Set<(typeof filters)[number]>();
-  for (const parameter of filters) {
+  const outerFilters = new Set(filters);
+  for (const parameter of filterFirst ? filters : []) {
+    if (!parameter.metadata.narrows) continue;
     const mark = kept.order.length;
     try {
       const condition = parameter.where!(parameters.get(parameter.metadata.name), kept.scope);
+      outerFilters.delete(parameter);
       if (condition) keptConditions.push(condition);
     } catch (error) {
       if (!(error instanceof BuildsOnKeptRows)) throw error;
       kept.rollback(mark);
-      outerFilters.add(parameter);
     }
   }
 
@@ -157,18 +164,14 @@ export function composeQuery(knex: Knex, request: ComposeRequest): ComposedQuery
   }
 
   const conditions: SqlFragment[] = [];
-  const evaluate = (parameter: (typeof filters)[number]) => {
+  for (const parameter of filters) {
+    if (!outerFilters.has(parameter)) continue;
     const condition = parameter.where!(parameters.get(parameter.metadata.name), scope);
     if (condition) conditions.push(condition);
-  };
-  // Filters building on a restricted relation ask for the kept rows by definition.
-  const keptPath = keptConditions.length > 0 && (keptAsked || outerFilters.size > 0);
-  if (keptPath) {
-    for (const parameter of filters) if (outerFilters.has(parameter)) evaluate(parameter);
-  } else {
-    // Nothing aggregates over the kept rows: every filter goes to the outer WHERE, in order.
-    for (const parameter of filters) evaluate(parameter);
   }
+  // Nothing reads the kept rows: the plain query, every filter in the outer WHERE, in order.
+  const keptPath = keptConditions.length > 0 && keptAsked;
+  if (filterFirst && !keptPath) return undefined;
 
   let builder = knex.queryBuilder();
   if (keptPath) {
