@@ -12,10 +12,10 @@ export interface QueryScope {
    * A condition that keeps only the base rows the export will keep, for a relation that
    * aggregates per base row: `keptRows('t.registration_id')` gives
    * `t.registration_id IN (SELECT id FROM kept)`, `kept` being the base rows (their `id`) that
-   * pass every filter not itself built on such a relation, or `TRUE` when no filter restricts
-   * them. Put it in the aggregate's WHERE so that it aggregates only those rows instead of every
-   * row of the table. A filter cannot build on a relation that calls it (the kept rows are
-   * defined by the filters): such a filter is applied to the outer query instead.
+   * pass the filters declaring `narrows` (a superset of the exported rows), or `TRUE` when no
+   * such filter applies. Put it in the aggregate's WHERE so that it aggregates only those rows
+   * instead of every row of the table. A narrowing filter that builds on a relation calling it
+   * cannot define the kept rows: it is applied to the outer query instead.
    */
   keptRows(key: string): SqlFragment;
   /** The resolved value of a parameter (its default when the template does not set it). */

@@ -53,12 +53,13 @@ class BuildsOnKeptRows extends Error {}
  * emit the clauses in a fixed order. Values only ever travel as bindings.
  *
  * Filter first: aggregates per base row (relations calling `scope.keptRows`) would otherwise
- * aggregate every row of the base table before the WHERE keeps a few. So the filters are first
- * rendered on their own, as the `kept` CTE (`SELECT id FROM <base> <their joins> WHERE …`), and
- * such relations restrict their sub-queries to it; the outer query joins `kept` first, then applies
- * only the filters that themselves build on a restricted relation (e.g. a status computed from an
- * aggregate), which cannot be part of what defines `kept`. When no relation asks for the kept
- * rows, or no filter restricts them, the query is the plain one (filters in the outer WHERE).
+ * aggregate every row of the base table before the WHERE keeps a few. So the filters that declare
+ * `narrows` are first rendered on their own, as the `kept` CTE (`SELECT id FROM <base> <their
+ * joins> WHERE …`), and such relations restrict their sub-queries to it; the outer query joins
+ * `kept` first, then applies the other filters (those that keep most rows, and those that build on
+ * a restricted relation, e.g. a status computed from an aggregate, which cannot define `kept`).
+ * When no relation asks for the kept rows, or no narrowing filter applies, the query is the plain
+ * one (every filter in the outer WHERE, in order, no CTE).
  */
 export function composeQuery(knex: Knex, request: ComposeRequest): ComposedQuery {
   return compose(knex, request, true) ?? compose(knex, request, false)!;
