@@ -169,4 +169,43 @@ describe('consolidatedTracking query composition', () => {
   it('delta mode without an export guid is an error', () => {
     expect(() => compose(knex, { columns: ['nbLO'], parameters: { deltaMode: 'yes' } })).to.throw(/deltaMode needs the export's guid/);
   });
+
+  describe('filter first: the aggregates per registration read only the kept registrations', () => {
+    const threeDays = { timeFrames: '3', timeFramesScale: 'less_than_n_days', timeFrameScaleMode: 'lastActivity,timeSpent' };
+    const aggregates = ['nbLOStarted', 'sessionScore', 'scoreNPS', 'sessionTimeSpent'];
+
+    it('the filters become the kept CTE, joined first; every trackings aggregate is restricted to it', () => {
+      const query = compose(knex, { columns: ['candidateName', ...aggregates], parameters: threeDays });
+      expect(query.sql).to.match(/^with "kept" as \(SELECT registration\.id FROM registrations AS registration\nWHERE /);
+      const [kept, outer] = [query.sql.slice(0, query.sql.indexOf(') select ')), query.sql.slice(query.sql.indexOf(') select '))];
+      expect(kept).to.include('t.last_access_at').and.not.to.include('first_launch_at');
+      expect(outer).to.match(/from "registrations" as "registration" JOIN kept ON kept\.id = registration\.id LEFT JOIN learners/);
+      expect(outer, 'a filter keeping most rows stays outside kept').to.match(/ where \(EXISTS \(SELECT 1 FROM trackings t WHERE t\.registration_id = registration\.id AND t\.first_launch_at IS NOT NULL\)\)/);
+      expect(outer.match(/FROM trackings t\b/g)?.length, 'three aggregates and the launched filter').to.equal(4);
+      expect(outer.match(/t\.registration_id IN \(SELECT id FROM kept\)/g)?.length, 'one restriction per aggregate').to.equal(4);
+      expect(query.sql.split('?').length - 1).to.equal(query.bindings.length);
+    });
+
+    it('a filter built on an aggregate stays in the outer query; the others still define kept', () => {
+      const query = compose(knex, { columns: ['sessionScore'], parameters: { sessionReportStatus: 'pendingFeedback', entityIds: '4' } });
+      const kept = query.sql.slice(0, query.sql.indexOf(') select '));
+      expect(kept).to.include('LEFT JOIN learners AS learner').and.to.include('WITH RECURSIVE below');
+      expect(kept).not.to.include('pending_feedback');
+      expect(query.joins).to.deep.equal(['trackingPoints', 'trackingCounts']);
+      expect(query.sql).to.match(/ where \(coalesce\(trackingCounts\.pending_feedback, false\)\)/);
+      expect(query.sql.match(/IN \(SELECT id FROM kept\)/g)?.length).to.equal(2);
+      expect(query.bindings).to.deep.include([4]);
+    });
+
+    it('without an aggregate per registration, or without a filter that narrows the rows, the query is the plain one', () => {
+      for (const query of [
+        compose(knex, { columns: ['candidateName', 'nbLO'], parameters: threeDays }),
+        compose(knex, { columns: aggregates, parameters: { withoutLaunchTime: 'yes' } }),
+        compose(knex, { columns: aggregates, parameters: { withoutLaunchTime: 'no', onlyFromImportedRegistrations: 'yes' } }),
+      ]) {
+        expect(query.sql).not.to.match(/kept/i);
+      }
+      expect(compose(knex, { columns: ['nbLO'], parameters: threeDays }).sql).to.match(/ where \(EXISTS \(SELECT 1 FROM trackings t WHERE/);
+    });
+  });
 });

@@ -48,11 +48,29 @@ const CASES: ReadonlyArray<readonly [Record<string, string | string[] | Record<s
   [{ entityIds: '1', learnersSmartGroups: '2', activityType: 'survey' }, ['R4', 'R6', 'R10']],
 ];
 
+/** Columns read from every aggregate per registration (each restricted to the kept registrations). */
+const AGGREGATE_COLUMNS = [
+  'sessionRegistrationGuid', 'nbLOStarted', 'nbLOFinished', 'sessionFirstLaunchDate', 'sessionCompletionTime',
+  'sessionScore', 'sessionProgression', 'scoreNPS', 'sessionTimeGlobal', 'timeSpentDigital', 'sessionTimeSpent', 'sessionStatus',
+];
+
 forEachDatabase('consolidatedTracking filters', (db) => {
   for (const [parameters, expected] of CASES) {
     it(`${JSON.stringify(parameters)} → ${expected.join(' ') || 'no row'}`, async () => {
       const result = await runExport(db().knex, { columns: ['sessionRegistrationGuid'], parameters });
       expect(registrationsOf(result)).to.deep.equal(expected);
+    });
+  }
+
+  // With aggregate columns the filters define the kept registrations first and the aggregates read
+  // only theirs: the same registrations, each with the values it has in an unfiltered export.
+  for (const [parameters, expected] of CASES) {
+    it(`${JSON.stringify(parameters)} with every aggregate: the same rows and values as unfiltered`, async () => {
+      const unfiltered = await runExport(db().knex, { columns: AGGREGATE_COLUMNS, parameters: { withoutLaunchTime: 'yes' } });
+      const everyRow = new Map(unfiltered.rows.map((cells) => [cells[0], cells]));
+      const result = await runExport(db().knex, { columns: AGGREGATE_COLUMNS, parameters });
+      expect(registrationsOf(result)).to.deep.equal(expected);
+      for (const cells of result.rows) expect(cells).to.deep.equal(everyRow.get(cells[0]));
     });
   }
 });

@@ -21,6 +21,13 @@ export interface ParameterMetadata {
    * database just before the run's snapshot) that the parameter's SQL reads back next time.
    */
   incremental?: boolean;
+  /**
+   * This filter usually keeps a small part of the base rows (a time window, a delta, a group of
+   * learners): it helps define the kept rows that the aggregates per base row are restricted to
+   * (docs/architecture.md, "One query"). Leave it unset for filters that keep most rows: the
+   * restriction would then cost more than the aggregates it saves.
+   */
+  narrows?: boolean;
 }
 
 /** A parameter of a provider. Filters contribute a WHERE fragment with bindings. */

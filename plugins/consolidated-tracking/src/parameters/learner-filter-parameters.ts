@@ -5,6 +5,7 @@ import { FilterParameter } from './filter-parameter.js';
 @parameter({
   provider: PROVIDER,
   name: 'entityIds',
+  narrows: true,
   kind: 'filter',
   valueType: { kind: 'list', item: { kind: 'int', min: 1, max: BOUNDS.idMax } },
   description: "Keeps the registrations whose learner's entity is one of these entities (ids) or lies below one of them.",
@@ -27,6 +28,7 @@ export class EntityIdsParameter extends FilterParameter<number[]> {
 @parameter({
   provider: PROVIDER,
   name: 'learnersSmartGroups',
+  narrows: true,
   kind: 'filter',
   valueType: { kind: 'list', item: { kind: 'int', min: 1, max: BOUNDS.idMax } },
   description: 'Keeps the registrations whose learner is a member of one of these smartgroups (ids).',

@@ -75,6 +75,7 @@ export class OnlyFromImportedRegistrationsParameter extends OnlyWhenYesParameter
 @parameter({
   provider: PROVIDER,
   name: 'deltaMode',
+  narrows: true,
   kind: 'filter',
   valueType: { kind: 'yesno' },
   default: false,

@@ -28,6 +28,7 @@ export class SessionTimeFramesParameter extends Contribution<ParameterMetadata> 
 @parameter({
   provider: PROVIDER,
   name: Param.timeFramesScale,
+  narrows: true,
   aliases: ['timeFramesScale'],
   kind: 'filter',
   valueType: { kind: 'enum', values: TIME_FRAME_SCALES },

@@ -14,7 +14,9 @@ import { dayInWindow, instantInWindow, timeBasis, timeFramesOf } from '../sql/ti
 
 /*
  * Aggregates are pre-computed with one GROUP BY sub-query each and joined once (measured faster
- * than LATERAL per registration). They are split so that a query computes only what its columns
+ * than LATERAL per registration). Those per registration aggregate only the registrations the
+ * export keeps (`{kept:…}`, `scope.keptRows`): a time-framed export keeps a few percent of them.
+ * They are split so that a query computes only what its columns
  * need: counting activities never touches trackings, and time buckets are computed only for the
  * time columns.
  */
@@ -46,6 +48,7 @@ export class ActivityTotalsRelation extends SqlRelation {}
          min(t.first_launch_at) AS first_launch_at,
          max(t.last_access_at) AS last_access_at
   FROM trackings t
+  WHERE {kept:t.registration_id}
   GROUP BY t.registration_id
 ) AS {alias} ON {alias}.registration_id = registration.id`,
 })
@@ -64,7 +67,7 @@ export class TrackingCountsRelation extends SqlRelation {}
          count(*) FILTER (WHERE a.mandatory) AS completed_mandatory,
          max(t.first_completion_at) FILTER (WHERE a.mandatory) AS mandatory_completed_at
   FROM trackings t JOIN activities a ON a.id = t.activity_id
-  WHERE t.status = 'completed'
+  WHERE t.status = 'completed' AND {kept:t.registration_id}
   GROUP BY t.registration_id
 ) AS {alias} ON {alias}.registration_id = registration.id`,
 })
@@ -93,19 +96,21 @@ export class TrackingTimesRelation extends Contribution<RelationMetadata> implem
   join(alias: string, _args: Readonly<Record<string, string>>, scope: QueryScope): SqlFragment {
     const a = rawSql(alias);
     const frames = timeFramesOf(scope);
+    const kept = scope.keptRows('t.registration_id');
     const basis = frames ? timeBasis(frames) : 'all';
     let source: SqlFragment;
     if (frames && basis === 'days') {
       source = sql`SELECT t.registration_id, a.type, d.time_spent_s AS seconds
     FROM tracking_days d JOIN trackings t ON t.id = d.tracking_id JOIN activities a ON a.id = t.activity_id
-    WHERE ${dayInWindow('d.day', frames)}`;
+    WHERE ${dayInWindow('d.day', frames)} AND ${kept}`;
     } else if (frames && basis === 'lastAccess') {
       source = sql`SELECT t.registration_id, a.type, t.time_spent_s AS seconds
     FROM trackings t JOIN activities a ON a.id = t.activity_id
-    WHERE ${instantInWindow('t.last_access_at', frames)}`;
+    WHERE ${instantInWindow('t.last_access_at', frames)} AND ${kept}`;
     } else {
-      source = rawSql(`SELECT t.registration_id, a.type, t.time_spent_s AS seconds
-    FROM trackings t JOIN activities a ON a.id = t.activity_id`);
+      source = sql`SELECT t.registration_id, a.type, t.time_spent_s AS seconds
+    FROM trackings t JOIN activities a ON a.id = t.activity_id
+    WHERE ${kept}`;
     }
     return sql`LEFT JOIN (
   SELECT x.registration_id,
@@ -124,7 +129,7 @@ export class TrackingTimesRelation extends Contribution<RelationMetadata> implem
   join: `LEFT JOIN (
   SELECT DISTINCT ON (t.registration_id) t.registration_id, t.score
   FROM trackings t JOIN activities a ON a.id = t.activity_id
-  WHERE a.type = 'nps' AND t.score IS NOT NULL
+  WHERE a.type = 'nps' AND t.score IS NOT NULL AND {kept:t.registration_id}
   ORDER BY t.registration_id, t.last_access_at DESC NULLS LAST, t.id DESC
 ) AS {alias} ON {alias}.registration_id = registration.id`,
 })

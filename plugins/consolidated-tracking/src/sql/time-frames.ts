@@ -96,13 +96,22 @@ export function windowEnd(f: TimeFrames): SqlFragment {
 
 /** `expr` (a timestamptz) lies in [start, now]. */
 export function instantInWindow(expr: string, f: TimeFrames): SqlFragment {
-  return sql`${rawSql(expr)} BETWEEN ${windowStart(f)} AND ${windowEnd(f)}`;
+  return sql`${rawSql(expr)} BETWEEN ${once(windowStart(f))} AND ${once(windowEnd(f))}`;
+}
+
+/**
+ * A bound computed once per query (an InitPlan) rather than once per row: on the COPY path the
+ * bindings are `current_setting()` reads the planner cannot fold, and the window filter scans
+ * every tracking (or tracking day) — time zone arithmetic per row cost seconds at 1M registrations.
+ */
+function once(bound: SqlFragment): SqlFragment {
+  return sql`(SELECT ${bound})`;
 }
 
 /** `expr` (a date) lies between start's day and now's day, both in the time zone, inclusive. */
 export function dayInWindow(expr: string, f: TimeFrames): SqlFragment {
   const startDay = sql`(${windowStart(f)} AT TIME ZONE ${f.timeZone}::text)::date`;
   const endDay = sql`(${localNow(f)})::date`;
-  return sql`${rawSql(expr)} BETWEEN ${startDay} AND ${endDay}`;
+  return sql`${rawSql(expr)} BETWEEN ${once(startDay)} AND ${once(endDay)}`;
 }
 
