@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 export * from './errors/exportkit-error.js';
 export * from './errors/template-error.js';
+export * from './errors/database-message.js';
 export * from './engine/invalid-engine-option-error.js';
 export * as Tokens from './di/tokens.js';
 export * from './di/decorators.js';

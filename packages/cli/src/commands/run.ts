@@ -30,7 +30,7 @@ export function runCommand(): Command {
     .option('--dry-run', 'validate with the database, compose and PREPARE every statement; write and record nothing')
     .action(async (template: string, flags: RunFlags) => {
       if (flags.dryRun) {
-        const engine = createEngine({ databaseUrl: databaseTarget(flags.db), dataDir: flags.dataDir, outDir: flags.out, now: flags.now, plugins: flags.plugin });
+        const engine = engineFor(flags, databaseTarget(flags.db));
         try {
           for (const statement of await engine.dryRun(template)) {
             process.stdout.write(`${statement.name}: valid; its statement prepares (${statement.bindings.length} bindings; see exportkit sql); nothing written\n`);
@@ -55,9 +55,7 @@ export function runCommand(): Command {
  * closes it as abandoned).
  */
 export async function runTemplate(template: string, flags: RunFlags, db: string | undefined): Promise<RunResult> {
-  const engine = createEngine({
-    databaseUrl: db, dataDir: flags.dataDir, outDir: flags.out, now: flags.now, plugins: flags.plugin, logger: cliLogger(flags.logFormat),
-  });
+  const engine = engineFor(flags, db);
   const controller = new AbortController();
   const interrupt = () => {
     if (!controller.signal.aborted) {
@@ -80,4 +78,9 @@ export async function runTemplate(template: string, flags: RunFlags, db: string 
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
   }
+}
+
+/** The engine a `run` uses, from its flags (a dry run too). */
+function engineFor(flags: RunFlags, db: string | undefined) {
+  return createEngine({ databaseUrl: db, dataDir: flags.dataDir, outDir: flags.out, now: flags.now, plugins: flags.plugin, logger: cliLogger(flags.logFormat) });
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { createEngine, type ExportStatement } from '@exportkit/core';
+import { createEngine, databaseMessage, type ExportStatement } from '@exportkit/core';
 import { collectPlugin, databaseTarget, parseInstant, PLUGIN_OPTION } from '../options.js';
 import { UsageError } from '../usage-error.js';
 
@@ -28,9 +28,8 @@ export function sqlCommand(): Command {
           process.stdout.write(describeStatement(statement));
           if (flags.explain) {
             const knex = await engine.database();
-            const plan = (await knex.raw(`EXPLAIN ${statement.knexSql}`, statement.bindings as never).catch((error: Error) => {
-              // knex prefixes the whole statement, printed just above: keep the database's words.
-              throw new Error(`EXPLAIN of export ${statement.name} failed: ${error.message.split(' - ').pop()}`);
+            const plan = (await knex.raw(`EXPLAIN ${statement.knexSql}`, statement.bindings as never).catch((error: unknown) => {
+              throw new Error(`EXPLAIN of export ${statement.name} failed: ${databaseMessage(error)}`);
             })) as { rows: Array<{ 'QUERY PLAN': string }> };
             process.stdout.write(`-- plan:\n${plan.rows.map((r) => `--   ${r['QUERY PLAN']}`).join('\n')}\n`);
           }

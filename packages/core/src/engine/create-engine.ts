@@ -14,6 +14,7 @@ import { readTemplate } from '../template/read-template.js';
 import type { ExportConfig, ExportDefinition } from '../template/model.js';
 import { TemplateError, type TemplateIssue } from '../errors/template-error.js';
 import { ExportkitError } from '../errors/exportkit-error.js';
+import { databaseMessage } from '../errors/database-message.js';
 import { validateExport } from '../validation/validate-export.js';
 import type { ExportPlan } from '../validation/export-plan.js';
 import { runExport, type ExportResult } from './run-export.js';
@@ -159,6 +160,31 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return { ...result, registry: reg };
   };
 
+  /**
+   * Each export's statement, composed for PostgreSQL; every problem of the template (checked with
+   * the database when asked) throws one TemplateError. Composing needs only the dialect: a knex
+   * without a connection unless the host gave one.
+   */
+  const composeStatements = async (config: ExportConfig, withDatabase: boolean, at?: Date): Promise<ExportStatement[]> => {
+    const now = at ?? options.now ?? new Date();
+    const dialect = options.knex ?? knexFactory({ client: 'pg' });
+    const out: ExportStatement[] = [];
+    const issues: TemplateIssue[] = [];
+    for (const definition of config.exports) {
+      const result = await plan(config, definition, withDatabase);
+      issues.push(...result.issues.filter((i) => i.severity !== 'warning'));
+      if (!result.plan) continue;
+      const p = result.plan;
+      const settings = formattingSettings(p.provider.provider.metadata.formatting ?? {}, p.parameters);
+      const query = composeQuery(dialect, {
+        provider: p.provider, columns: p.columns, parameters: p.parameters, timeZone: settings.timeZone, now, exportGuid: definition.guid,
+      });
+      out.push({ name: exportNameOf(config, definition), guid: definition.guid, sql: query.native.sql, bindings: query.native.bindings, knexSql: query.sql });
+    }
+    if (issues.length) throw new TemplateError(issues);
+    return out;
+  };
+
   return {
     async run(template, runOptions = {}) {
       const parseStarted = performance.now();
@@ -223,33 +249,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     async statements(template, statementOptions = {}) {
-      const config = await load(template);
-      const now = statementOptions.now ?? options.now ?? new Date();
-      // Composing needs only the dialect: a knex without a connection unless the host gave one.
-      const dialect = options.knex ?? knexFactory({ client: 'pg' });
-      const out: ExportStatement[] = [];
-      const issues: TemplateIssue[] = [];
-      for (const definition of config.exports) {
-        const result = await plan(config, definition, false);
-        issues.push(...result.issues.filter((i) => i.severity !== 'warning'));
-        if (!result.plan) continue;
-        const p = result.plan;
-        const settings = formattingSettings(p.provider.provider.metadata.formatting ?? {}, p.parameters);
-        const query = composeQuery(dialect, {
-          provider: p.provider, columns: p.columns, parameters: p.parameters, timeZone: settings.timeZone, now, exportGuid: definition.guid,
-        });
-        out.push({ name: exportNameOf(config, definition), guid: definition.guid, sql: query.native.sql, bindings: query.native.bindings, knexSql: query.sql });
-      }
-      if (issues.length) throw new TemplateError(issues);
-      return out;
+      return composeStatements(await load(template), false, statementOptions.now);
     },
 
     async dryRun(template, dryOptions = {}) {
-      const config = await load(template);
-      const issues: TemplateIssue[] = [];
-      for (const definition of config.exports) issues.push(...(await plan(config, definition, true)).issues.filter((i) => i.severity !== 'warning'));
-      if (issues.length) throw new TemplateError(issues);
-      const statements = await this.statements(config, dryOptions);
+      const statements = await composeStatements(await load(template), true, dryOptions.now);
       const knex = await database();
       for (const statement of statements) {
         // One connection for PREPARE and DEALLOCATE: a transaction holds it.
@@ -258,8 +262,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
             await trx.raw(`PREPARE exportkit_dry_run AS ${statement.sql}`);
             await trx.raw('DEALLOCATE exportkit_dry_run');
           })
-          .catch((error: Error) => {
-            throw new ExportkitError(`export ${statement.name}: its statement does not prepare: ${error.message.split(' - ').pop()}`);
+          .catch((error: unknown) => {
+            throw new ExportkitError(`export ${statement.name}: its statement does not prepare: ${databaseMessage(error)}`);
           });
       }
       return statements;

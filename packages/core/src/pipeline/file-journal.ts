@@ -161,11 +161,6 @@ export class FileJournal {
     }
   }
 
-  /** Records a file (or folder) the run created by other means (e.g. a move). */
-  recordCreated(path: string): void {
-    this.record({ t: 'created', path, id: identityOf(path) });
-  }
-
   /** A created file the run removed again itself (packaged, moved). */
   forget(path: string): void {
     this.record({ t: 'forget', path });

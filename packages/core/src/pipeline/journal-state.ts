@@ -28,8 +28,6 @@ export type JournalEntry =
   | { t: 'temp'; path: string }
   /** A complete file of the run about to be published at `to` (rename or link from `from`). */
   | { t: 'publish'; from: string; to: string; id: FileIdentity }
-  /** A file the run made by other means. */
-  | { t: 'created'; path: string; id?: FileIdentity }
   /** A file about to be renamed (the run's own, or an earlier one the run moves or sets aside), with its identity. */
   | { t: 'move'; from: string; to: string; id?: FileIdentity }
   /** A file the run made and then removed or packaged itself: no longer one of its results. */
@@ -57,10 +55,6 @@ export class JournalState {
         // The temporary file stays listed: removed on undo/complete if the publish never happened.
         this.created.set(entry.to, entry.id);
         this.ownPaths.push({ path: entry.to, id: entry.id });
-        return;
-      case 'created':
-        this.created.set(entry.path, entry.id);
-        this.ownPaths.push({ path: entry.path, id: entry.id });
         return;
       case 'move': {
         if (this.created.has(entry.from)) {
