@@ -82,7 +82,7 @@ const TEMPLATE = (guid: string) => `exports:
     });
 
     it('db migrate with nothing pending succeeds read-only; the role cannot write reference data', async () => {
-      const migrate = spawnSync(process.execPath, ['packages/cli/dist/main.js', 'db', 'migrate', '--db', roleUrl()], { encoding: 'utf8' });
+      const migrate = spawnSync(process.execPath, ['packages/exportkit/dist/main.js', 'db', 'migrate', '--db', roleUrl()], { encoding: 'utf8' });
       expect(migrate.status, migrate.stderr).to.equal(0);
       const denied = await restricted.knex.raw(`UPDATE registrations SET updated_at = now()`).then(() => 'allowed', (e: Error) => e.message);
       expect(denied).to.match(/permission denied/);
