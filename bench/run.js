@@ -341,7 +341,8 @@ async function main() {
   const template = scenario.template();
   mkdirSync(TMP, { recursive: true });
 
-  const { connect, seed } = await import('@exportkit/db');
+  const { connect } = await import('@exportkit/db');
+  const { seed } = await import('@exportkit/synthetic-data');
   const pg = (await import('pg')).default;
   const admin = await connect(serverUrl);
   let created = false;

@@ -8,5 +8,3 @@ export { leastPrivilegeGrants, type LeastPrivilegeOptions } from './least-privil
 export type { MigrateOptions, MigrationStatus } from './migrate.js';
 export { syncIdentitySequences } from './identity.js';
 export * from './schema.js';
-export { seed, REGISTRATIONS_PER_LEARNER } from './seed/seed.js';
-export type { SeedOptions, SeedProgress, SeedSummary } from './seed/seed.js';

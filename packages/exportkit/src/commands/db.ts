@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { connect, describeTarget, migrate, seed } from '@exportkit/db';
+import { connect, describeTarget, migrate } from '@exportkit/db';
+import { seed } from '@exportkit/synthetic-data';
 import { formatSeedSummary } from '../seed-summary.js';
 import { databaseTarget, parseDay, parsePositiveInt } from '../options.js';
 import { seedProgress } from '../seed-progress.js';

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
-import { connect, describeTarget, migrate, seed } from '@exportkit/db';
+import { connect, describeTarget, migrate } from '@exportkit/db';
+import { seed } from '@exportkit/synthetic-data';
 import { createEngine } from '@exportkit/core';
 import { parseInstant } from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';
