@@ -80,7 +80,7 @@ describe('reliability: one process per PGlite folder', function () {
     }
     const db = await connect(url);
     try {
-      const rows = (await db.knex('export_runs').where({ export_guid: 'pglite-delta' })) as Array<{ status: string }>;
+      const rows = (await db.knex('exportkit.export_runs').where({ export_guid: 'pglite-delta' })) as Array<{ status: string }>;
       expect(rows.map((r) => r.status)).to.deep.equal(Array(succeeded).fill('succeeded'));
     } finally {
       await db.close();

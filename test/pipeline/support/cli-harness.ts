@@ -112,7 +112,7 @@ export function describeCliOnDatabases(title: string, body: (env: CliEnvironment
       };
       env.run = (path, extraArgs = []) =>
         cli(['run', path, '--db', env.url, '--data-dir', env.dataDir, '--now', '2021-03-01T08:00:00Z', '--plugin', PLUGIN, ...extraArgs]);
-      env.lastRun = (guid) => env.withDatabase(async (knex) => (await knex('export_runs').where({ export_guid: guid }).orderBy('id', 'desc'))[0]);
+      env.lastRun = (guid) => env.withDatabase(async (knex) => (await knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id', 'desc'))[0]);
 
       before(async function () {
         this.timeout(300_000);

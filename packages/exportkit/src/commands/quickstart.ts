@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { connect, describeTarget, migrate } from '@exportkit/db';
 import { seed } from '@exportkit/synthetic-data';
-import { createEngine } from '@exportkit/core';
+import { createEngine } from '../create-engine.js';
 import { parseInstant } from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { cliLogger } from '../cli-logger.js';
