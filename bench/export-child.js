@@ -42,7 +42,7 @@ if (!db || !dataDir || !now || !template) {
 
 const us = () => Number(process.hrtime.bigint() / 1000n);
 const marks = { start: us() };
-const { createEngine } = await import('@exportkit/core');
+const { createEngine } = await import('exportkit');
 marks.imported = us();
 const engine = createEngine({ databaseUrl: db, dataDir, now: new Date(now) });
 try {

@@ -19,7 +19,7 @@ const ROOT = resolve(BENCH, '..');
 const TMP = join(BENCH, 'tmp', `run-${process.pid}`);
 const RESULTS = join(BENCH, 'RESULTS.md');
 const CHILD = join(BENCH, 'export-child.js');
-const CLI = join(ROOT, 'packages/cli/dist/main.js');
+const CLI = join(ROOT, 'packages/exportkit/dist/main.js');
 
 // The user's example: 3 days (less_than_n_days), no timeZone parameter (UTC). The reference query
 // takes them as psql variables.
@@ -341,7 +341,8 @@ async function main() {
   const template = scenario.template();
   mkdirSync(TMP, { recursive: true });
 
-  const { connect, seed } = await import('@exportkit/db');
+  const { connect } = await import('@exportkit/db');
+  const { seed } = await import('@exportkit/synthetic-data');
   const pg = (await import('pg')).default;
   const admin = await connect(serverUrl);
   let created = false;

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const cli = resolve('packages/cli/dist/main.js');
+const cli = resolve('packages/exportkit/dist/main.js');
 
 function exportkit(args: string[], env: Record<string, string | undefined> = {}) {
   const result = spawnSync(process.execPath, [cli, ...args], {

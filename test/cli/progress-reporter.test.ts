@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createProgressReporter } from '@exportkit/cli';
+import { createProgressReporter } from 'exportkit/cli';
 
 /** A non-terminal stream that keeps what is written (the plain-lines mode of the reporter). */
 function lines() {

@@ -160,7 +160,7 @@ describe('consolidatedTracking query composition', () => {
   it('delta mode compares with the last succeeded run of the export guid, bound', () => {
     const query = compose(knex, { columns: ['nbLO'], parameters: { deltaMode: 'yes' }, exportGuid: 'weekly-tracking' });
     expect(query.joins).to.deep.equal(['activityTotals', 'deltaMark']);
-    expect(query.sql).to.include("FROM export_runs r WHERE r.export_guid = ? AND r.status = 'succeeded'");
+    expect(query.sql).to.include("FROM exportkit.export_runs r WHERE r.export_guid = ? AND r.status = 'succeeded'");
     expect(query.sql).to.include('registration.updated_at >= deltaMark.since OR EXISTS');
     expect(query.bindings).to.include('weekly-tracking');
     expect(query.sql).not.to.include('weekly-tracking');

@@ -16,7 +16,7 @@ async function withRuns<T>(
   const trx = await knex.transaction();
   try {
     for (const run of runs) {
-      await trx('export_runs').insert({ export_guid: run.guid, delta_mark: run.mark, status: run.status, rows: 0 });
+      await trx('exportkit.export_runs').insert({ export_guid: run.guid, delta_mark: run.mark, status: run.status, rows: 0 });
     }
     return await body(trx);
   } finally {
@@ -56,7 +56,7 @@ forEachDatabase('consolidatedTracking delta mode', (db) => {
 
   it('a succeeded run without a mark (not incremental, or from before marks were recorded) does not count', async () => {
     await withRuns(db().knex, [{ guid: 'delta-d', mark: '2021-06-01T00:00:00Z', status: 'failed' }], async (trx) => {
-      await trx('export_runs').insert({ export_guid: 'delta-d', status: 'succeeded', rows: 0 });
+      await trx('exportkit.export_runs').insert({ export_guid: 'delta-d', status: 'succeeded', rows: 0 });
       expect(await delta(trx, 'delta-d')).to.deep.equal(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R9', 'R10']);
     });
   });

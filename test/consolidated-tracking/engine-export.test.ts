@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { createEngine, parseTemplate, type ExportConfig } from '@exportkit/core';
+import { parseTemplate, type ExportConfig } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 import { forEachDatabase } from '../support/databases.js';
 
 /*
@@ -173,7 +174,7 @@ forEachDatabase('consolidatedTracking through the engine', (db) => {
     expect(ids(await run(config, '2021-05-28T12:00:00Z'))).to.deep.equal(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R9', 'R10']);
     // The fixture's changes all date from 2021: an earlier --now (which used to be the mark) brings none back.
     expect(ids(await run(config, '2021-03-15T00:00:00Z'))).to.deep.equal([]);
-    const runs = (await db().knex('export_runs').where({ export_guid: guid }).orderBy('id')) as Array<{ delta_mark: Date; reference_now: Date; status: string }>;
+    const runs = (await db().knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id')) as Array<{ delta_mark: Date; reference_now: Date; status: string }>;
     expect(runs.map((r) => r.status)).to.deep.equal(['succeeded', 'succeeded']);
     expect(runs[0]!.reference_now.toISOString()).to.equal('2021-05-28T12:00:00.000Z');
     // The mark is the database's clock (less the margin), not --now.

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createEngine, CrlfRecords, datePatternToSql, parseTemplate, replacePlaceholders } from '@exportkit/core';
+import { CrlfRecords, datePatternToSql, parseTemplate, replacePlaceholders } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 import { postgresAvailable, scratchDatabase, sharedDatabase, type ScratchDatabase, type TestDatabase } from '../support/databases.js';
 import { copyDemoPlugin, createCopyTables, filesUnder, HOSTILE_TEXTS, runTemplate, type RunOutcome } from './support.js';
 
@@ -192,7 +193,7 @@ onPostgres(title('COPY path on the demo provider [postgres]'), function () {
   });
 
   const lastRun = async (guid: string) =>
-    (await db.knex('export_runs').where({ export_guid: guid }).orderBy('id', 'desc').first()) as { status: string; rows: number | string };
+    (await db.knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id', 'desc').first()) as { status: string; rows: number | string };
 
   it('an abort mid-stream keeps no file and records the failure', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'exportkit-copy-'));

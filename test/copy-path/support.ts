@@ -3,11 +3,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import {
-  column, parameter, provider, pluginModule, sql, SqlColumn, Contribution, DURATION_FORMATS,
-  createEngine, parseTemplate, type ColumnMetadata, type ColumnUse, type FormatContext, type Parameter, type ParameterMetadata,
-  type PluginModule, type QueryScope, type SqlFragment, type ProgressEvent,
-} from '@exportkit/core';
+import { column, parameter, provider, pluginModule, sql, SqlColumn, Contribution, DURATION_FORMATS, parseTemplate, type ColumnMetadata, type ColumnUse, type FormatContext, type Parameter, type ParameterMetadata, type PluginModule, type QueryScope, type SqlFragment, type ProgressEvent } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 
 /*
  * A provider for the COPY path's tests: one table holding every column type, every formatting

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { columnsMarkdown, createEngine, parametersMarkdown } from '@exportkit/core';
+import { columnsMarkdown, parametersMarkdown } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 
 describe('generated docs', () => {
   it('docs/columns.md and docs/parameters.md match the registry (regenerate: npx exportkit docs)', async () => {

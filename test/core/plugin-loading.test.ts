@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
-import { createEngine, loadPlugin, PluginLoadError, createContainer, Registry } from '@exportkit/core';
+import { loadPlugin, PluginLoadError, createContainer, Registry } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = resolve(here, '../../fixtures');

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
-import { createEngine, InvalidEngineOptionError, parseTemplate, type TemplateIssue } from '@exportkit/core';
+import { InvalidEngineOptionError, parseTemplate, type TemplateIssue } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 import { demoPlugin } from '../support/test-provider.js';
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures');

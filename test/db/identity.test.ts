@@ -19,7 +19,6 @@ for (const kind of ['pglite', 'postgres'] as const) {
         { id: 2, name: 'two' },
         { id: 7, name: 'seven' },
       ]);
-      await knex('export_runs').insert({ id: 41, export_guid: 'g', status: 'succeeded' });
       // Before: the sequence still starts at 1 and collides with the explicit ids.
       let collision: unknown;
       await knex.transaction((trx) => trx('publishers').insert({ name: 'collides' })).catch((e: unknown) => (collision = e));
@@ -27,29 +26,26 @@ for (const kind of ['pglite', 'postgres'] as const) {
 
       const moved = await syncIdentitySequences(knex);
       expect(moved).to.deep.include({ table: 'publishers', column: 'id', next: 8 });
-      expect(moved).to.deep.include({ table: 'export_runs', column: 'id', next: 42 });
       expect(moved).to.deep.include({ table: 'learners', column: 'id', next: 1 }); // empty table: back to 1
 
       const [publisher] = await knex('publishers').insert({ name: 'eight' }).returning('id');
       expect(Number((publisher as { id: number }).id)).to.equal(8);
-      const [run] = await knex('export_runs').insert({ export_guid: 'g' }).returning('id');
-      expect(Number((run as { id: number }).id)).to.equal(42);
       // Idempotent.
       expect((await syncIdentitySequences(knex)).find((m) => m.table === 'publishers')).to.deep.equal({ table: 'publishers', column: 'id', next: 9 });
     });
 
-    it('rolls back, and migrates only export_runs for a host that exposes the schema as views', async () => {
+    it('rolls back, and migrates only exportkit.export_runs for a host database (--engine-only): no reference table', async () => {
       const { knex } = db;
       const tables = async () =>
-        ((await knex.raw(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('learners', 'export_runs') ORDER BY 1`)) as { rows: Array<{ table_name: string }> }).rows.map((r) => r.table_name);
+        ((await knex.raw(`SELECT table_schema || '.' || table_name AS name FROM information_schema.tables WHERE table_name IN ('learners', 'export_runs') ORDER BY 1`)) as { rows: Array<{ name: string }> }).rows.map((r) => r.name);
       await rollbackAll(knex);
       expect(await tables()).to.deep.equal([]);
       expect((await migrationStatus(knex)).pending).to.deep.equal(['schema/001_reference_schema', 'engine/001_export_runs', 'engine/002_run_state']);
       expect(await migrate(knex, { referenceSchema: false })).to.deep.equal(['engine/001_export_runs', 'engine/002_run_state']);
-      expect(await tables()).to.deep.equal(['export_runs']);
+      expect(await tables()).to.deep.equal(['exportkit.export_runs']);
       expect(await migrationStatus(knex, { referenceSchema: false })).to.include({ upToDate: true });
       expect(await migrate(knex)).to.deep.equal(['schema/001_reference_schema']);
-      expect(await tables()).to.deep.equal(['export_runs', 'learners']);
+      expect(await tables()).to.deep.equal(['exportkit.export_runs', 'public.learners']);
     });
   });
 }

@@ -4,7 +4,8 @@ import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { acquireExportLock, ConcurrentRunError, createEngine, parseTemplate, TemplateError, type ExportConfig } from '@exportkit/core';
+import { acquireExportLock, ConcurrentRunError, parseTemplate, TemplateError, type ExportConfig } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 import { connect } from '@exportkit/db';
 import { demoPlugin } from '../support/test-provider.js';
 import { describeOnDemoDatabases } from '../support/demo-suite.js';
@@ -106,14 +107,14 @@ describeOnDemoDatabases('engine run', (kind, env) => {
     expect(exp!.rows).to.equal(2);
     expect(exp!.files).to.deep.equal([join(env.dataDir, 'exports', 'demo-preview_20210301-090000.zip')]);
     expect(unzip(exp!.files[0]!, 'demo-preview.csv').trim().split(/\r?\n/)).to.have.length(3);
-    const [run] = await env.db.knex('export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');
+    const [run] = await env.db.knex('exportkit.export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');
     expect(run.status).to.equal('succeeded');
     expect(run.delta_mark).to.equal(null);
   });
 
   it('records the run in export_runs', async () => {
     await engine().run(config(template('[itemId]')));
-    const runs = await env.db.knex('export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');
+    const runs = await env.db.knex('exportkit.export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');
     expect(runs[0].status).to.equal('succeeded');
     expect(Number(runs[0].rows)).to.equal(5);
     expect(runs[0].finished_at).to.be.instanceOf(Date);
@@ -151,7 +152,7 @@ describeOnDemoDatabases('engine run', (kind, env) => {
       expect(String((error as Error)?.message)).to.match(/division by zero/);
       const leftovers = readdirSync(env.dataDir, { recursive: true }).map(String);
       expect(leftovers.filter((f) => f.endsWith('.zip') || f.endsWith('.csv') || f.includes('.tmp-'))).to.deep.equal([]);
-      const [run] = await env.db.knex('export_runs').where({ export_guid: 'demo-fail' }).orderBy('id', 'desc');
+      const [run] = await env.db.knex('exportkit.export_runs').where({ export_guid: 'demo-fail' }).orderBy('id', 'desc');
       expect(run.status).to.equal('failed');
       expect(run.error).to.match(/division by zero/);
       expect(Number(run.rows)).to.equal(4);
@@ -170,7 +171,7 @@ describeOnDemoDatabases('engine run', (kind, env) => {
       expect(error).to.be.instanceOf(ConcurrentRunError);
       expect((error as Error).message).to.match(/export demo-export is already running/);
       expect(readdirSync(env.dataDir)).to.deep.equal([]);
-      const [refused] = await env.db.knex('export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');
+      const [refused] = await env.db.knex('exportkit.export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');
       expect(refused.status).to.equal('failed');
       await lock.release();
       expect((await engine().run(config(text))).exports[0]!.rows).to.equal(5);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { createEngine, parseTemplate } from '@exportkit/core';
+import { parseTemplate } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 import { demoPlugin } from '../support/test-provider.js';
 import { describeOnDemoDatabases } from '../support/demo-suite.js';
 

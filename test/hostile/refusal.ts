@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const cli = resolve('packages/cli/dist/main.js');
+const cli = resolve('packages/exportkit/dist/main.js');
 const rssHook = resolve('test/support/peak-rss-hook.mjs');
 
 /** The bounds every refusal keeps (issue: under 2 s and 200 MB). */

@@ -51,7 +51,7 @@ describeOnDemoDatabases('pipeline: atomicity', (kind, env) => {
     put(join(env.dataDir, 'outbox', 'report.csv'), 'earlier report', 1); // kept: this run's takes report-2.csv
   });
 
-  const lastRun = async (guid: string) => (await env.db.knex('export_runs').where({ export_guid: guid }).orderBy('id', 'desc'))[0];
+  const lastRun = async (guid: string) => (await env.db.knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id', 'desc'))[0];
 
   it('with every step succeeding: moved, archived, cleaned, packaged, marked', async () => {
     const result = await engineFor(env.db.knex, env.dataDir).run(yaml(demoTemplate(EVERY_STEP, { guid: 'atomic-ok' })));

@@ -5,7 +5,7 @@ import { filesUnder } from './support/steps.js';
 import { describeCliOnDatabases, until, writingTemporary } from './support/cli-harness.js';
 
 /*
- * The CLI in a child process (`node packages/cli/dist/main.js run …`): exit codes and what is
+ * The CLI in a child process (`node packages/exportkit/dist/main.js run …`): exit codes and what is
  * left on disk when a run fails, loses its database, or is interrupted by SIGINT/SIGTERM.
  */
 

@@ -17,7 +17,7 @@ import { demoTemplate, filesUnder } from './support/steps.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
-const MAIN = join(root, 'packages/cli/dist/main.js');
+const MAIN = join(root, 'packages/exportkit/dist/main.js');
 const PLUGIN = join(here, 'support/cli-plugin.js');
 const PROCESSES = 6;
 

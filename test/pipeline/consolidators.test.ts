@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pipelineStep, pluginModule, createEngine, Contribution, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
+import { pipelineStep, pluginModule, Contribution, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 import { describeOnDemoDatabases } from '../support/demo-suite.js';
 import { demoTemplate, engineFor, filesUnder, NOW, pipelinePlugins, recorder, xml, yaml } from './support/steps.js';
 

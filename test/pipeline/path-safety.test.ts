@@ -44,7 +44,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         rmSync(outside, { recursive: true, force: true });
       });
 
-      const runsOf = (guid: string) => db.knex('export_runs').where({ export_guid: guid }).orderBy('id');
+      const runsOf = (guid: string) => db.knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id');
 
       for (const { option, lines } of PATH_OPTIONS) {
         const guid = `paths-${option.replace('.', '-')}`;

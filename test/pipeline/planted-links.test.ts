@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createEngine, DataPaths } from '@exportkit/core';
+import { DataPaths } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 import { connect, migrate } from '@exportkit/db';
 import { describeOnDemoDatabases } from '../support/demo-suite.js';
 import { runCli } from '../hostile/refusal.js';
@@ -22,7 +23,7 @@ describeOnDemoDatabases('pipeline: links planted in the data directory', (kind, 
   });
   afterEach(() => rmSync(outside, { recursive: true, force: true }));
 
-  const runsOf = (guid: string) => env.db.knex('export_runs').where({ export_guid: guid }).orderBy('id');
+  const runsOf = (guid: string) => env.db.knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id');
 
   for (const [planted, what] of [
     ['.exportkit-work', 'the work folder'],

@@ -53,7 +53,7 @@ describeOnDemoDatabases('reliability: an aborted run keeps nothing, whatever pha
       expect(error?.name).to.equal('AbortError');
       expect(filesUnder(env.dataDir)).to.deep.equal([]);
       expect(existsSync(join(env.dataDir, '.exportkit-work'))).to.equal(false);
-      const [run] = (await env.db.knex('export_runs').where({ export_guid: `abort-${phase}` })) as Array<{ status: string }>;
+      const [run] = (await env.db.knex('exportkit.export_runs').where({ export_guid: `abort-${phase}` })) as Array<{ status: string }>;
       expect(run!.status).to.equal('failed');
     });
   }

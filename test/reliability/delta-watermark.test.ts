@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createEngine, parseTemplate, type Engine } from '@exportkit/core';
+import { parseTemplate, type Engine } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 import { postgresAvailable, scratchDatabase, type DatabaseKind, type ScratchDatabase } from '../support/databases.js';
 import { loadFixtureDataset } from '../fixtures/dataset.js';
 
@@ -49,7 +50,7 @@ for (const kind of ['postgres', 'pglite'] as const) {
     beforeEach(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'exportkit-delta-'));
       engine = createEngine({ knex: db.knex, dataDir });
-      await db.knex('export_runs').where({ export_guid: 'delta-watermark' }).delete();
+      await db.knex('exportkit.export_runs').where({ export_guid: 'delta-watermark' }).delete();
     });
     afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEngine, parseTemplate, type ProgressEvent } from '@exportkit/core';
+import { parseTemplate, type ProgressEvent } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 import { connect, leastPrivilegeGrants, type Database } from '@exportkit/db';
 import { postgresAvailable, scratchDatabase, type ScratchDatabase } from '../support/databases.js';
 import { loadFixtureDataset } from '../fixtures/dataset.js';
@@ -61,7 +62,7 @@ const TEMPLATE = (guid: string) => `exports:
       const result = await engine.run(parseTemplate(TEMPLATE(guid), 'restricted.yaml', 'yaml'), {
         onProgress: (event: ProgressEvent) => void (event.type === 'warning' && warnings.push(event.message)),
       });
-      const [mark] = (await db.knex('export_runs').where({ export_guid: guid }).orderBy('id', 'desc').pluck('delta_mark')) as Array<Date | null>;
+      const [mark] = (await db.knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id', 'desc').pluck('delta_mark')) as Array<Date | null>;
       return { rows: result.exports[0]!.rows, warnings, mark };
     };
 
@@ -82,7 +83,7 @@ const TEMPLATE = (guid: string) => `exports:
     });
 
     it('db migrate with nothing pending succeeds read-only; the role cannot write reference data', async () => {
-      const migrate = spawnSync(process.execPath, ['packages/cli/dist/main.js', 'db', 'migrate', '--db', roleUrl()], { encoding: 'utf8' });
+      const migrate = spawnSync(process.execPath, ['packages/exportkit/dist/main.js', 'db', 'migrate', '--db', roleUrl()], { encoding: 'utf8' });
       expect(migrate.status, migrate.stderr).to.equal(0);
       const denied = await restricted.knex.raw(`UPDATE registrations SET updated_at = now()`).then(() => 'allowed', (e: Error) => e.message);
       expect(denied).to.match(/permission denied/);

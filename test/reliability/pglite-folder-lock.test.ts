@@ -40,7 +40,7 @@ describe('reliability: one process per PGlite folder', function () {
       const error = await connect(url).then(() => undefined, (e: unknown) => e);
       expect(error).to.be.instanceOf(DatabaseInUseError);
       expect((error as Error).message).to.match(new RegExp(`in use by process ${process.pid} on ${hostname()} since .*PGlite allows one process at a time`));
-      const other = spawnSync(process.execPath, ['packages/cli/dist/main.js', 'db', 'migrate', '--db', url], { encoding: 'utf8' });
+      const other = spawnSync(process.execPath, ['packages/exportkit/dist/main.js', 'db', 'migrate', '--db', url], { encoding: 'utf8' });
       expect(other.status).to.equal(1);
       expect(other.stderr).to.contain(`in use by process ${process.pid}`);
       expect(other.stderr).not.to.match(/\n\s+at /);
@@ -80,7 +80,7 @@ describe('reliability: one process per PGlite folder', function () {
     }
     const db = await connect(url);
     try {
-      const rows = (await db.knex('export_runs').where({ export_guid: 'pglite-delta' })) as Array<{ status: string }>;
+      const rows = (await db.knex('exportkit.export_runs').where({ export_guid: 'pglite-delta' })) as Array<{ status: string }>;
       expect(rows.map((r) => r.status)).to.deep.equal(Array(succeeded).fill('succeeded'));
     } finally {
       await db.close();

@@ -132,7 +132,7 @@ async function newPglite(): Promise<Created> {
   const source = await template();
   const pglite = await source.clone();
   await pglite.waitReady;
-  const database = fromPglite(pglite as PGlite);
+  const database = await fromPglite(pglite as PGlite);
   return { knex: database.knex, url: 'memory:', dispose: track(() => database.close()) };
 }
 

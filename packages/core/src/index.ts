@@ -70,3 +70,7 @@ export * from "./engine/recover-abandoned-runs.js";
 export * from "./engine/run-history.js";
 export * from "./engine/logger.js";
 export * from "./pipeline/journal-state.js";
+export * from "./engine/engine-state.js";
+export * from "./engine/code-migrations.js";
+export * from "./engine/process-alive.js";
+export { EXPORT_RUN_STATUSES, type ExportRunStatus } from "./engine/migrations/export-runs.js";

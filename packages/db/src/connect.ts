@@ -2,9 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
-import ClientPgLite from 'knex-pglite';
 import { lockPgliteFolder } from './pglite-folder-lock.js';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { DatabaseTargetError } from './database-target-error.js';
 
 /** An open database: the Knex instance every package uses, and what it points at. */
@@ -125,11 +124,14 @@ export async function connect(target?: string, options: ConnectOptions = {}): Pr
   if (parsed.kind === 'pglite') {
     if (parsed.dataDir) mkdirSync(parsed.dataDir, { recursive: true });
     const release = parsed.dataDir ? lockPgliteFolder(parsed.dataDir) : () => undefined;
-    const pglite = parsed.dataDir ? new PGlite(parsed.dataDir) : new PGlite();
+    let pglite: PGlite;
     try {
+      const { PGlite } = await importPglite('@electric-sql/pglite');
+      pglite = parsed.dataDir ? new PGlite(parsed.dataDir) : new PGlite();
       await pglite.waitReady;
     } catch (error) {
       release();
+      if (error instanceof DatabaseTargetError) throw error;
       throw new Error(`cannot open the embedded database at ${parsed.target}: ${(error as Error).message}`);
     }
     return fromPglite(pglite, parsed.target, release);
@@ -157,7 +159,8 @@ export async function connect(target?: string, options: ConnectOptions = {}): Pr
  * Wraps an open PGlite instance (for example a host's own, or a `clone()`) as a Database;
  * `close()` closes the instance too.
  */
-export function fromPglite(pglite: PGlite, target = 'memory:', releaseFolder: () => void = () => undefined): Database {
+export async function fromPglite(pglite: PGlite, target = 'memory:', releaseFolder: () => void = () => undefined): Promise<Database> {
+  const ClientPgLite = (await importPglite('knex-pglite')).default;
   const knex = knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: () => ({ pglite }) } as Knex.Config);
   return database(knex, 'pglite', target, async () => {
     try {
@@ -167,6 +170,23 @@ export function fromPglite(pglite: PGlite, target = 'memory:', releaseFolder: ()
       releaseFolder();
     }
   });
+}
+
+/**
+ * PGlite (27 MB) and its knex client are loaded only when an embedded database is opened, and
+ * are optional peers of this package: a host on PostgreSQL need not install them (the exportkit
+ * package does).
+ */
+async function importPglite<M extends '@electric-sql/pglite' | 'knex-pglite'>(name: M): Promise<M extends 'knex-pglite' ? { default: typeof import('knex-pglite') } : typeof import('@electric-sql/pglite')> {
+  try {
+    return (await import(name)) as never;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new DatabaseTargetError(
+      `the embedded database (file:, memory: or no --db) needs ${name}, which is not installed: npm install @electric-sql/pglite knex-pglite, or use a PostgreSQL URL`,
+      { cause: error },
+    );
+  }
 }
 
 function database(knex: Knex, kind: Database['kind'], target: string, destroy: () => Promise<void>): Database {

@@ -1,94 +1,53 @@
 import type { Knex } from 'knex';
-import { exportRunsDown, exportRunsUp } from './migrations/engine-state.js';
-import { runStateDown, runStateUp } from './migrations/run-state.js';
+import {
+  applyMigrationSet,
+  engineStateStatus,
+  listMigrationSet,
+  migrateEngineState,
+  rollbackEngineState,
+  rollbackMigrationSet,
+  type MigrationSet,
+} from '@exportkit/core';
 import { referenceSchemaDown, referenceSchemaUp } from './migrations/reference-schema.js';
 
-/** One migration, kept in code (no files to find at run time, so it works from src and dist alike). */
-interface CodeMigration {
-  readonly name: string;
-  readonly up: readonly string[];
-  readonly down: readonly string[];
-}
-
-/** A named, ordered set of migrations with its own Knex bookkeeping table. */
-interface MigrationSet {
-  readonly name: 'schema' | 'engine';
-  readonly tableName: string;
-  readonly migrations: readonly CodeMigration[];
-}
-
-/** The reference schema of SCHEMA.md (a host platform that exposes it as views skips this set). */
+/** The reference schema (docs/databases.md; a host platform has its own tables and skips this set). */
 const SCHEMA_SET: MigrationSet = {
   name: 'schema',
   tableName: 'exportkit_schema_migrations',
   migrations: [{ name: '001_reference_schema', up: referenceSchemaUp, down: referenceSchemaDown }],
 };
 
-/** The engine's own state: export_runs. */
-const ENGINE_SET: MigrationSet = {
-  name: 'engine',
-  tableName: 'exportkit_engine_migrations',
-  migrations: [
-    { name: '001_export_runs', up: exportRunsUp, down: exportRunsDown },
-    { name: '002_run_state', up: runStateUp, down: runStateDown },
-  ],
-};
-
-class CodeMigrationSource implements Knex.MigrationSource<CodeMigration> {
-  constructor(private readonly migrations: readonly CodeMigration[]) {}
-  getMigrations(): Promise<CodeMigration[]> {
-    return Promise.resolve([...this.migrations]);
-  }
-  getMigrationName(migration: CodeMigration): string {
-    return migration.name;
-  }
-  getMigration(migration: CodeMigration): Promise<Knex.Migration> {
-    const run = (statements: readonly string[]) => async (knex: Knex) => {
-      for (const sql of statements) await knex.raw(sql);
-    };
-    return Promise.resolve({ up: run(migration.up), down: run(migration.down) });
-  }
-}
-
-/** Knex's bookkeeping tables of both sets (each with its `_lock` table). */
-export const MIGRATION_TABLES: readonly string[] = [SCHEMA_SET, ENGINE_SET].flatMap((set) => [set.tableName, `${set.tableName}_lock`]);
-
-const config = (set: MigrationSet): Knex.MigratorConfig => ({
-  tableName: set.tableName,
-  migrationSource: new CodeMigrationSource(set.migrations),
-});
+/** Knex's bookkeeping tables of the reference schema (with its `_lock` table), in the host's schema. */
+export const MIGRATION_TABLES: readonly string[] = [SCHEMA_SET.tableName, `${SCHEMA_SET.tableName}_lock`];
 
 export interface MigrateOptions {
   /**
-   * Create the reference schema's tables (default true). A host platform that exposes the
-   * schema as views passes false: only the engine's `export_runs` is then created.
+   * Create the reference schema's tables (default true: the demo database). A host database
+   * passes false (`exportkit db migrate --engine-only`): only the engine's `exportkit.export_runs`
+   * is then created.
    */
   referenceSchema?: boolean;
 }
 
-const setsFor = (options: MigrateOptions = {}): MigrationSet[] =>
-  options.referenceSchema === false ? [ENGINE_SET] : [SCHEMA_SET, ENGINE_SET];
-
 /**
  * Brings the database up to date: the reference schema (unless `referenceSchema: false`), then
- * the engine's `export_runs`. Idempotent. Returns the names of the migrations it applied,
- * as `schema/001_reference_schema`, `engine/001_export_runs`.
+ * the engine's `exportkit.export_runs`. Idempotent. Returns the names of the migrations it
+ * applied, as `schema/001_reference_schema`, `engine/001_export_runs`.
  */
 export async function migrate(knex: Knex, options: MigrateOptions = {}): Promise<string[]> {
   // Read-only when nothing is pending (knex's migrate takes its lock by writing), so that a
   // role with the least privileges (leastPrivilegeGrants) can run `db migrate` as a check.
   if ((await migrationStatus(knex, options)).upToDate) return [];
   const applied: string[] = [];
-  for (const set of setsFor(options)) {
-    const [, names] = (await knex.migrate.latest(config(set))) as [number, string[]];
-    applied.push(...names.map((name) => `${set.name}/${name}`));
-  }
+  if (options.referenceSchema !== false) applied.push(...(await applyMigrationSet(knex, SCHEMA_SET)));
+  applied.push(...(await migrateEngineState(knex)));
   return applied;
 }
 
 /** Rolls every migration back (tables dropped): for tests and tools, never used by the engine. */
 export async function rollbackAll(knex: Knex, options: MigrateOptions = {}): Promise<void> {
-  for (const set of setsFor(options).reverse()) await knex.migrate.rollback(config(set), true);
+  await rollbackEngineState(knex);
+  if (options.referenceSchema !== false) await rollbackMigrationSet(knex, SCHEMA_SET);
 }
 
 export interface MigrationStatus {
@@ -104,10 +63,13 @@ export interface MigrationStatus {
 export async function migrationStatus(knex: Knex, options: MigrateOptions = {}): Promise<MigrationStatus> {
   const completed: string[] = [];
   const pending: string[] = [];
-  for (const set of setsFor(options)) {
-    const [done, todo] = (await knex.migrate.list(config(set))) as [Array<{ name: string } | string>, CodeMigration[]];
-    completed.push(...done.map((m) => `${set.name}/${typeof m === 'string' ? m : m.name}`));
-    pending.push(...todo.map((m) => `${set.name}/${m.name}`));
+  if (options.referenceSchema !== false) {
+    const schema = await listMigrationSet(knex, SCHEMA_SET);
+    completed.push(...schema.completed);
+    pending.push(...schema.pending);
   }
+  const engine = await engineStateStatus(knex);
+  completed.push(...engine.completed);
+  pending.push(...engine.pending);
   return { completed, pending, upToDate: pending.length === 0 };
 }

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { currentProcess, isProcessAlive, type ProcessIdentity } from './process-alive.js';
+import { currentProcess, isProcessAlive, type ProcessIdentity } from '@exportkit/core';
 
 /** The embedded database's folder is open in another process. */
 export class DatabaseInUseError extends Error {

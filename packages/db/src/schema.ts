@@ -23,9 +23,6 @@ export const REFERENCE_TABLES = [
 ] as const;
 export type ReferenceTable = (typeof REFERENCE_TABLES)[number];
 
-/** The engine's own table (its own migration). */
-export const ENGINE_TABLES = ['export_runs'] as const;
-
 /** `trainings.modality` values. */
 export const MODALITIES = [
   'learning_channel',
@@ -63,10 +60,6 @@ export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 /** `trackings.status` values. */
 export const TRACKING_STATUSES = ['not_attempted', 'incomplete', 'completed', 'pending_feedback'] as const;
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
-
-/** `export_runs.status` values. */
-export const EXPORT_RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
-export type ExportRunStatus = (typeof EXPORT_RUN_STATUSES)[number];
 
 /** GUID of the `Department` custom field of the user's example (PostgreSQL returns it in lower case). */
 export const DEPARTMENT_FIELD_GUID = '8345c0a3-b8ab-7f65-0638-39b0e1244aa8';

@@ -1,5 +1,5 @@
 /*
- * The CLI in a child process (`node packages/cli/dist/main.js run …`) against a database it can
+ * The CLI in a child process (`node packages/exportkit/dist/main.js run …`) against a database it can
  * open (a PGlite folder, or a scratch PostgreSQL database), with a fresh data directory per test:
  * what the tests of failures, signals and crashes share.
  */
@@ -16,7 +16,7 @@ import { demoTemplate } from './steps.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../../../..');
-const MAIN = join(ROOT, 'packages/cli/dist/main.js');
+const MAIN = join(ROOT, 'packages/exportkit/dist/main.js');
 /** The plugin the CLI tests pass with --plugin (demo provider, test steps). */
 export const PLUGIN = join(here, 'cli-plugin.js');
 
@@ -112,7 +112,7 @@ export function describeCliOnDatabases(title: string, body: (env: CliEnvironment
       };
       env.run = (path, extraArgs = []) =>
         cli(['run', path, '--db', env.url, '--data-dir', env.dataDir, '--now', '2021-03-01T08:00:00Z', '--plugin', PLUGIN, ...extraArgs]);
-      env.lastRun = (guid) => env.withDatabase(async (knex) => (await knex('export_runs').where({ export_guid: guid }).orderBy('id', 'desc'))[0]);
+      env.lastRun = (guid) => env.withDatabase(async (knex) => (await knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id', 'desc'))[0]);
 
       before(async function () {
         this.timeout(300_000);

@@ -8,10 +8,8 @@ import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  column, metadataOf, pipelineStep, pluginModule, createContainer, createEngine, parseTemplate, Contribution, SqlColumn, Tokens,
-  type Engine, type PipelineStep, type PipelineStepMetadata, type PluginModule, type RunContext, type ProgressEvent, type ExportConfig,
-} from '@exportkit/core';
+import { column, metadataOf, pipelineStep, pluginModule, createContainer, parseTemplate, Contribution, SqlColumn, Tokens, type Engine, type PipelineStep, type PipelineStepMetadata, type PluginModule, type RunContext, type ProgressEvent, type ExportConfig } from '@exportkit/core';
+import { createEngine } from 'exportkit';
 import writersModule from '@exportkit/writers';
 import type { Knex } from 'knex';
 import { demoClasses } from '../../support/test-provider.js';

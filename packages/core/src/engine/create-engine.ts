@@ -6,7 +6,6 @@ import { composeQuery } from '../query/composer.js';
 import { formattingSettings } from '../format/create-format-context.js';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, type Database } from '@exportkit/db';
 import { createContainer, type PluginModule } from '../di/container.js';
 import { Registry } from '../registry/registry.js';
 import { loadPlugin } from '../plugins/load-plugin.js';
@@ -20,6 +19,7 @@ import type { ExportPlan } from '../validation/export-plan.js';
 import { runExport, type ExportResult } from './run-export.js';
 import type { RunTemplate } from './run-record.js';
 import { recoverAbandonedRuns } from './recover-abandoned-runs.js';
+import { ensureEngineState } from './engine-state.js';
 import { silentLogger, type Logger } from './logger.js';
 import { checkedInstant } from '../parameters/iso-instant.js';
 import { InvalidEngineOptionError } from './invalid-engine-option-error.js';
@@ -27,17 +27,28 @@ import type { ProgressListener } from './progress.js';
 import { describeRegistry, type RegistryDescription } from '../registry/describe.js';
 import type { SqlFragment } from '../query/sql-fragment.js';
 
-/** Plugins every engine loads unless `builtinPlugins: false`. */
-export const BUILTIN_PLUGINS = ['@exportkit/writers', '@exportkit/plugin-consolidated-tracking'] as const;
+/** An open database as a connector gives it: the engine closes it in `close()`. */
+export interface DatabaseConnection {
+  knex: Knex;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database a target names (`databaseUrl`, or undefined for the host's default). Core
+ * opens no database itself: the `exportkit` package passes one that knows PostgreSQL URLs and the
+ * embedded PGlite; a host passes `knex` instead.
+ */
+export type DatabaseConnector = (target: string | undefined, options: { cwd: string }) => Promise<DatabaseConnection>;
 
 export interface EngineOptions {
   /** A Knex instance the host owns (the engine does not destroy it). */
   knex?: Knex;
-  /** `postgres://…`, `file:PATH` (PGlite) or `memory:`; default: PGlite in `.exportkit/pglite`. */
+  /** A target for `connect` (with the `exportkit` package: `postgres://…`, `file:PATH` or `memory:`). */
   databaseUrl?: string;
-  /** More plugins: package names, paths, or ContainerModules. */
+  /** Opens `databaseUrl` when no `knex` is given (see DatabaseConnector). */
+  connect?: DatabaseConnector;
+  /** The plugins: package names, paths, or ContainerModules (core has none of its own). */
   plugins?: ReadonlyArray<string | PluginModule>;
-  builtinPlugins?: boolean;
   /** Root of every template path; default `./data`. */
   dataDir?: string;
   /** Where default packages go; default `<dataDir>/exports`. */
@@ -109,18 +120,26 @@ export const ENGINE_VERSION: string = (
   JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string }
 ).version;
 
-/** The engine a host embeds; the CLI is a thin shell over it. */
+/**
+ * The engine a host embeds, with exactly the plugins it is given (the `exportkit` package's
+ * createEngine adds the built-in ones); the CLI is a thin shell over it.
+ */
 export function createEngine(options: EngineOptions = {}): Engine {
   const cwd = options.cwd ?? process.cwd();
   const dataDir = resolve(cwd, options.dataDir ?? 'data');
   const outDir = options.outDir ? resolve(cwd, options.outDir) : resolve(dataDir, 'exports');
-  const coreDir = dirname(fileURLToPath(import.meta.url));
   const registries = new Map<string, Promise<Registry>>();
-  let opened: Promise<Database> | undefined;
+  let opened: Promise<DatabaseConnection> | undefined;
+  let engineState: Promise<void> | undefined;
 
   const database = async (): Promise<Knex> => {
     if (options.knex) return options.knex;
-    opened ??= connect(options.databaseUrl, { cwd });
+    if (!options.connect) {
+      throw new InvalidEngineOptionError(
+        'no database: pass knex (a Knex instance the host owns), or connect with databaseUrl (the exportkit package\'s createEngine does)',
+      );
+    }
+    opened ??= options.connect(options.databaseUrl, { cwd });
     return (await opened).knex;
   };
 
@@ -130,7 +149,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (!cached) {
       cached = (async () => {
         const modules: PluginModule[] = [];
-        if (options.builtinPlugins !== false) for (const name of BUILTIN_PLUGINS) modules.push(await loadPlugin(name, coreDir));
         for (const plugin of options.plugins ?? []) modules.push(typeof plugin === 'string' ? await loadPlugin(plugin, cwd) : plugin);
         for (const plugin of extra) modules.push(await loadPlugin(plugin, fromDir));
         return Registry.fromContainer(createContainer(modules));
@@ -210,6 +228,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const parseSeconds = (performance.now() - parseStarted) / 1000;
       const runTemplate = templateOf(template, config);
       const knex = await database();
+      engineState ??= ensureEngineState(knex);
+      await engineState.catch((error: unknown) => {
+        engineState = undefined;
+        throw error;
+      });
       // Runs killed earlier (SIGKILL, a second Ctrl-C) left files and `running` rows: settle them first.
       const recovered = await recoverAbandonedRuns(knex, dataDir);
       const logger = options.logger ?? silentLogger;

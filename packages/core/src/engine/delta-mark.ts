@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { EXPORT_RUNS } from './engine-state.js';
 
 /**
  * How far back the mark is moved beyond what pg_stat_activity shows: a transaction takes its
@@ -42,7 +43,7 @@ export async function takeDeltaMark(knex: Knex, exportGuid: string): Promise<Del
      -- like a hidden session, it keeps the previous mark.
      SELECT CASE WHEN o.hidden = 0 AND NOT EXISTS (SELECT 1 FROM pg_prepared_xacts p WHERE p.database = current_database())
               THEN o.mark ELSE (
-              SELECT max(r.delta_mark) FROM export_runs r WHERE r.export_guid = ? AND r.status = 'succeeded'
+              SELECT max(r.delta_mark) FROM ${EXPORT_RUNS} r WHERE r.export_guid = ? AND r.status = 'succeeded'
             ) END AS mark,
             o.hidden::int AS hidden
      FROM observed o`,

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { isProcessAlive, processFromText } from '@exportkit/db';
+import { isProcessAlive, processFromText } from './process-alive.js';
 import { join } from 'node:path';
 import { FileJournal, JOURNAL_FILE } from '../pipeline/file-journal.js';
 import { HEARTBEAT_STALE_SECONDS } from './run-record.js';
+import { EXPORT_RUNS } from './engine-state.js';
 
 /** The data directory's folder for runs' scratch files and journals. */
 export const WORK_FOLDER = '.exportkit-work';
@@ -47,7 +48,7 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
       }
       const { owner, state } = FileJournal.read(journalPath);
       if (owner.host === here && isProcessAlive(owner)) continue;
-      const row = (await knex('export_runs').where({ id: owner.runId }).first('status', 'export_guid')) as
+      const row = (await knex(EXPORT_RUNS).where({ id: owner.runId }).first('status', 'export_guid')) as
         | { status: string; export_guid: string }
         | undefined;
       if (!row || row.export_guid !== owner.exportGuid) {
@@ -68,7 +69,7 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
   }
 
   // Rows of dead runs that left no journal (killed before writing a file, or elsewhere).
-  const running = (await knex('export_runs')
+  const running = (await knex(EXPORT_RUNS)
     .where({ status: 'running' })
     .select('id', 'host', 'pid', 'process_start')) as Array<{ id: number | string; host: string | null; pid: number | null; process_start: string | null }>;
   for (const row of running) {
@@ -87,7 +88,7 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
  * (and, for a run of another host, that its heartbeat is stale): true when this call closed it.
  */
 async function closeAbandoned(knex: Knex, id: number, host: string | null, pid: number | null, onlyIfStale: boolean): Promise<boolean> {
-  let query = knex('export_runs').where({ id, status: 'running' });
+  let query = knex(EXPORT_RUNS).where({ id, status: 'running' });
   if (onlyIfStale) query = query.whereRaw('heartbeat_at < now() - make_interval(secs => ?)', [HEARTBEAT_STALE_SECONDS]);
   const updated = await query.update({
     status: 'failed',

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { currentProcess } from '@exportkit/db';
+import { currentProcess } from './process-alive.js';
 import type { ExportPlan, PlannedStep } from '../validation/export-plan.js';
 import type { Registry } from '../registry/registry.js';
 import type { OutputColumn } from '../contributions/writer.js';

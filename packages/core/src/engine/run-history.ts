@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { EXPORT_RUNS } from './engine-state.js';
 
 /** One past run, as `export_runs` records it (times are the database's clock). */
 export interface PastRun {
@@ -30,7 +31,7 @@ export interface RunFilter {
 
 /** Past runs, newest first, from `export_runs`: what a person asks later (which template, when, what it wrote, why it failed). */
 export async function listRuns(knex: Knex, filter: RunFilter = {}): Promise<PastRun[]> {
-  let query = knex('export_runs').orderBy('id', 'desc').limit(filter.limit ?? 20);
+  let query = knex(EXPORT_RUNS).orderBy('id', 'desc').limit(filter.limit ?? 20);
   if (filter.exportGuid !== undefined) query = query.where({ export_guid: filter.exportGuid });
   if (filter.status !== undefined) query = query.where({ status: filter.status });
   const rows = (await query.select('*')) as Array<Record<string, unknown>>;

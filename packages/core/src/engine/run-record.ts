@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import { currentProcess, processStartText } from '@exportkit/db';
+import { currentProcess, processStartText } from './process-alive.js';
 import { isPostgresServer } from './database-kind.js';
+import { EXPORT_RUNS } from './engine-state.js';
 
 /** How often a run on a PostgreSQL server says it is alive (`export_runs.heartbeat_at`). */
 export const HEARTBEAT_SECONDS = 15;
@@ -29,7 +30,7 @@ export class RunRecord {
 
   static async start(knex: Knex, exportGuid: string, referenceNow: Date, template: RunTemplate = {}): Promise<RunRecord> {
     const me = currentProcess();
-    const [row] = await knex('export_runs')
+    const [row] = await knex(EXPORT_RUNS)
       .insert({
         export_guid: exportGuid,
         reference_now: referenceNow,
@@ -48,7 +49,7 @@ export class RunRecord {
     // folder: a heartbeat there would queue behind the export and tell nothing.
     if (isPostgresServer(knex)) {
       record.heartbeat = setInterval(() => {
-        knex('export_runs').where({ id: record.id, status: 'running' }).update({ heartbeat_at: knex.raw('now()') }).catch(() => undefined);
+        knex(EXPORT_RUNS).where({ id: record.id, status: 'running' }).update({ heartbeat_at: knex.raw('now()') }).catch(() => undefined);
       }, HEARTBEAT_SECONDS * 1000);
       record.heartbeat.unref();
     }
@@ -58,7 +59,7 @@ export class RunRecord {
   /** Records success; `deltaMark` is what the next incremental run starts from; `files` what it kept. */
   async succeed(rows: number, deltaMark: Date | null = null, files: readonly string[] = []): Promise<void> {
     this.stopHeartbeat();
-    const updated = await this.knex('export_runs')
+    const updated = await this.knex(EXPORT_RUNS)
       .where({ id: this.id, status: 'running' })
       .update({
         status: 'succeeded', rows, delta_mark: deltaMark, files: JSON.stringify(files), finished_at: this.knex.raw('now()'), heartbeat_at: null,
@@ -76,10 +77,10 @@ export class RunRecord {
     this.stopHeartbeat();
     const message = error instanceof Error ? error.message : String(error);
     try {
-      await this.knex('export_runs')
+      await this.knex(EXPORT_RUNS)
         .where({ id: this.id, status: 'running' })
         .update({ status: 'failed', rows, error: message, finished_at: this.knex.raw('now()'), heartbeat_at: null });
-      const row = (await this.knex('export_runs').where({ id: this.id }).first('status')) as { status: string } | undefined;
+      const row = (await this.knex(EXPORT_RUNS).where({ id: this.id }).first('status')) as { status: string } | undefined;
       return row?.status === 'succeeded' ? 'succeeded' : 'failed';
     } catch {
       return 'unknown'; // the database itself may be what failed

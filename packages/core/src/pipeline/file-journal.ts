@@ -4,7 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { identityOf, JournalState, type JournalEntry } from './journal-state.js';
 import { claimName, type NameCandidates } from './claim-name.js';
-import type { ProcessIdentity } from '@exportkit/db';
+import type { ProcessIdentity } from '../engine/process-alive.js';
 
 /** Who wrote a journal file: enough for a later run to tell whether that run is still alive. */
 export interface JournalOwner extends ProcessIdentity {

@@ -1,5 +1,6 @@
 import {
   Contribution,
+  EXPORT_RUNS,
   SqlRelation,
   relation,
   rawSql,
@@ -144,14 +145,14 @@ export class NpsScoreRelation extends SqlRelation {}
 @relation({
   provider: PROVIDER,
   name: Rel.deltaMark,
-  description: "Delta mark of the last succeeded run of the export's guid (export_runs.delta_mark), for delta mode.",
+  description: "Delta mark of the last succeeded run of the export's guid (exportkit.export_runs.delta_mark), for delta mode.",
 })
 export class DeltaMarkRelation extends Contribution<RelationMetadata> implements Relation {
   join(alias: string, _args: Readonly<Record<string, string>>, scope: QueryScope): SqlFragment {
     const a = rawSql(alias);
     return sql`CROSS JOIN (
   SELECT coalesce(max(r.delta_mark), '-infinity'::timestamptz) AS since
-  FROM export_runs r WHERE r.export_guid = ${scope.exportGuid ?? null} AND r.status = 'succeeded'
+  FROM ${rawSql(EXPORT_RUNS)} r WHERE r.export_guid = ${scope.exportGuid ?? null} AND r.status = 'succeeded'
 ) AS ${a}`;
   }
 }

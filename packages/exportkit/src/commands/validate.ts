@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { createEngine, formatIssue, TemplateError } from '@exportkit/core';
+import { formatIssue, TemplateError } from '@exportkit/core';
+import { createEngine } from '../create-engine.js';
 import { collectPlugin, PLUGIN_OPTION } from '../options.js';
 
 export function validateCommand(): Command {

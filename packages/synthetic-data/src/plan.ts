@@ -4,7 +4,7 @@
  * pass (learners, registrations, trackings, days…) can generate exactly the rows it needs, learner
  * after learner, and memory stays flat whatever the size.
  */
-import type { ActivityType, TrackingStatus } from '../schema.js';
+import type { ActivityType, TrackingStatus } from '@exportkit/db';
 import { DAY_S, GuidTable, type Activity, type Catalogue, type Entity, type Session } from './catalogue.js';
 import { Domain, Rng, guidFor } from './random.js';
 import { DEPARTMENTS, JOB_TITLES, LOCALES, REGIONS, type Locale } from './vocabulary.js';

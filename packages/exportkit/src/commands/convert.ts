@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import { createEngine, readTemplate, toXml, toYaml, type ExportConfig } from '@exportkit/core';
+import { readTemplate, toXml, toYaml, type ExportConfig } from '@exportkit/core';
+import { createEngine } from '../create-engine.js';
 import { UsageError } from '../usage-error.js';
 
 /** Turns an XML template into YAML or back, naming the provider as each spelling does. */

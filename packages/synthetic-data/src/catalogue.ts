@@ -5,7 +5,7 @@
  * registrations.
  */
 import type { Faker } from '@faker-js/faker';
-import { ACTIVITY_TYPES, DEPARTMENT_FIELD_GUID, MODALITIES, TRAINING_STATUSES, type ActivityType, type Modality, type TrainingStatus } from '../schema.js';
+import { ACTIVITY_TYPES, DEPARTMENT_FIELD_GUID, MODALITIES, TRAINING_STATUSES, type ActivityType, type Modality, type TrainingStatus } from '@exportkit/db';
 import { Domain, Rng, cumulative, guidFor } from './random.js';
 import {
   ACTIVITY_TITLES,

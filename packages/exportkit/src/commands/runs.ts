@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
 import { connect } from '@exportkit/db';
-import { listRuns, type PastRun } from '@exportkit/core';
+import { ensureEngineState, listRuns, type PastRun } from '@exportkit/core';
 import { databaseTarget, parsePositiveInt } from '../options.js';
 
-/** `exportkit runs`: past runs from export_runs, newest first, as a table or JSON. */
+/** `exportkit runs`: past runs from exportkit.export_runs, newest first, as a table or JSON. */
 export function runsCommand(): Command {
   return new Command('runs')
-    .description('List past runs from export_runs, newest first (template, times, rows, files, error, host and pid)')
+    .description('List past runs from exportkit.export_runs, newest first (template, times, rows, files, error, host and pid)')
     .option('--db <url>', 'database (default: $DATABASE_URL, else .exportkit/pglite)')
     .option('--export <guid>', 'only the runs of this export guid (or name, for exports without a guid)')
     .addOption(new Option('--status <status>', 'only runs with this outcome').choices(['running', 'succeeded', 'failed']))
@@ -15,6 +15,7 @@ export function runsCommand(): Command {
     .action(async (flags: { db?: string; export?: string; status?: PastRun['status']; limit: number; json?: boolean }) => {
       const database = await connect(databaseTarget(flags.db));
       try {
+        await ensureEngineState(database.knex);
         const runs = await listRuns(database.knex, { exportGuid: flags.export, status: flags.status, limit: flags.limit });
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { connect, describeTarget, migrate, seed } from '@exportkit/db';
+import { connect, describeTarget, migrate } from '@exportkit/db';
+import { seed } from '@exportkit/synthetic-data';
 import { formatSeedSummary } from '../seed-summary.js';
 import { databaseTarget, parseDay, parsePositiveInt } from '../options.js';
 import { seedProgress } from '../seed-progress.js';
@@ -8,13 +9,14 @@ export function dbCommand(): Command {
   const db = new Command('db').description('Prepare a database: migrations and synthetic data');
   db.addCommand(
     new Command('migrate')
-      .description('Create or update the reference schema and export_runs')
+      .description("Create or update the engine's table exportkit.export_runs and (unless --engine-only) the demo's reference schema")
       .option('--db <url>', 'database (default: $DATABASE_URL, else .exportkit/pglite)')
-      .action(async (flags: { db?: string }) => {
+      .option('--engine-only', "only the engine's own schema exportkit (for a host database, whose tables the engine reads)")
+      .action(async (flags: { db?: string; engineOnly?: boolean }) => {
         const target = databaseTarget(flags.db);
         const database = await connect(target);
         try {
-          await migrate(database.knex);
+          await migrate(database.knex, { referenceSchema: !flags.engineOnly });
           process.stdout.write(`migrated ${describeTarget(database.target)}\n`);
         } finally {
           await database.close();

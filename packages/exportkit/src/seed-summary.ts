@@ -1,4 +1,4 @@
-import type { SeedSummary } from '@exportkit/db';
+import type { SeedSummary } from '@exportkit/synthetic-data';
 
 /** The generator's summary as people read it: one table per line, counts grouped, then the time. */
 export function formatSeedSummary(target: string, summary: SeedSummary): string {

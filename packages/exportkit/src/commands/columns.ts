@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createEngine } from '@exportkit/core';
+import { createEngine } from '../create-engine.js';
 import { collectPlugin, PLUGIN_OPTION } from '../options.js';
 import { UsageError } from '../usage-error.js';
 

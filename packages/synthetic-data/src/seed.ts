@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Faker } from '@faker-js/faker';
-import { migrate } from '../migrate.js';
-import { syncIdentitySequences } from '../identity.js';
-import { REFERENCE_TABLES } from '../schema.js';
+import { migrate } from '@exportkit/db';
+import { syncIdentitySequences } from '@exportkit/db';
+import { REFERENCE_TABLES } from '@exportkit/db';
 import { DAY_S, buildCatalogue } from './catalogue.js';
 import { NULL, TimeFormat, bool, openBulkSession, text, type BulkSession, type CopyIn } from './copy.js';
 import { STATUS_NAMES, daysOf, profileOf, registrationCounts, registrationsOf, trackingsOf, type Profile, type World } from './plan.js';

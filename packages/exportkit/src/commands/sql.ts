@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { createEngine, databaseMessage, type ExportStatement } from '@exportkit/core';
+import { databaseMessage, type ExportStatement } from '@exportkit/core';
+import { createEngine } from '../create-engine.js';
 import { collectPlugin, databaseTarget, parseInstant, PLUGIN_OPTION } from '../options.js';
 import { UsageError } from '../usage-error.js';
 

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { ACTIVITY_TYPES, DEPARTMENT_FIELD_GUID, MODALITIES, REFERENCE_TABLES, TRACKING_STATUSES, seed, type SeedProgress, type SeedSummary } from '@exportkit/db';
+import { ACTIVITY_TYPES, DEPARTMENT_FIELD_GUID, MODALITIES, REFERENCE_TABLES, TRACKING_STATUSES } from '@exportkit/db';
+import { seed, type SeedProgress, type SeedSummary } from '@exportkit/synthetic-data';
 import { postgresAvailable, scratchDatabase, type ScratchDatabase } from '../support/databases.js';
 
 const ANCHOR = '2024-06-30';

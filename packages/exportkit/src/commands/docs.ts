@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { collectPlugin, PLUGIN_OPTION } from '../options.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { columnsMarkdown, createEngine, parametersMarkdown } from '@exportkit/core';
+import { columnsMarkdown, parametersMarkdown } from '@exportkit/core';
+import { createEngine } from '../create-engine.js';
 
 /** Regenerates docs/columns.md and docs/parameters.md from the registry (built-in plugins, and any given with --plugin). */
 export function docsCommand(): Command {

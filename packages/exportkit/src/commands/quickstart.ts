@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
-import { connect, describeTarget, migrate, seed } from '@exportkit/db';
-import { createEngine } from '@exportkit/core';
+import { connect, describeTarget, migrate } from '@exportkit/db';
+import { seed } from '@exportkit/synthetic-data';
+import { createEngine } from '../create-engine.js';
 import { parseInstant } from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { cliLogger } from '../cli-logger.js';

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { createEngine, FileJournal, type RunResult } from '@exportkit/core';
+import { FileJournal, type RunResult } from '@exportkit/core';
+import { createEngine } from '../create-engine.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
 import { databaseTarget, parseInstant, parsePositiveInt, collectPlugin, PLUGIN_OPTION } from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';

@@ -15,7 +15,7 @@
  *   (a person asking later which template, in which version, wrote which files).
  */
 export const runStateUp: readonly string[] = [
-  `ALTER TABLE export_runs
+  `ALTER TABLE exportkit.export_runs
   ADD COLUMN delta_mark timestamptz NULL,
   ADD COLUMN reference_now timestamptz NULL,
   ADD COLUMN host text NULL,
@@ -26,15 +26,15 @@ export const runStateUp: readonly string[] = [
   ADD COLUMN template_sha256 text NULL,
   ADD COLUMN files jsonb NULL`,
   // Delta mode reads the newest mark of a guid's succeeded runs.
-  `CREATE INDEX export_runs_export_guid_delta_mark_index ON export_runs (export_guid, delta_mark) WHERE status = 'succeeded'`,
+  `CREATE INDEX export_runs_export_guid_delta_mark_index ON exportkit.export_runs (export_guid, delta_mark) WHERE status = 'succeeded'`,
   // Start-up recovery looks for running rows.
-  `CREATE INDEX export_runs_running_index ON export_runs (host, pid) WHERE status = 'running'`,
+  `CREATE INDEX export_runs_running_index ON exportkit.export_runs (host, pid) WHERE status = 'running'`,
 ];
 
 export const runStateDown: readonly string[] = [
-  'DROP INDEX IF EXISTS export_runs_running_index',
-  'DROP INDEX IF EXISTS export_runs_export_guid_delta_mark_index',
-  `ALTER TABLE export_runs
+  'DROP INDEX IF EXISTS exportkit.export_runs_running_index',
+  'DROP INDEX IF EXISTS exportkit.export_runs_export_guid_delta_mark_index',
+  `ALTER TABLE exportkit.export_runs
   DROP COLUMN IF EXISTS files,
   DROP COLUMN IF EXISTS template_sha256,
   DROP COLUMN IF EXISTS template_path,
