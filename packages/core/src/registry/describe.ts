@@ -71,7 +71,7 @@ export function describeRegistry(registry: Registry): RegistryDescription {
       name: s.metadata.name,
       phase: s.metadata.phase,
       description: s.metadata.description,
-      options: Object.keys(s.acceptedOptions?.() ?? s.metadata.options),
+      options: Object.keys(s.acceptedOptions?.(registry) ?? s.metadata.options),
     })),
   };
 }
