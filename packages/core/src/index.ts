@@ -25,6 +25,7 @@ export type * from './template/model.js';
 export type { FormattingRoles } from './contributions/provider.js';
 export * from './base/sql-column.js';
 export * from './base/sql-relation.js';
+export * from './base/filter-parameter.js';
 export * from "./parameters/parse-value.js";
 export * from './parameters/iso-instant.js';
 export * from './parameters/time-zones.js';
