@@ -72,3 +72,4 @@ export * from "./engine/recover-abandoned-runs.js";
 export * from "./engine/run-history.js";
 export * from "./engine/logger.js";
 export * from "./pipeline/journal-state.js";
+export * from './engine/prepared-statement-check.js';
