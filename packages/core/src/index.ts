@@ -73,3 +73,4 @@ export * from "./engine/run-history.js";
 export * from "./engine/logger.js";
 export * from "./pipeline/journal-state.js";
 export * from './engine/prepared-statement-check.js';
+export * from './registry/json-schema.js';
