@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createEngine, parseTemplate } from '@exportkit/core';
+import { createEngine, parseTemplate, stepsMarkdown } from '@exportkit/core';
 import { forEachDatabase } from '../support/databases.js';
 
 /*
@@ -39,6 +39,7 @@ describe('plugin contributions: describe and validate', () => {
     expect(description.formats.find((f) => f.format === 'PIPES')).to.deep.equal({
       format: 'PIPES', aliases: ['ACME-PIPES'], extension: 'pipes.txt',
       description: 'Cells joined by " | " (or "!"), one row per line, header first (a test format).',
+      options: ['pipesSeparator'],
     });
     expect(description.steps.find((s) => s.name === 'acmeStamp')).to.include({ phase: 'consolidator' });
     expect(description.steps.find((s) => s.name === 'acmeStamp')?.options).to.deep.equal(['label']);
@@ -48,6 +49,11 @@ describe('plugin contributions: describe and validate', () => {
     expect(tracking.columns.find((c) => c.name === 'acmeTrackingCount')).to.include({ type: 'int' });
     expect(tracking.columns.find((c) => c.name === 'acmeTrackingCount')?.relations).to.deep.equal(['acmeTrackings']);
     expect(tracking.parameters.find((p) => p.name === 'acmeLoginPrefix')).to.include({ kind: 'filter' });
+    // The generated catalogue of formats and steps (exportkit docs --plugin) has them too.
+    const markdown = stepsMarkdown(description);
+    expect(markdown).to.contain('| `PIPES` (`ACME-PIPES`) | `.pipes.txt` | `pipesSeparator` |');
+    expect(markdown).to.contain('| `pipesSeparator` | one of pipe, bang | `pipe` |');
+    expect(markdown).to.match(/### cleanFolder\n[\s\S]*### acmeStamp\n/);
   });
 
   it("accepts the plugin's format by alias in any case, and checks its options as data", async () => {
