@@ -9,7 +9,7 @@ import type { PipelineStepMetadata, StepPhase } from '../contributions/pipeline-
 import type { StepOfPhase } from '../pipeline/run-context.js';
 import type { ContributionKind } from './tokens.js';
 
-/** Constructor injection of every contribution of a point, e.g. `@injectAll(Tokens.Writer)`. */
+/** Constructor injection of every contribution of a point (`@injectAll(Tokens.Column)`); lookups by name go through the Registry. */
 export { multiInject as injectAll, inject } from 'inversify';
 
 const METADATA = Symbol.for('exportkit.metadata');
