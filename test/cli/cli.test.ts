@@ -189,7 +189,12 @@ describe('exportkit command line', function () {
     writeFileSync(typoTemplate, 'provider: consolidatedTracking\ncolumns: [candidateId, acmeLoginTypo]\n');
     const typo = exportkit(['run', typoTemplate, '--dry-run', '--db', db, '--plugin', resolve('test/fixtures/typo-plugin')]);
     expect(typo.code).to.equal(1);
-    expect(typo.stderr).to.equal('exportkit: export typo: its statement does not prepare: column learner.logn does not exist\n');
+    expect(typo.stderr).to.equal('exportkit: export typo: column acmeLoginTypo (from @acme/exportkit-typo): column learner.logn does not exist\n');
+    // validate --db PREPAREs too, and names the column and its plugin, not the statement.
+    const typoValidated = exportkit(['validate', typoTemplate, '--db', db, '--plugin', resolve('test/fixtures/typo-plugin')]);
+    expect(typoValidated.code).to.equal(2);
+    expect(typoValidated.stderr).to.contain('acmeLoginTypo: column acmeLoginTypo (from @acme/exportkit-typo): column learner.logn does not exist');
+    expect(typoValidated.stderr).not.to.match(/select/i);
 
     // exportkit sql: the statement and its bindings without running it; --explain: its plan.
     const sql = exportkit(['sql', 'configs/quickstart.yaml']);

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { columnsMarkdown, parametersMarkdown } from '@exportkit/core';
+import { columnsMarkdown, parametersMarkdown, stepsMarkdown } from '@exportkit/core';
 import { createEngine } from 'exportkit';
 
 describe('generated docs', () => {
-  it('docs/columns.md and docs/parameters.md match the registry (regenerate: npx exportkit docs)', async () => {
+  it('docs/columns.md, docs/parameters.md and docs/steps.md match the registry (regenerate: npx exportkit docs)', async () => {
     const description = await createEngine().describe();
+    expect(readFileSync('docs/steps.md', 'utf8'), 'docs/steps.md is out of date').to.equal(stepsMarkdown(description));
     expect(readFileSync('docs/columns.md', 'utf8'), 'docs/columns.md is out of date').to.equal(columnsMarkdown(description));
     expect(readFileSync('docs/parameters.md', 'utf8'), 'docs/parameters.md is out of date').to.equal(parametersMarkdown(description));
   });

@@ -33,7 +33,7 @@ describe('registry', () => {
   it('refuses a column of a provider that no plugin contributes', () => {
     @column({ provider: 'ghost', name: 'x', type: 'string', description: 'x' })
     class GhostColumn extends SqlColumn {}
-    expect(() => Registry.fromContainer(createContainer([pluginModule([GhostColumn])]))).to.throw(/names provider "ghost"/);
+    expect(() => Registry.fromContainer(createContainer([pluginModule([GhostColumn])]))).to.throw(/^column x \(GhostColumn\): unknown provider "ghost"; known: /);
   });
 
   it('refuses a class without a contribution decorator', () => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DataPaths, FileJournal, type RunContext } from '@exportkit/core';
+import { DataPaths, FileJournal, type RunContext, type PostProcessContext, type Manifest } from '@exportkit/core';
 import { failureOf, filesUnder, NOW, steps } from './support/steps.js';
 
 /*
@@ -33,12 +33,12 @@ describe('pipeline: archive entry names', () => {
     mkdirSync(dirname(join(dir, 'in', name)), { recursive: true });
     writeFileSync(join(dir, 'in', name), content);
   };
-  function context(): RunContext {
+  function context(): PostProcessContext {
     const workDir = join(dir, '.exportkit-work', 'run');
     mkdirSync(workDir, { recursive: true });
     return {
       exportGuid: 'g', exportName: 'demo', provider: 'demo', now: NOW, timeZone: 'UTC', paths: new DataPaths(dir), workDir,
-      journal: new FileJournal(), files: [], timings: {}, rows: 0, warn: () => undefined, log: () => undefined,
+      journal: new FileJournal(), files: [], timings: {}, rows: 0, warn: () => undefined, log: () => undefined, manifest: async () => ({}) as Manifest,
     };
   }
   const pack = (type: 'zip' | 'tgz') =>

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataPaths, FileJournal, type Manifest, type RunContext } from '@exportkit/core';
+import { DataPaths, FileJournal, type Manifest, type RunContext, type PostProcessContext } from '@exportkit/core';
 import { filesUnder, NOW, steps } from './support/steps.js';
 
 describe('pipeline: FileJournal moves and deferred removals', () => {
@@ -134,14 +134,14 @@ describe('pipeline: steps with an engine that offers manifest() and whenComplete
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function context(extra: Partial<RunContext> = {}): RunContext {
+  function context(extra: Partial<PostProcessContext> = {}): PostProcessContext {
     const workDir = join(dir, '.exportkit-work', 'run');
     mkdirSync(workDir, { recursive: true });
     writeFileSync(join(workDir, 'demo.csv'), 'a;b\r\n');
     return {
       exportGuid: 'g', exportName: 'demo', provider: 'demo', now: NOW, timeZone: 'UTC', paths: new DataPaths(dir), workDir,
       journal: new FileJournal(), files: [{ path: join(workDir, 'demo.csv'), rows: 0, format: 'CSV' }], timings: { write: 0.5 }, rows: 0,
-      warn: () => undefined, log: () => undefined, ...extra,
+      warn: () => undefined, log: () => undefined, manifest: async () => ({}) as Manifest, ...extra,
     };
   }
 

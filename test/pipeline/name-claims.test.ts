@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimName, DataPaths, FileJournal, type Manifest, type RunContext } from '@exportkit/core';
+import { claimName, DataPaths, FileJournal, type Manifest, type RunContext, type PostProcessContext } from '@exportkit/core';
 import { filesUnder, NOW, steps } from './support/steps.js';
 
 /*
@@ -23,19 +23,19 @@ describe('pipeline: names are claimed atomically', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Run `n`'s context: its own work folder holding demo.csv with the content `run n`. */
-  function context(n: number): RunContext {
+  function context(n: number): PostProcessContext {
     const workDir = join(dir, '.exportkit-work', `run-${n}`);
     mkdirSync(workDir, { recursive: true });
     writeFileSync(join(workDir, 'demo.csv'), `run ${n}`);
     return {
       exportGuid: `run ${n}`, exportName: 'demo', provider: 'demo', now: NOW, timeZone: 'UTC', paths: new DataPaths(dir), workDir,
       journal: new FileJournal(), files: [{ path: join(workDir, 'demo.csv'), rows: 0, format: 'CSV' }], timings: {}, rows: 0,
-      warn: () => undefined, log: () => undefined,
+      warn: () => undefined, log: () => undefined, manifest: async () => ({}) as Manifest,
     };
   }
 
   /** Runs the same step in RUNS contexts at once. */
-  async function race(step: (ctx: RunContext) => Promise<void>): Promise<RunContext[]> {
+  async function race(step: (ctx: PostProcessContext) => Promise<void>): Promise<PostProcessContext[]> {
     const contexts = Array.from({ length: RUNS }, (_, i) => context(i + 1));
     await Promise.all(contexts.map(step));
     return contexts;

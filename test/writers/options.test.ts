@@ -1,7 +1,9 @@
 import { expect } from 'chai';
-import {
+import { createContainer, Registry } from '@exportkit/core';
+import writersModule, {
   DEFAULT_FILE_ACTION_OPTIONS,
   FILE_ACTION_OPTIONS,
+  FileExportAction,
   InvalidFileOptionError,
   resolveFileActionOptions,
 } from '@exportkit/writers';
@@ -16,11 +18,27 @@ describe('writers: fileExportAction options', () => {
       format: 'CSV', encoding: 'UTF-8', bom: false, delimiter: 'semicolon', showHeaders: true, decimal: 'point',
       fileName: undefined, formulaEscape: false, unmappable: 'error',
     });
-    const format = FILE_ACTION_OPTIONS['format']!.type;
-    expect(format.kind === 'enum' && format.values).to.deep.equal(['CSV', 'TSV', 'XML', 'XLSX', 'JSON', 'NDJSON']);
-    expect(format.kind === 'enum' && format.synonyms?.['XLS']).to.equal('XLSX');
+    // The formats are not listed here: the registry's writers declare them (next test).
+    expect(FILE_ACTION_OPTIONS['format']!.type).to.deep.equal({ kind: 'string', nonEmpty: true });
     const delimiter = FILE_ACTION_OPTIONS['delimiter']!.type;
     expect(delimiter.kind === 'enum' && delimiter.values).to.deep.equal(['comma', 'pipe', 'semicolon', 'tabulation']);
+  });
+
+  it("takes the formats from the registry's writers: names, aliases, any case, and each writer's own options", () => {
+    const registry = Registry.fromContainer(createContainer([writersModule]));
+    const action = registry.steps.get('fileExportAction') as FileExportAction;
+    const format = action.acceptedOptions(registry)['format']!.type;
+    expect(format.kind === 'enum' && format.values).to.deep.equal(['CSV', 'TSV', 'XML', 'XLSX', 'JSON', 'NDJSON']);
+    expect(format.kind === 'enum' && format.synonyms?.['XLS']).to.equal('XLSX');
+    expect(format.kind === 'enum' && format.synonyms?.['xls']).to.equal('XLSX');
+    expect(format.kind === 'enum' && format.synonyms?.['csv']).to.equal('CSV');
+    expect(registry.writer('xls')?.metadata.format).to.equal('XLSX');
+    expect(action.check({ format: 'PDF' }, registry)).to.deep.equal(['no writer for format PDF; known: CSV, TSV, XML, XLSX, JSON, NDJSON']);
+    const plan = action.prepare({ format: 'xls', showHeaders: false }, registry);
+    expect(plan.writer).to.equal(registry.writer('XLSX'));
+    expect(plan.options.format).to.equal('XLSX');
+    // Resolved once: what the writer receives is returned as it is, not parsed again.
+    expect(resolveFileActionOptions(plan.options)).to.equal(plan.options);
   });
 
   it('resolves defaults when nothing is given', () => {
@@ -33,7 +51,7 @@ describe('writers: fileExportAction options', () => {
   it('maps template words to values', () => {
     expect(
       resolveFileActionOptions({
-        format: 'XLS', encoding: 'windows-1252', bom: 'yes', delimiter: 'tabulation', showHeaders: 'no',
+        format: 'XLSX', encoding: 'windows-1252', bom: 'yes', delimiter: 'tabulation', showHeaders: 'no',
         decimal: 'comma', fileName: 'out_%y%m%d', formulaEscape: true, unmappable: 'replace', dateFormat: 'DD/MM/YYYY',
       }),
     ).to.deep.equal({
@@ -45,7 +63,6 @@ describe('writers: fileExportAction options', () => {
     expect(resolveFileActionOptions({ delimiter: 'semicolon' }).delimiter).to.equal(';');
     expect(resolveFileActionOptions({ decimal: 'point' }).decimal).to.equal('.');
     expect(resolveFileActionOptions({ encoding: 'latin1' }).encoding).to.equal('ISO-8859-1');
-    expect(resolveFileActionOptions({ format: 'ndjson' }).format).to.equal('NDJSON');
   });
 
   it('is idempotent on resolved values', () => {
@@ -56,7 +73,7 @@ describe('writers: fileExportAction options', () => {
   it('refuses values it does not know, naming the option and what is allowed', () => {
     expect(() => resolveFileActionOptions({ delimiter: 'colon' })).to.throw(InvalidFileOptionError, /delimiter.*allowed: comma, pipe, semicolon, tabulation/);
     expect(() => resolveFileActionOptions({ encoding: 'EBCDIC' })).to.throw(InvalidFileOptionError, /encoding/);
-    expect(() => resolveFileActionOptions({ format: 'PDF' })).to.throw(InvalidFileOptionError, /format/);
+    expect(() => resolveFileActionOptions({ format: '' })).to.throw(InvalidFileOptionError, /format/);
     expect(() => resolveFileActionOptions({ bom: 'maybe' })).to.throw(InvalidFileOptionError, /bom/);
   });
 });

@@ -9,6 +9,7 @@ import { docsCommand } from './commands/docs.js';
 import { convertCommand } from './commands/convert.js';
 import { runsCommand } from './commands/runs.js';
 import { sqlCommand } from './commands/sql.js';
+import { schemaCommand } from './commands/schema.js';
 
 export function buildProgram(): Command {
   const program = new Command('exportkit')
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
     .version(ENGINE_VERSION)
     .exitOverride()
     .showHelpAfterError();
-  for (const command of [runCommand(), runsCommand(), sqlCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand(), docsCommand(), convertCommand()]) {
+  for (const command of [runCommand(), runsCommand(), sqlCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand(), docsCommand(), convertCommand(), schemaCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -4,10 +4,13 @@ import { BOUNDS, ExportkitError, type OptionMetadata } from '@exportkit/core';
  * The options of `fileExportAction` (docs/formats.md). The template is parsed with
  * FILE_ACTION_OPTIONS (template words: `semicolon`, `yes`, `point`...) and
  * resolveFileActionOptions turns those words into the values writers work with (`;`, true,
- * '.'). Writers call it again on what they receive, so either form is accepted.
+ * '.') once, at validation; what it returns is marked, so a writer calling it on what it
+ * receives gets the same values back without parsing them again. The formats are not listed
+ * here: each writer declares its own (the registry's writers), a plugin's as a built-in's.
  */
 
-export type FileFormat = 'CSV' | 'TSV' | 'XML' | 'XLSX' | 'JSON' | 'NDJSON';
+/** A writer's format name (its canonical one, once resolved through the registry). */
+export type FileFormat = string;
 export type FileEncoding = 'UTF-8' | 'ISO-8859-1' | 'WINDOWS-1252' | 'UTF-16LE';
 export type Delimiter = ',' | '|' | ';' | '\t';
 export type DecimalSeparator = '.' | ',';
@@ -48,16 +51,12 @@ export const DEFAULT_FILE_ACTION_OPTIONS: Readonly<FileActionOptions> = Object.f
   unmappable: 'error',
 });
 
-export const FILE_FORMATS: readonly FileFormat[] = ['CSV', 'TSV', 'XML', 'XLSX', 'JSON', 'NDJSON'];
 export const FILE_ENCODINGS: readonly FileEncoding[] = ['UTF-8', 'ISO-8859-1', 'WINDOWS-1252', 'UTF-16LE'];
 
 const DELIMITER_WORDS: Readonly<Record<string, Delimiter>> = { comma: ',', pipe: '|', semicolon: ';', tabulation: '\t' };
 const DECIMAL_WORDS: Readonly<Record<string, DecimalSeparator>> = { point: '.', comma: ',' };
 
 /** Other spellings of the enum options, lower-cased (the template parser is case-sensitive). */
-const FORMAT_SYNONYMS: Readonly<Record<string, FileFormat>> = {
-  csv: 'CSV', tsv: 'TSV', xml: 'XML', xlsx: 'XLSX', xls: 'XLSX', json: 'JSON', ndjson: 'NDJSON',
-};
 const ENCODING_SYNONYMS: Readonly<Record<string, FileEncoding>> = {
   'utf-8': 'UTF-8', utf8: 'UTF-8',
   'iso-8859-1': 'ISO-8859-1', 'iso8859-1': 'ISO-8859-1', latin1: 'ISO-8859-1', 'latin-1': 'ISO-8859-1',
@@ -77,7 +76,7 @@ function caseVariants(word: string): string[] {
  * Synonym maps for the template parser, which compares enum values exactly: other spellings
  * and the lower, upper and capitalised variants of every value and spelling.
  */
-function synonyms(map: Readonly<Record<string, string>>, values: readonly string[]): Record<string, string> {
+export function synonyms(map: Readonly<Record<string, string>>, values: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [word, value] of Object.entries(map)) for (const variant of caseVariants(word)) out[variant] = value;
   for (const value of values) for (const variant of caseVariants(value)) out[variant] = value;
@@ -88,8 +87,9 @@ function synonyms(map: Readonly<Record<string, string>>, values: readonly string
 /** Template options of `fileExportAction`, for the template parser, validation and docs. */
 export const FILE_ACTION_OPTIONS: Readonly<Record<string, OptionMetadata>> = Object.freeze({
   format: {
-    type: { kind: 'enum', values: FILE_FORMATS, synonyms: synonyms(FORMAT_SYNONYMS, FILE_FORMATS) },
-    description: 'File format: CSV, TSV, XML, XLSX (XLS is accepted as XLSX), JSON or NDJSON.',
+    // The allowed values are the registered writers' formats and aliases (FileExportAction.acceptedOptions).
+    type: { kind: 'string', nonEmpty: true },
+    description: 'File format: a writer\'s format or alias, any case (built in: CSV, TSV, XML, XLSX or XLS, JSON, NDJSON; plugins add theirs).',
     default: 'CSV',
   },
   encoding: {
@@ -145,18 +145,33 @@ export class InvalidFileOptionError extends ExportkitError {
   }
 }
 
+/** Options this module resolved, so they are not parsed twice. */
+const resolvedOptions = new WeakSet<object>();
+
+/**
+ * Resolved options with more keys (the export's date patterns for XLSX), still known as
+ * resolved: the writer receiving them does not parse them again.
+ */
+export function withResolved<T extends object>(extra: T, resolved: ResolvedFileActionOptions): T & ResolvedFileActionOptions {
+  const combined = { ...extra, ...resolved };
+  resolvedOptions.add(combined);
+  return combined;
+}
+
 /**
  * Maps parsed template options (template words, booleans) to the values writers use, with
- * the defaults for what is missing. Already resolved values are accepted as they are, so the
- * function is idempotent. Options it does not know are ignored.
+ * the defaults for what is missing. Resolved options (this function's result, or
+ * withResolved's) are returned as they are, so the function is idempotent and parses once.
+ * Options it does not know are ignored. The format is kept as given: the registry resolves it.
  */
 export function resolveFileActionOptions(
   options: Readonly<Record<string, unknown>> | Readonly<Partial<ResolvedFileActionOptions>>,
 ): ResolvedFileActionOptions {
+  if (resolvedOptions.has(options)) return options as ResolvedFileActionOptions;
   const parsed = options as Readonly<Record<string, unknown>>;
   const d = DEFAULT_FILE_ACTION_OPTIONS;
   const resolved: ResolvedFileActionOptions = {
-    format: pick(parsed, 'format', 'CSV', (v) => oneOf(FILE_FORMATS, FORMAT_SYNONYMS, v), FILE_FORMATS.join(', ') + ', XLS'),
+    format: pick(parsed, 'format', 'CSV', (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), "a writer's format"),
     encoding: pick(parsed, 'encoding', d.encoding, (v) => oneOf(FILE_ENCODINGS, ENCODING_SYNONYMS, v), FILE_ENCODINGS.join(', ')),
     bom: pick(parsed, 'bom', d.bom, yesNo, 'yes, no'),
     delimiter: pick(parsed, 'delimiter', d.delimiter, (v) => delimiterOf(v), 'comma, pipe, semicolon, tabulation'),
@@ -170,6 +185,7 @@ export function resolveFileActionOptions(
     if (typeof fileName !== 'string' || fileName === '') throw new InvalidFileOptionError('fileName', fileName, 'a non-empty file name pattern');
     resolved.fileName = fileName;
   }
+  resolvedOptions.add(resolved);
   return resolved;
 }
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Container, ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import { ContributionTokens } from './tokens.js';
 import { contributionKindOf } from './decorators.js';
+import { rememberClasses } from './origin.js';
 
 /*
  * Every call of the inversify API lives in this file, so that a major upgrade of inversify
@@ -19,10 +20,12 @@ type Constructor = new (...args: any[]) => object;
  * `extra` binds anything else the plugin's classes inject.
  */
 export function pluginModule(classes: readonly Constructor[], extra?: (bind: Bind) => void): PluginModule {
-  return new ContainerModule(({ bind }) => {
+  const module = new ContainerModule(({ bind }) => {
     for (const cls of classes) bindContribution(bind, cls);
     extra?.(bind);
   });
+  rememberClasses(module, classes);
+  return module;
 }
 
 export function bindContribution(bind: Bind, cls: Constructor): void {

@@ -1,24 +1,27 @@
 import 'reflect-metadata';
 import { injectable } from 'inversify';
-import type { ColumnMetadata } from '../contributions/column.js';
-import type { ParameterMetadata } from '../contributions/parameter.js';
-import type { ProviderMetadata } from '../contributions/provider.js';
-import type { RelationMetadata } from '../contributions/relation.js';
-import type { WriterMetadata } from '../contributions/writer.js';
-import type { PipelineStepMetadata } from '../contributions/pipeline-step.js';
+import type { Column, ColumnMetadata } from '../contributions/column.js';
+import type { Parameter, ParameterMetadata } from '../contributions/parameter.js';
+import type { Provider, ProviderMetadata } from '../contributions/provider.js';
+import type { Relation, RelationMetadata } from '../contributions/relation.js';
+import type { Writer, WriterMetadata } from '../contributions/writer.js';
+import type { PipelineStepMetadata, StepPhase } from '../contributions/pipeline-step.js';
+import type { StepOfPhase } from '../pipeline/run-context.js';
 import type { ContributionKind } from './tokens.js';
 
-/** Constructor injection of every contribution of a point, e.g. `@injectAll(Tokens.Writer)`. */
+/** Constructor injection of every contribution of a point (`@injectAll(Tokens.Column)`); lookups by name go through the Registry. */
 export { multiInject as injectAll, inject } from 'inversify';
 
 const METADATA = Symbol.for('exportkit.metadata');
 const KIND = Symbol.for('exportkit.kind');
 
 type Constructor = abstract new (...args: never[]) => object;
+/** A class whose instances implement `I`: the decorators refuse, at compile time, a class lacking the contract's methods. */
+type Implementing<I> = abstract new (...args: never[]) => I;
 
-function contribution<M>(kind: ContributionKind) {
+function contribution<M, I>(kind: ContributionKind) {
   return (metadata: M) =>
-    <T extends Constructor>(target: T): T => {
+    <T extends Implementing<I>>(target: T): T => {
       Reflect.defineMetadata(METADATA, Object.freeze({ ...metadata }), target);
       Reflect.defineMetadata(KIND, kind, target);
       return injectable()(target as never) ?? target;
@@ -26,12 +29,24 @@ function contribution<M>(kind: ContributionKind) {
 }
 
 /** Declares a column: `@column({ provider, name, type, description, relations, sql })`. */
-export const column = contribution<ColumnMetadata>('Column');
-export const parameter = contribution<ParameterMetadata>('Parameter');
-export const provider = contribution<ProviderMetadata>('Provider');
-export const relation = contribution<RelationMetadata>('Relation');
-export const writer = contribution<WriterMetadata>('Writer');
-export const pipelineStep = contribution<PipelineStepMetadata>('PipelineStep');
+export const column = contribution<ColumnMetadata, Column>('Column');
+/** Declares a parameter of a provider (a filter extends FilterParameter). */
+export const parameter = contribution<ParameterMetadata, Parameter>('Parameter');
+export const provider = contribution<ProviderMetadata, Provider>('Provider');
+/** Declares a relation (a named join) of a provider. */
+export const relation = contribution<RelationMetadata, Relation>('Relation');
+/** Declares a file format: the class must implement Writer (`open`). */
+export const writer = contribution<WriterMetadata, Writer>('Writer');
+
+/**
+ * Declares a pipeline step; the class must implement the step type of its phase
+ * (ActionStep for `action`, with `open`; PostProcessStep for `postProcess`…).
+ */
+export function pipelineStep<P extends StepPhase>(
+  metadata: PipelineStepMetadata & { phase: P },
+): <T extends Implementing<StepOfPhase[P]>>(target: T) => T {
+  return contribution<PipelineStepMetadata, StepOfPhase[P]>('PipelineStep')(metadata);
+}
 
 /** The metadata a contribution decorator put on a class (or on an instance's class). */
 export function metadataOf<M>(target: object): M {

@@ -13,7 +13,7 @@ import { readTemplate } from '../template/read-template.js';
 import type { ExportConfig, ExportDefinition } from '../template/model.js';
 import { TemplateError, type TemplateIssue } from '../errors/template-error.js';
 import { ExportkitError } from '../errors/exportkit-error.js';
-import { databaseMessage } from '../errors/database-message.js';
+import { statementProblems } from './prepared-statement-check.js';
 import { validateExport } from '../validation/validate-export.js';
 import type { ExportPlan } from '../validation/export-plan.js';
 import { runExport, type ExportResult } from './run-export.js';
@@ -183,25 +183,33 @@ export function createEngine(options: EngineOptions = {}): Engine {
    * the database when asked) throws one TemplateError. Composing needs only the dialect: a knex
    * without a connection unless the host gave one.
    */
-  const composeStatements = async (config: ExportConfig, withDatabase: boolean, at?: Date): Promise<ExportStatement[]> => {
+  const composeStatements = async (config: ExportConfig, withDatabase: boolean, at?: Date): Promise<Array<ExportStatement & { plan: ExportPlan }>> => {
     const now = at ?? options.now ?? new Date();
-    const dialect = options.knex ?? knexFactory({ client: 'pg' });
-    const out: ExportStatement[] = [];
+    const out: Array<ExportStatement & { plan: ExportPlan }> = [];
     const issues: TemplateIssue[] = [];
     for (const definition of config.exports) {
       const result = await plan(config, definition, withDatabase);
       issues.push(...result.issues.filter((i) => i.severity !== 'warning'));
       if (!result.plan) continue;
-      const p = result.plan;
-      const settings = formattingSettings(p.provider.provider.metadata.formatting ?? {}, p.parameters);
-      const query = composeQuery(dialect, {
-        provider: p.provider, columns: p.columns, parameters: p.parameters, timeZone: settings.timeZone, now, exportGuid: definition.guid,
-      });
-      out.push({ name: exportNameOf(config, definition), guid: definition.guid, sql: query.native.sql, bindings: query.native.bindings, knexSql: query.sql });
+      const query = composeFor(result.plan, result.plan.columns, now);
+      out.push({ name: exportNameOf(config, definition), guid: definition.guid, sql: query.native.sql, bindings: query.native.bindings, knexSql: query.sql, plan: result.plan });
     }
     if (issues.length) throw new TemplateError(issues);
     return out;
   };
+
+  /** An export's statement for PostgreSQL over some of its columns (all of them to run it; one to find a faulty one). */
+  const composeFor = (p: ExportPlan, columns: readonly ExportPlan['columns'][number][], now: Date) => {
+    const dialect = options.knex ?? knexFactory({ client: 'pg' });
+    const settings = formattingSettings(p.provider.provider.metadata.formatting ?? {}, p.parameters);
+    return composeQuery(dialect, {
+      provider: p.provider, columns: [...columns], parameters: p.parameters, timeZone: settings.timeZone, now, exportGuid: p.definition.guid,
+    });
+  };
+
+  /** PREPAREs an export's statement: a plugin's SQL mistake, named by its column and package. */
+  const checkStatement = async (p: ExportPlan, now: Date) =>
+    statementProblems(await database(), p.columns, (columns) => composeFor(p, columns, now).native.sql);
 
   return {
     async run(template, runOptions = {}) {
@@ -265,31 +273,34 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async validate(template) {
       const config = await load(template);
       const issues: TemplateIssue[] = [];
+      const withDatabase = !!(options.knex || options.databaseUrl);
       for (const definition of config.exports) {
-        for (const issue of (await plan(config, definition, !!(options.knex || options.databaseUrl))).issues) issues.push(issue);
+        const result = await plan(config, definition, withDatabase);
+        for (const issue of result.issues) issues.push(issue);
+        // With a database, the composed statement must also PREPARE.
+        if (withDatabase && result.plan) {
+          for (const problem of await checkStatement(result.plan, options.now ?? new Date())) {
+            const at = problem.column?.use.spec ?? definition.provider;
+            issues.push({ file: config.file, line: at.line, element: problem.column?.use.spec.name ?? definition.provider.name, message: problem.message });
+          }
+        }
       }
       return issues;
     },
 
     async statements(template, statementOptions = {}) {
-      return composeStatements(await load(template), false, statementOptions.now);
+      return (await composeStatements(await load(template), false, statementOptions.now)).map(({ plan: _plan, ...statement }) => statement);
     },
 
     async dryRun(template, dryOptions = {}) {
-      const statements = await composeStatements(await load(template), true, dryOptions.now);
-      const knex = await database();
+      const now = dryOptions.now ?? options.now ?? new Date();
+      const statements = await composeStatements(await load(template), true, now);
+      const problems: string[] = [];
       for (const statement of statements) {
-        // One connection for PREPARE and DEALLOCATE: a transaction holds it.
-        await knex
-          .transaction(async (trx) => {
-            await trx.raw(`PREPARE exportkit_dry_run AS ${statement.sql}`);
-            await trx.raw('DEALLOCATE exportkit_dry_run');
-          })
-          .catch((error: unknown) => {
-            throw new ExportkitError(`export ${statement.name}: its statement does not prepare: ${databaseMessage(error)}`);
-          });
+        for (const problem of await checkStatement(statement.plan, now)) problems.push(`export ${statement.name}: ${problem.message}`);
       }
-      return statements;
+      if (problems.length) throw new ExportkitError(problems.join('\n'));
+      return statements.map(({ plan: _plan, ...statement }) => statement);
     },
 
     async describe(describeOptions = {}) {

@@ -13,7 +13,7 @@ import { createFormatContext, formattingSettings } from '../format/create-format
 import { createRowFormatter } from '../format/row-formatter.js';
 import { FileJournal, JOURNAL_FILE } from '../pipeline/file-journal.js';
 import { DataPaths } from '../pipeline/data-paths.js';
-import { isActionStep, type ActionSink, type RunContext } from '../pipeline/run-context.js';
+import { isActionStep, type ActionSink, type PostProcessContext, type RunContext } from '../pipeline/run-context.js';
 import { buildManifest, type Manifest } from '../pipeline/manifest.js';
 import { RunRecord, type RunTemplate } from './run-record.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -83,7 +83,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   // Replaced by the run's persistent journal once its work folder exists.
   let journal = new FileJournal();
 
-  const context: RunContext = {
+  const context: PostProcessContext = {
     exportGuid: guid,
     exportName,
     provider: providerMeta.name,
@@ -237,7 +237,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     const packaged = plan.postProcess.some((p) => p.step.metadata.packages);
     manifest = await buildManifest(context, plan, request.engineVersion);
     if (!packaged) {
-      const defaultPackage = request.registry.steps.values().find((s) => s.metadata.phase === 'package');
+      const defaultPackage = request.registry.stepsOf('package')[0];
       if (defaultPackage) {
         request.signal?.throwIfAborted();
         onProgress?.({ type: 'phase', exportName, phase: 'package' });
@@ -306,12 +306,6 @@ async function runSteps(steps: readonly PlannedStep[], context: RunContext): Pro
   }
 }
 
-/** Context handed to the `package` phase step. */
-export interface PackageStepContext {
-  context: RunContext;
-  manifest: Manifest;
-  outDir: string;
-}
 
 function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_');

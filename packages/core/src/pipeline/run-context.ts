@@ -39,16 +39,42 @@ export interface RunContext {
   warn(message: string): void;
   log(message: string): void;
   /**
-   * The manifest of the run as it stands (the one the default package writes), for steps that
-   * package files themselves (packager). Optional: set by the engine.
-   */
-  manifest?(): Promise<Manifest>;
-  /**
    * Work to run once every consolidator, post-process step and the package succeeded, before the
    * run is recorded as succeeded (generateEndFile's marker); a failure there still rolls the run
    * back. Optional: set by the engine; steps do the work at once when it is missing.
    */
   whenComplete?(work: () => Promise<void>): void;
+}
+
+/** What consolidators see: the run as it stands. */
+export type ConsolidatorContext = RunContext;
+
+/** What post-process steps see: the run, and its manifest (the one the default package writes) for steps that package. */
+export interface PostProcessContext extends RunContext {
+  /** The run's manifest as it stands (core's buildManifest, the one service every package uses). */
+  manifest(): Promise<Manifest>;
+}
+
+/** What the `package` phase step (the default package) receives. */
+export interface PackageStepContext {
+  context: RunContext;
+  manifest: Manifest;
+  outDir: string;
+}
+
+/** A consolidator: works on the report files (moves, archives, markers), in its declared order. */
+export type ConsolidatorStep<Options = Readonly<Record<string, unknown>>> = PipelineStep<ConsolidatorContext, Options>;
+/** A post-process step: runs after the consolidators; one that `packages` replaces the default package. */
+export type PostProcessStep<Options = Readonly<Record<string, unknown>>> = PipelineStep<PostProcessContext, Options>;
+/** The default package. */
+export type PackageStep = PipelineStep<PackageStepContext, Readonly<Record<string, never>>>;
+
+/** The step type each phase requires (the `@pipelineStep` decorator checks a class against it). */
+export interface StepOfPhase {
+  action: ActionStep;
+  consolidator: ConsolidatorStep;
+  postProcess: PostProcessStep;
+  package: PackageStep;
 }
 
 /** Receives the row stream of an export; several sinks are fed from one pass. */
@@ -59,12 +85,13 @@ export interface ActionSink {
 }
 
 /** An action (fileExportAction): turns the row stream into files. */
-export interface ActionStep extends PipelineStep<RunContext> {
-  open(context: RunContext, options: Readonly<Record<string, unknown>>, columns: readonly OutputColumn[]): Promise<ActionSink>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ActionStep<Options = any> extends PipelineStep<RunContext, Options> {
+  open(context: RunContext, options: Options, columns: readonly OutputColumn[]): Promise<ActionSink>;
   /** The COPY path: how PostgreSQL can produce this action's file, or undefined when it cannot. */
-  copyFormat?(context: RunContext, options: Readonly<Record<string, unknown>>, columns: readonly OutputColumn[]): CopyFormat | undefined;
+  copyFormat?(context: RunContext, options: Options, columns: readonly OutputColumn[]): CopyFormat | undefined;
   /** The COPY path: opens the file (preamble already written) to receive the CSV bytes. */
-  openCopyTarget?(context: RunContext, options: Readonly<Record<string, unknown>>, columns: readonly OutputColumn[]): Promise<CopyTarget>;
+  openCopyTarget?(context: RunContext, options: Options, columns: readonly OutputColumn[]): Promise<CopyTarget>;
 }
 
 /** A file receiving COPY's bytes (CRLF line ends already); `finish` completes it once the stream ended. */

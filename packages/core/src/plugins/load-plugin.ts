@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { existsSync, statSync } from 'node:fs';
 import { ExportkitError } from '../errors/exportkit-error.js';
 import type { PluginModule } from '../di/container.js';
+import { recordOrigin } from '../di/origin.js';
 
 /** A plugin that could not be found or does not export a ContainerModule. */
 export class PluginLoadError extends ExportkitError {}
@@ -16,7 +17,7 @@ export class PluginLoadError extends ExportkitError {}
  * export (or `plugin` export) is an inversify ContainerModule.
  */
 export async function loadPlugin(specifier: string, fromDir: string): Promise<PluginModule> {
-  const entry = await resolvePluginEntry(specifier, fromDir);
+  const { entry, origin } = await resolvePluginEntry(specifier, fromDir);
   let loaded: Record<string, unknown>;
   try {
     loaded = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
@@ -27,16 +28,19 @@ export async function loadPlugin(specifier: string, fromDir: string): Promise<Pl
   if (!looksLikeModule(candidate)) {
     throw new PluginLoadError(`plugin ${specifier}: ${entry} must export a ContainerModule as default (pluginModule([...]) from @exportkit/core)`);
   }
+  // Start-up checks name the package a faulty contribution came from.
+  recordOrigin(candidate, origin);
   return candidate;
 }
 
-async function resolvePluginEntry(specifier: string, fromDir: string): Promise<string> {
+/** The plugin's module file, and what to call the plugin in messages: its package name, else the specifier. */
+async function resolvePluginEntry(specifier: string, fromDir: string): Promise<{ entry: string; origin: string }> {
   const isPath = specifier.startsWith('.') || isAbsolute(specifier);
   let packageDir: string;
   if (isPath) {
     const target = resolve(fromDir, specifier);
     if (!existsSync(target)) throw new PluginLoadError(`plugin ${specifier}: ${target} does not exist`);
-    if (statSync(target).isFile()) return target;
+    if (statSync(target).isFile()) return { entry: target, origin: specifier };
     packageDir = target;
   } else {
     const require = createRequire(join(fromDir, 'noop.js'));
@@ -54,11 +58,11 @@ async function resolvePluginEntry(specifier: string, fromDir: string): Promise<s
   }
   const manifestPath = join(packageDir, 'package.json');
   if (!existsSync(manifestPath)) throw new PluginLoadError(`plugin ${specifier}: no package.json in ${packageDir}`);
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { exportkit?: { plugin?: string }; main?: string };
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { name?: string; exportkit?: { plugin?: string }; main?: string };
   const relative = manifest.exportkit?.plugin ?? manifest.main ?? 'index.js';
   const entry = join(packageDir, relative);
   if (!existsSync(entry)) throw new PluginLoadError(`plugin ${specifier}: entry ${entry} does not exist (not built?)`);
-  return entry;
+  return { entry, origin: manifest.name ?? specifier };
 }
 
 function findPackageDir(file: string): string {

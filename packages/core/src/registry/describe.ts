@@ -29,8 +29,17 @@ export interface RegistryDescription {
     columns: ColumnDescription[];
     parameters: ParameterDescription[];
   }>;
-  formats: Array<{ format: string; aliases: string[]; extension: string; description: string }>;
-  steps: Array<{ name: string; phase: string; description: string; options: string[] }>;
+  formats: Array<{ format: string; aliases: string[]; extension: string; description: string; options: string[] }>;
+  steps: Array<{ name: string; phase: string; order: number; description: string; options: string[]; optionDetails: OptionDescription[] }>;
+}
+
+/** A step's option as the docs show it: its value (type and bound or allowed values) and default. */
+export interface OptionDescription {
+  name: string;
+  type: string;
+  description: string;
+  default?: string;
+  required?: boolean;
 }
 
 /** The registry as plain data: the source of `exportkit columns`, docs/ and editor schemas. */
@@ -66,13 +75,25 @@ export function describeRegistry(registry: Registry): RegistryDescription {
       aliases: [...(w.metadata.aliases ?? [])],
       extension: w.metadata.extension,
       description: w.metadata.description,
+      options: Object.keys(w.metadata.options ?? {}),
     })),
-    steps: registry.steps.values().map((s) => ({
-      name: s.metadata.name,
-      phase: s.metadata.phase,
-      description: s.metadata.description,
-      options: Object.keys(s.acceptedOptions?.() ?? s.metadata.options),
-    })),
+    steps: registry.steps.values().map((s) => {
+      const options = s.acceptedOptions?.(registry) ?? s.metadata.options;
+      return {
+        name: s.metadata.name,
+        phase: s.metadata.phase,
+        order: s.metadata.order,
+        description: s.metadata.description,
+        options: Object.keys(options),
+        optionDetails: Object.entries(options).map(([name, o]) => ({
+          name,
+          type: describeType(o.type),
+          description: o.description,
+          ...(o.default !== undefined ? { default: displayDefault(o.default) } : {}),
+          ...(o.required ? { required: true } : {}),
+        })),
+      };
+    }),
   };
 }
 

@@ -37,3 +37,31 @@ export function parametersMarkdown(description: RegistryDescription): string {
   }
   return out;
 }
+
+const PHASE_TITLES: Readonly<Record<string, string>> = {
+  action: 'Actions',
+  consolidator: 'Consolidators (run in this order)',
+  postProcess: 'Post-process steps',
+  package: 'The default package',
+};
+
+/** File formats (the registry's writers) and pipeline steps with their options, by phase. */
+export function stepsMarkdown(description: RegistryDescription): string {
+  let out = `${HEADER}# Formats and steps\n\nWhat the loaded plugins contribute: docs/formats.md and docs/pipeline.md explain each built-in in depth; a plugin's formats and steps appear here the same way when its docs are generated with \`exportkit docs --plugin P\`.\n`;
+  out += `\n## Formats (\`fileExportAction\` \`format\`)\n\nA format's name or alias, in any case.\n\n| format (aliases) | extension | own options | description |\n|---|---|---|---|\n`;
+  for (const f of description.formats) out += `| ${names(f.format, f.aliases)} | \`.${f.extension}\` | ${f.options.map((o) => `\`${o}\``).join(', ')} | ${cell(f.description)} |\n`;
+  for (const phase of Object.keys(PHASE_TITLES)) {
+    const steps = description.steps.filter((s) => s.phase === phase).sort((a, b) => a.order - b.order);
+    if (!steps.length) continue;
+    out += `\n## ${PHASE_TITLES[phase]}\n`;
+    for (const step of steps) {
+      out += `\n### ${step.name}\n\n${step.description}\n`;
+      if (!step.optionDetails.length) continue;
+      out += `\n| option | value | default | description |\n|---|---|---|---|\n`;
+      for (const o of step.optionDetails) {
+        out += `| \`${o.name}\`${o.required ? ' (required)' : ''} | ${cell(o.type)} | ${o.default === undefined ? '' : cell(`\`${o.default}\``)} | ${cell(o.description)} |\n`;
+      }
+    }
+  }
+  return out;
+}

@@ -7,8 +7,9 @@ import type { TemplateIssue } from '../errors/template-error.js';
 export interface PlannedStep {
   step: PipelineStep;
   spec: StepSpec;
-  /** Parsed options, defaults included. */
-  options: Record<string, unknown>;
+  /** The options as the step receives them: parsed (defaults included), then `prepare`d when the step types them. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  options: any;
 }
 
 /** An export checked against the registry: everything a run needs, resolved. */

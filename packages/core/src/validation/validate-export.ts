@@ -159,7 +159,7 @@ function validateSteps(
   issues: TemplateIssue[],
   warnings: TemplateIssue[],
 ): PlannedStep[] {
-  const known = registry.steps.values().filter((s) => s.metadata.phase === phase);
+  const known = registry.stepsOf(phase);
   const planned: PlannedStep[] = [];
   for (const spec of specs) {
     const step = known.find((s) => s.metadata.name === spec.type);
@@ -172,11 +172,13 @@ function validateSteps(
       });
       continue;
     }
-    const accepted = step.acceptedOptions?.() ?? step.metadata.options;
+    const accepted = step.acceptedOptions?.(registry) ?? step.metadata.options;
     const options = parseOptions(file, spec, accepted, issues);
     if (!options) continue;
-    for (const message of step.check?.(options) ?? []) issues.push({ file, line: spec.line, element: spec.type, message });
-    planned.push({ step, spec, options });
+    const problems = step.check?.(options, registry) ?? [];
+    for (const message of problems) issues.push({ file, line: spec.line, element: spec.type, message });
+    // Options become the step's typed value once, here; the run hands that value over as it is.
+    if (!problems.length) planned.push({ step, spec, options: step.prepare ? step.prepare(options, registry) : options });
   }
   if (phase === 'consolidator') {
     const written = planned.map((p) => p.step.metadata.order);

@@ -7,7 +7,7 @@ export function validateCommand(): Command {
   return new Command('validate')
     .description('Check a template against the loaded plugins without running it (exit 2 on errors)')
     .argument('<template>', 'template file (.xml, .yaml or .yml)')
-    .option('--db <url>', 'also check what needs the data: custom field GUIDs exist, the database knows the time zone')
+    .option('--db <url>', 'also check what needs the data: custom field GUIDs exist, the database knows the time zone, each statement PREPAREs')
     .option(...PLUGIN_OPTION, collectPlugin)
     .action(async (template: string, flags: { db?: string; plugin?: string[] }) => {
       const engine = createEngine({ databaseUrl: flags.db, plugins: flags.plugin });

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import {
-  BOUNDS, Contribution, ExportkitError, pipelineStep, sha256Of, ENGINE_VERSION,
-  type Manifest, type NameCandidates, type PipelineStep, type PipelineStepMetadata, type ProducedFile, type RunContext,
+  BOUNDS, Contribution, ExportkitError, pipelineStep, sha256Of,
+  type Manifest, type NameCandidates, type PipelineStepMetadata, type PostProcessContext, type PostProcessStep, type ProducedFile, type RunContext,
 } from '@exportkit/core';
 import { expandFileName } from '../actions/file-name-pattern.js';
 import {
@@ -58,12 +58,12 @@ const TYPES: readonly ArchiveType[] = ['zip', 'tar', 'tgz'];
     removeSources: { type: { kind: 'yesno' }, description: 'Delete the packaged files.', default: true },
   },
 })
-export class Packager extends Contribution<PipelineStepMetadata> implements PipelineStep<RunContext> {
+export class Packager extends Contribution<PipelineStepMetadata> implements PostProcessStep {
   check(options: Readonly<Record<string, unknown>>): string[] {
     return pathProblems(options, 'packager', ['inputFolderPath', 'outputFilePath']);
   }
 
-  async run(context: RunContext, options: Readonly<Record<string, unknown>>): Promise<void> {
+  async run(context: PostProcessContext, options: Readonly<Record<string, unknown>>): Promise<void> {
     const type = String(options['type'] ?? 'zip').toLowerCase() as ArchiveType;
     if (!TYPES.includes(type)) throw new ExportkitError(`packager.type: "${type}" is not one of ${TYPES.join(', ')}`);
     const extension = ARCHIVE_EXTENSIONS[type];
@@ -73,7 +73,8 @@ export class Packager extends Contribution<PipelineStepMetadata> implements Pipe
     const output = outputPath(context, String(options['outputFilePath'] ?? DEFAULT_OUTPUT_FILE_PATH), extension);
     await ensureFolder(context, output.folder, 'packager.outputFilePath');
 
-    const base = context.manifest ? await context.manifest() : await fallbackManifest(context);
+    // The engine's manifest (the default package writes the same one), its files replaced by what is packaged.
+    const base = await context.manifest();
     const manifest: Manifest = { ...base, files: await describeFiles(sources), timings: { ...context.timings } };
     const tempPath = context.journal.temporaryFor(output.candidates(1));
     await writeArchive(type, tempPath, [...sources.map(({ name, path }) => ({ name, path }) as ArchiveEntry), manifestEntry(manifest)], context.signal);
@@ -153,22 +154,3 @@ async function describeFiles(files: readonly PackagedFile[]): Promise<Manifest['
   );
 }
 
-/**
- * The manifest when the engine offers none (`context.manifest`): everything the run context
- * knows; the template's columns and parameters need the engine's plan and are left empty.
- */
-async function fallbackManifest(context: RunContext): Promise<Manifest> {
-  return {
-    engine: { name: 'exportkit', version: ENGINE_VERSION },
-    export: { guid: context.exportGuid ?? null, name: context.exportName },
-    provider: context.provider,
-    template: '',
-    columns: [],
-    parameters: {},
-    now: context.now.toISOString(),
-    timeZone: context.timeZone,
-    rows: context.rows,
-    files: [],
-    timings: { ...context.timings },
-  };
-}
