@@ -11,7 +11,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { compareCsv } from './compare-csv.js';
+import { compareCsvFiles } from './compare-csv.js';
 import { formatSummary, summariseProfile } from './profile-summary.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -265,12 +265,14 @@ async function runExportkitQueryAlone(pg, url, declare) {
   }
 }
 
-async function unzipCsv(zipPath) {
+/** Extracts the CSV entry of a zip into `csvPath` (a file: at 1M rows it exceeds what a string may hold). */
+async function unzipCsv(zipPath, csvPath) {
   const list = await must('unzip -Z1', 'unzip', ['-Z1', zipPath]);
   const entry = list.stdout.split('\n').find((n) => n.endsWith('.csv')) ?? list.stdout.split('\n')[0];
-  const data = await run('unzip', ['-p', zipPath, entry]);
-  if (data.code !== 0) throw new Error(`unzip -p ${zipPath} ${entry} failed: ${data.stderr}`);
-  return data.stdout;
+  await must(`unzip -p ${zipPath} ${entry}`, 'bash', ['-c', 'set -o pipefail; unzip -p "$ZIP" "$ENTRY" > "$OUT"'], {
+    env: { ZIP: zipPath, ENTRY: entry, OUT: csvPath },
+  });
+  return csvPath;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -441,13 +443,13 @@ async function main() {
 
     // Same rows? Same contents?
     log('comparing the outputs of the last runs…');
-    const ourCsv = await unzipCsv(ours.at(-1).zip);
-    const barCsv = await unzipCsv(barZip);
-    const comparison = compareCsv(ourCsv, barCsv);
+    const ourCsv = await unzipCsv(ours.at(-1).zip, join(TMP, 'exportkit.csv'));
+    const barCsv = await unzipCsv(barZip, join(TMP, 'reference.csv'));
+    const comparison = await compareCsvFiles(ourCsv, barCsv, TMP);
     const rowCounts = new Set(ours.map((o) => o.rows));
     const sizes = {
-      ourCsv: Buffer.byteLength(ourCsv),
-      barCsv: Buffer.byteLength(barCsv),
+      ourCsv: statSync(ourCsv).size,
+      barCsv: statSync(barCsv).size,
       ourZip: statSync(ours.at(-1).zip).size,
       barZip: statSync(barZip).size,
     };
@@ -493,7 +495,7 @@ async function main() {
     let pglite;
     if (options.pglite) pglite = await runPglite({ registrations: options.registrations, anchor: options.anchor, seed: options.seed, now, template });
     let pgliteComparison;
-    if (pglite?.zip) pgliteComparison = compareCsv(await unzipCsv(pglite.zip), barCsv);
+    if (pglite?.zip) pgliteComparison = await compareCsvFiles(await unzipCsv(pglite.zip, join(TMP, 'pglite.csv')), barCsv, TMP);
 
     // Report
     const report = buildReport({ scenario, options, machine, seedSummary, dbName, template, now, ours, warm, bar, barQuery, ourQuery, comparison, rowCounts, sizes, pglite, pgliteComparison, explainFiles });
