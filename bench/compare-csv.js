@@ -19,42 +19,42 @@ const LENIENT = { relax_column_count: true, bom: true };
 const STRICT = { bom: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: false };
 
 /**
- * Reads a CSV file the strict way. Resolves with undefined when it reads cleanly, else what went
- * wrong first.
+ * Parses `path` and writes each data record to `linesPath` as one JSON line `[key, ...fields]`,
+ * key being candidateId/sessionId when the header has both (else ''). Read strictly first; a file
+ * that fails the strict read is read again leniently for its contents (one parse when it is clean:
+ * then both readers give the same records). Resolves with the header, the number of data rows and
+ * what the strict read found wrong first (undefined when it reads cleanly).
  */
-export async function strictCheck(path, delimiter = ';') {
-  const parser = createReadStream(path).pipe(parse({ delimiter, ...STRICT }));
+async function readRecords(path, linesPath, delimiter) {
   try {
-    for await (const _record of parser); // eslint-disable-line no-unused-vars
-    return undefined;
+    return { ...(await toRecordLines(path, linesPath, { delimiter, ...STRICT })), strict: undefined };
   } catch (error) {
-    return error.message.split('\n')[0];
+    if (error.code === undefined || !String(error.code).startsWith('CSV_')) throw error;
+    return { ...(await toRecordLines(path, linesPath, { delimiter, ...LENIENT })), strict: error.message.split('\n')[0] };
   }
 }
 
-/**
- * Parses `path` (leniently) and writes each data record to `linesPath` as one JSON line
- * `[key, ...fields]`, key being candidateId/sessionId when the header has both (else ''). Resolves
- * with the header and the number of data rows.
- */
-async function toRecordLines(path, linesPath, delimiter) {
+async function toRecordLines(path, linesPath, parserOptions) {
   const out = createWriteStream(linesPath);
   let header;
   let keyOf = () => '';
   let rows = 0;
-  for await (const record of createReadStream(path).pipe(parse({ delimiter, ...LENIENT }))) {
-    if (header === undefined) {
-      header = record;
-      const l = header.indexOf('candidateId');
-      const s = header.indexOf('sessionId');
-      if (l >= 0 && s >= 0) keyOf = (r) => `${r[l]}/${r[s]}`;
-      continue;
+  try {
+    for await (const record of createReadStream(path).pipe(parse(parserOptions))) {
+      if (header === undefined) {
+        header = record;
+        const l = header.indexOf('candidateId');
+        const s = header.indexOf('sessionId');
+        if (l >= 0 && s >= 0) keyOf = (r) => `${r[l]}/${r[s]}`;
+        continue;
+      }
+      rows += 1;
+      if (!out.write(`${JSON.stringify([keyOf(record), ...record])}\n`)) await once(out, 'drain');
     }
-    rows += 1;
-    if (!out.write(`${JSON.stringify([keyOf(record), ...record])}\n`)) await once(out, 'drain');
+  } finally {
+    out.end(); // also on a failed read: the file is rewritten by the next one, after this stream closed
+    await finished(out);
   }
-  out.end();
-  await finished(out);
   return { header: header ?? [], rows };
 }
 
@@ -88,12 +88,7 @@ export async function compareCsvFiles(oursPath, theirsPath, tmpDir, delimiter = 
   const scratch = (name) => `${tmpDir}/compare-${process.pid}-${name}`;
   const files = [scratch('ours'), scratch('theirs'), scratch('ours.sorted'), scratch('theirs.sorted')];
   try {
-    const [a, b, strictOurs, strictReference] = await Promise.all([
-      toRecordLines(oursPath, files[0], delimiter),
-      toRecordLines(theirsPath, files[1], delimiter),
-      strictCheck(oursPath, delimiter),
-      strictCheck(theirsPath, delimiter),
-    ]);
+    const [a, b] = await Promise.all([readRecords(oursPath, files[0], delimiter), readRecords(theirsPath, files[1], delimiter)]);
     await Promise.all([sortFile(files[0], files[2], tmpDir), sortFile(files[1], files[3], tmpDir)]);
     const result = {
       rowsOurs: a.rows,
@@ -107,8 +102,8 @@ export async function compareCsvFiles(oursPath, theirsPath, tmpDir, delimiter = 
       columnDifferences: [],
       onlyOurs: 0,
       onlyReference: 0,
-      strictOurs,
-      strictReference,
+      strictOurs: a.strict,
+      strictReference: b.strict,
     };
     await walkSorted(files[2], files[3], a.header, b.header, result);
     result.identical = result.headerSame && result.firstDifference === undefined;
