@@ -201,6 +201,14 @@ describe('consolidatedTracking query composition', () => {
       expect(query.sql.split('?').length - 1).to.equal(query.bindings.length);
     });
 
+    it('one-session and one-training filters define the kept rows', () => {
+      for (const parameters of [{ sessionGuid: G.S1 }, { trainingGuid: G.S2 }, { completeSessionTitle: 'Onboarding' }] as Array<Record<string, string>>) {
+        const query = compose(knex, { columns: ['nbLOStarted'], parameters: { withoutLaunchTime: 'yes', ...parameters } });
+        expect(query.sql, Object.keys(parameters)[0]).to.match(/^with "kept" as \(SELECT registration\.id FROM registrations AS registration\nLEFT JOIN sessions AS session /);
+        expect(query.sql).to.include('t.registration_id IN (SELECT id FROM kept)');
+      }
+    });
+
     it('a filter built on an aggregate stays in the outer query; the others still define kept', () => {
       const query = compose(knex, { columns: ['sessionScore'], parameters: { sessionReportStatus: 'pendingFeedback', entityIds: '4' } });
       const kept = query.sql.slice(0, query.sql.indexOf(') select '));
