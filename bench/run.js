@@ -248,6 +248,19 @@ async function runReference({ url, now, sql, zipPath, toNull = false }) {
   return { wallMs: result.ms };
 }
 
+/** The statement the row path would declare as its cursor (stream/cursor.ts), from engine.statements(). */
+async function rowPathStatement({ url, now, template, dataDir }) {
+  const { createEngine } = await import('@exportkit/core');
+  const engine = createEngine({ databaseUrl: url, dataDir, now: new Date(now) });
+  try {
+    const [statement, ...others] = await engine.statements(template, { now: new Date(now) });
+    if (!statement || others.length) throw new Error(`${relative(ROOT, template)}: expected one export, got ${others.length + (statement ? 1 : 0)}`);
+    return { sql: `DECLARE exportkit_rows NO SCROLL CURSOR FOR ${statement.sql}`, bindings: statement.bindings };
+  } finally {
+    await engine.close();
+  }
+}
+
 /** exportkit's own query alone, as the engine runs it (a cursor), without fetching: DECLARE + MOVE ALL. */
 async function runExportkitQueryAlone(pg, url, declare) {
   const client = new pg.Client({ connectionString: url });
@@ -411,11 +424,9 @@ async function main() {
     const warm = await runExportkit({ url, now, template, dataDir: join(TMP, 'data-warm'), runs: options.repeat + 1, sqlOut });
     log(`  warm runs: ${warm.warmMs.map((ms) => secs(ms)).join(', ')} s`);
     let declare = JSON.parse(readFileSync(sqlOut, 'utf8')).find((st) => st.sql.startsWith('DECLARE exportkit_rows'));
-    if (!declare) {
-      // The COPY path sends no cursor: capture the query as the row path sends it, for its query alone.
-      await runExportkit({ url, now, template, dataDir: join(TMP, 'data-sql'), sqlOut, env: { EXPORTKIT_COPY_PATH: 'off' } });
-      declare = JSON.parse(readFileSync(sqlOut, 'utf8')).find((st) => st.sql.startsWith('DECLARE exportkit_rows'));
-    }
+    // The COPY path sends no cursor: its query alone is the row path's statement, composed without
+    // running it (a whole export through the row path only to capture it took minutes at 1M rows).
+    declare ??= await rowPathStatement({ url, now, template, dataDir: join(TMP, 'data-sql') });
     if (!declare) throw new Error('exportkit sent no DECLARE exportkit_rows statement: has stream/cursor.ts changed?');
 
     // Time both sides, interleaved.
