@@ -11,7 +11,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { compareCsv } from './compare-csv.js';
+import { compareCsvFiles } from './compare-csv.js';
 import { formatSummary, summariseProfile } from './profile-summary.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -248,6 +248,19 @@ async function runReference({ url, now, sql, zipPath, toNull = false }) {
   return { wallMs: result.ms };
 }
 
+/** The statement the row path would declare as its cursor (stream/cursor.ts), from engine.statements(). */
+async function rowPathStatement({ url, now, template, dataDir }) {
+  const { createEngine } = await import('@exportkit/core');
+  const engine = createEngine({ databaseUrl: url, dataDir, now: new Date(now) });
+  try {
+    const [statement, ...others] = await engine.statements(template, { now: new Date(now) });
+    if (!statement || others.length) throw new Error(`${relative(ROOT, template)}: expected one export, got ${others.length + (statement ? 1 : 0)}`);
+    return { sql: `DECLARE exportkit_rows NO SCROLL CURSOR FOR ${statement.sql}`, bindings: statement.bindings };
+  } finally {
+    await engine.close();
+  }
+}
+
 /** exportkit's own query alone, as the engine runs it (a cursor), without fetching: DECLARE + MOVE ALL. */
 async function runExportkitQueryAlone(pg, url, declare) {
   const client = new pg.Client({ connectionString: url });
@@ -265,12 +278,14 @@ async function runExportkitQueryAlone(pg, url, declare) {
   }
 }
 
-async function unzipCsv(zipPath) {
+/** Extracts the CSV entry of a zip into `csvPath` (a file: at 1M rows it exceeds what a string may hold). */
+async function unzipCsv(zipPath, csvPath) {
   const list = await must('unzip -Z1', 'unzip', ['-Z1', zipPath]);
   const entry = list.stdout.split('\n').find((n) => n.endsWith('.csv')) ?? list.stdout.split('\n')[0];
-  const data = await run('unzip', ['-p', zipPath, entry]);
-  if (data.code !== 0) throw new Error(`unzip -p ${zipPath} ${entry} failed: ${data.stderr}`);
-  return data.stdout;
+  await must(`unzip -p ${zipPath} ${entry}`, 'bash', ['-c', 'set -o pipefail; unzip -p "$ZIP" "$ENTRY" > "$OUT"'], {
+    env: { ZIP: zipPath, ENTRY: entry, OUT: csvPath },
+  });
+  return csvPath;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,11 +425,9 @@ async function main() {
     const warm = await runExportkit({ url, now, template, dataDir: join(TMP, 'data-warm'), runs: options.repeat + 1, sqlOut });
     log(`  warm runs: ${warm.warmMs.map((ms) => secs(ms)).join(', ')} s`);
     let declare = JSON.parse(readFileSync(sqlOut, 'utf8')).find((st) => st.sql.startsWith('DECLARE exportkit_rows'));
-    if (!declare) {
-      // The COPY path sends no cursor: capture the query as the row path sends it, for its query alone.
-      await runExportkit({ url, now, template, dataDir: join(TMP, 'data-sql'), sqlOut, env: { EXPORTKIT_COPY_PATH: 'off' } });
-      declare = JSON.parse(readFileSync(sqlOut, 'utf8')).find((st) => st.sql.startsWith('DECLARE exportkit_rows'));
-    }
+    // The COPY path sends no cursor: its query alone is the row path's statement, composed without
+    // running it (a whole export through the row path only to capture it took minutes at 1M rows).
+    declare ??= await rowPathStatement({ url, now, template, dataDir: join(TMP, 'data-sql') });
     if (!declare) throw new Error('exportkit sent no DECLARE exportkit_rows statement: has stream/cursor.ts changed?');
 
     // Time both sides, interleaved.
@@ -442,13 +455,13 @@ async function main() {
 
     // Same rows? Same contents?
     log('comparing the outputs of the last runs…');
-    const ourCsv = await unzipCsv(ours.at(-1).zip);
-    const barCsv = await unzipCsv(barZip);
-    const comparison = compareCsv(ourCsv, barCsv);
+    const ourCsv = await unzipCsv(ours.at(-1).zip, join(TMP, 'exportkit.csv'));
+    const barCsv = await unzipCsv(barZip, join(TMP, 'reference.csv'));
+    const comparison = await compareCsvFiles(ourCsv, barCsv, TMP);
     const rowCounts = new Set(ours.map((o) => o.rows));
     const sizes = {
-      ourCsv: Buffer.byteLength(ourCsv),
-      barCsv: Buffer.byteLength(barCsv),
+      ourCsv: statSync(ourCsv).size,
+      barCsv: statSync(barCsv).size,
       ourZip: statSync(ours.at(-1).zip).size,
       barZip: statSync(barZip).size,
     };
@@ -494,7 +507,7 @@ async function main() {
     let pglite;
     if (options.pglite) pglite = await runPglite({ registrations: options.registrations, anchor: options.anchor, seed: options.seed, now, template });
     let pgliteComparison;
-    if (pglite?.zip) pgliteComparison = compareCsv(await unzipCsv(pglite.zip), barCsv);
+    if (pglite?.zip) pgliteComparison = await compareCsvFiles(await unzipCsv(pglite.zip, join(TMP, 'pglite.csv')), barCsv, TMP);
 
     // Report
     const report = buildReport({ scenario, options, machine, seedSummary, dbName, template, now, ours, warm, bar, barQuery, ourQuery, comparison, rowCounts, sizes, pglite, pgliteComparison, explainFiles });

@@ -32,14 +32,28 @@ describe('consolidatedTracking query composition', () => {
     expect(joinsOf(['trainingId'])).to.deep.equal(['session']);
   });
 
-  it('each aggregate is computed only for the columns that need it', () => {
-    expect(joinsOf(['nbLOStarted', 'nbLOFinished', 'sessionFirstLaunchDate', 'sessionCompletionTime'])).to.deep.equal(['trackingCounts']);
-    expect(joinsOf(['sessionProgression'])).to.deep.equal(['activityTotals', 'trackingPoints']);
-    expect(joinsOf(['sessionScore'])).to.deep.equal(['trackingPoints']);
-    expect(joinsOf(['progressionMandatory'])).to.deep.equal(['session', 'activityTotals', 'trackingPoints']);
-    expect(joinsOf(['scoreNPS'])).to.deep.equal(['npsScore']);
-    expect(joinsOf(['sessionStatus'])).to.deep.equal(['trackingCounts']);
-    expect(joinsOf(['sessionTimeGlobal', 'timeSpentCBT', 'timeSpentDigital', 'sessionTimeSpent'])).to.deep.equal(['trackingTimes']);
+  /** The aggregates computed in the one pass over trackings (registrationTrackings), by output name. */
+  const trackingAggregatesOf = (columns: readonly ColumnInput[]) => {
+    const text = compose(knex, { columns, parameters: { withoutLaunchTime: 'yes' } }).sql;
+    const pass = /SELECT t\.registration_id,\n([\s\S]*?)\n {2}FROM trackings t JOIN activities a/.exec(text)?.[1] ?? '';
+    return [...pass.matchAll(/ AS (\w+)(?=,|$)/g)].map((m) => m[1]);
+  };
+
+  it('the trackings aggregates share one pass, computing only what the columns need', () => {
+    const counts = ['started', 'finished', 'pending_feedback', 'first_launch_at', 'last_access_at'];
+    const points = ['earned_points', 'completed', 'completed_mandatory', 'mandatory_completed_at'];
+    const times = ['total', 'global', 'cbt', 'digital'];
+    const countColumns = ['nbLOStarted', 'nbLOFinished', 'sessionFirstLaunchDate', 'sessionCompletionTime'];
+    expect(joinsOf(countColumns)).to.deep.equal(['registrationTrackings']);
+    expect(trackingAggregatesOf(countColumns)).to.have.members(counts);
+    expect(joinsOf(['sessionProgression'])).to.deep.equal(['activityTotals', 'registrationTrackings']);
+    expect(trackingAggregatesOf(['sessionScore'])).to.have.members(points);
+    expect(joinsOf(['progressionMandatory'])).to.deep.equal(['session', 'activityTotals', 'registrationTrackings']);
+    expect(trackingAggregatesOf(['scoreNPS'])).to.deep.equal(['score']);
+    expect(joinsOf(['sessionStatus'])).to.deep.equal(['registrationTrackings']);
+    expect(trackingAggregatesOf(['sessionTimeGlobal', 'timeSpentCBT', 'timeSpentDigital', 'sessionTimeSpent'])).to.have.members(times);
+    expect(trackingAggregatesOf(['nbLOStarted', 'sessionScore', 'scoreNPS', 'timeSpentCBT'])).to.have.members([...counts, ...points, 'score', ...times]);
+    expect(joinsOf(['nbLO']), 'counting activities never reads trackings').to.deep.equal(['activityTotals']);
   });
 
   it('all 47 columns join every relation they need exactly once', () => {
@@ -49,13 +63,13 @@ describe('consolidatedTracking query composition', () => {
     const joins = joinsOf(all);
     expect(new Set(joins).size).to.equal(joins.length);
     expect(joins).to.have.members([
-      'learner', 'entityAncestors', 'entity', 'customFieldValue_1', 'smartgroups', 'activityTotals', 'trackingCounts',
-      'session', 'training', 'publisher', 'trackingPoints', 'npsScore', 'trackingTimes',
+      'learner', 'entityAncestors', 'entity', 'customFieldValue_1', 'smartgroups', 'activityTotals', 'registrationTrackings',
+      'session', 'training', 'publisher',
     ]);
     expect(joins.indexOf('learner')).to.be.lessThan(joins.indexOf('entity'));
     expect(joins.indexOf('session')).to.be.lessThan(joins.indexOf('training'));
     const sql = compose(knex, { columns: all, parameters: { withoutLaunchTime: 'yes' } }).sql;
-    expect(sql.match(/FROM trackings t\b/g)?.length, 'one scan of trackings per aggregate').to.equal(4);
+    expect(sql.match(/FROM trackings t\b/g)?.length, 'one pass over trackings for every aggregate').to.equal(1);
     expect(sql).not.to.match(/LATERAL/i);
   });
 
@@ -181,9 +195,18 @@ describe('consolidatedTracking query composition', () => {
       expect(kept).to.include('t.last_access_at').and.not.to.include('first_launch_at');
       expect(outer).to.match(/from "registrations" as "registration" JOIN kept ON kept\.id = registration\.id LEFT JOIN learners/);
       expect(outer, 'a filter keeping most rows stays outside kept').to.match(/ where \(EXISTS \(SELECT 1 FROM trackings t WHERE t\.registration_id = registration\.id AND t\.first_launch_at IS NOT NULL\)\)/);
-      expect(outer.match(/FROM trackings t\b/g)?.length, 'three aggregates and the launched filter').to.equal(4);
-      expect(outer.match(/t\.registration_id IN \(SELECT id FROM kept\)/g)?.length, 'one restriction per aggregate').to.equal(4);
+      expect(outer.match(/FROM trackings t\b/g)?.length, 'the trackings aggregates (one pass) and the launched filter').to.equal(2);
+      expect(outer, 'time inside the window: its own pass over the tracking days').to.include('FROM tracking_days d JOIN trackings t');
+      expect(outer.match(/t\.registration_id IN \(SELECT id FROM kept\)/g)?.length, 'one restriction per pass').to.equal(2);
       expect(query.sql.split('?').length - 1).to.equal(query.bindings.length);
+    });
+
+    it('one-session and one-training filters define the kept rows', () => {
+      for (const parameters of [{ sessionGuid: G.S1 }, { trainingGuid: G.S2 }, { completeSessionTitle: 'Onboarding' }] as Array<Record<string, string>>) {
+        const query = compose(knex, { columns: ['nbLOStarted'], parameters: { withoutLaunchTime: 'yes', ...parameters } });
+        expect(query.sql, Object.keys(parameters)[0]).to.match(/^with "kept" as \(SELECT registration\.id FROM registrations AS registration\nLEFT JOIN sessions AS session /);
+        expect(query.sql).to.include('t.registration_id IN (SELECT id FROM kept)');
+      }
     });
 
     it('a filter built on an aggregate stays in the outer query; the others still define kept', () => {
@@ -191,9 +214,9 @@ describe('consolidatedTracking query composition', () => {
       const kept = query.sql.slice(0, query.sql.indexOf(') select '));
       expect(kept).to.include('LEFT JOIN learners AS learner').and.to.include('WITH RECURSIVE below');
       expect(kept).not.to.include('pending_feedback');
-      expect(query.joins).to.deep.equal(['trackingPoints', 'trackingCounts']);
-      expect(query.sql).to.match(/ where \(coalesce\(trackingCounts\.pending_feedback, false\)\)/);
-      expect(query.sql.match(/IN \(SELECT id FROM kept\)/g)?.length).to.equal(2);
+      expect(query.joins).to.deep.equal(['registrationTrackings']);
+      expect(query.sql).to.match(/ where \(coalesce\(registrationTrackings\.pending_feedback, false\)\)/);
+      expect(query.sql.match(/IN \(SELECT id FROM kept\)/g)?.length).to.equal(1);
       expect(query.bindings).to.deep.include([4]);
     });
 

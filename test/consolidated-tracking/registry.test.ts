@@ -162,7 +162,7 @@ describe('consolidatedTracking registry', () => {
     expect(ctProvider().relations.canonicalNames()).to.have.members([
       'learner', 'entity', 'entityAncestors', 'customFieldValue', 'smartgroups',
       'session', 'training', 'publisher', 'sessionTitleTranslation', 'trainingTitleTranslation',
-      'activityTotals', 'trackingCounts', 'trackingPoints', 'trackingTimes', 'npsScore', 'deltaMark',
+      'activityTotals', 'registrationTrackings', 'trackingCounts', 'trackingPoints', 'trackingTimes', 'npsScore', 'deltaMark',
     ]);
   });
 });

@@ -34,6 +34,7 @@ export const Rel = {
   sessionTitle: 'sessionTitleTranslation',
   trainingTitle: 'trainingTitleTranslation',
   activityTotals: 'activityTotals',
+  registrationTrackings: 'registrationTrackings',
   trackingCounts: 'trackingCounts',
   trackingPoints: 'trackingPoints',
   trackingTimes: 'trackingTimes',

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Column, ColumnUse } from '../contributions/column.js';
 import type { QueryScope } from '../contributions/query-scope.js';
+import { AGGREGATES_PLACEHOLDER, isSharedAggregates } from '../contributions/relation.js';
 import type { ProviderEntry } from '../registry/registry.js';
 import { joinSql, rawSql, sql, type SqlFragment } from './sql-fragment.js';
 import { canonicalSelect } from './type-normalisation.js';
@@ -34,8 +35,11 @@ export interface ComposedQuery {
 }
 
 interface JoinedRelation {
+  name: string;
   alias: string;
   clause: SqlFragment;
+  /** A host's aggregates, asked for by its members (output name → expression and member). */
+  aggregates: Map<string, { expression: SqlFragment; member: string }>;
 }
 
 /** The name of the CTE holding the ids of the base rows that the filters keep. */
@@ -102,8 +106,22 @@ function compose(knex: Knex, request: ComposeRequest, filterFirst: boolean): Com
         argumentedUses.set(name, uses);
         const alias = Object.keys(args).length === 0 ? name : `${name}_${uses}`;
         try {
-          const clause = relation.join(alias, args, scope); // renders (and so orders) its dependencies first
-          const entry = { alias, clause };
+          const rendered = relation.join(alias, args, scope); // renders (and so orders) its dependencies first
+          if (isSharedAggregates(rendered)) {
+            // Computed by its host, in the host's one pass: joined once, whoever asks first.
+            scope.use(rendered.partOf);
+            const host = joined.get(relationKey(rendered.partOf, {}))!;
+            for (const [output, expression] of Object.entries(rendered.aggregates)) {
+              const other = host.aggregates.get(output);
+              if (other && other.member !== name && other.expression.sql !== expression.sql) {
+                throw new ExportkitError(`relations ${other.member} and ${name} of ${providerName} both compute "${output}" in ${rendered.partOf}, differently`);
+              }
+              host.aggregates.set(output, { expression, member: name });
+            }
+            joined.set(key, host);
+            return host.alias;
+          }
+          const entry: JoinedRelation = { name, alias, clause: rendered, aggregates: new Map() };
           joined.set(key, entry);
           order.push(entry);
           return alias;
@@ -178,7 +196,7 @@ function compose(knex: Knex, request: ComposeRequest, filterFirst: boolean): Com
   if (keptPath) {
     const where = conjunction(keptConditions);
     const keptSql = joinSql(
-      [rawSql(`SELECT ${baseAlias}.id FROM ${baseTable} AS ${baseAlias}`), ...kept.order.map((j) => j.clause), sql`WHERE ${where}`],
+      [rawSql(`SELECT ${baseAlias}.id FROM ${baseTable} AS ${baseAlias}`), ...kept.order.map(joinClause), sql`WHERE ${where}`],
       '\n',
     );
     builder = builder.with(KEPT_ROWS_CTE, knex.raw(keptSql.sql, keptSql.bindings as Knex.RawBinding[]));
@@ -190,7 +208,10 @@ function compose(knex: Knex, request: ComposeRequest, filterFirst: boolean): Com
   // Joined first, so that the other joins only see the kept rows: a WHERE … IN (kept) came after
   // them in the plans (beyond join_collapse_limit the planner keeps the written join order).
   if (keptPath) builder = builder.joinRaw(`JOIN ${KEPT_ROWS_CTE} ON ${KEPT_ROWS_CTE}.id = ${baseAlias}.id`);
-  for (const join of outer.order) builder = builder.joinRaw(join.clause.sql, join.clause.bindings as never);
+  for (const join of outer.order) {
+    const clause = joinClause(join);
+    builder = builder.joinRaw(clause.sql, clause.bindings as never);
+  }
   if (conditions.length) {
     const where = conjunction(conditions);
     builder = builder.whereRaw(where.sql, where.bindings as never);
@@ -204,6 +225,31 @@ function compose(knex: Knex, request: ComposeRequest, filterFirst: boolean): Com
     joins: outer.order.map((j) => j.alias),
     slots,
     native: { sql: native.sql, bindings: [...native.bindings] },
+  };
+}
+
+/** A relation's join clause; a host's with the aggregates its members asked for in its select list. */
+function joinClause(relation: JoinedRelation): SqlFragment {
+  const { clause, aggregates, name } = relation;
+  const at = clause.sql.indexOf(AGGREGATES_PLACEHOLDER);
+  if (at < 0) {
+    if (aggregates.size > 0) throw new ExportkitError(`relation ${name} has members (partOf) but no ${AGGREGATES_PLACEHOLDER} in its join`);
+    return clause;
+  }
+  if (aggregates.size === 0) {
+    throw new ExportkitError(`relation ${name} computes the aggregates of its members (partOf): use one of them, not ${name} itself`);
+  }
+  const list = [...aggregates].map(([output, { expression }]) => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(output)) throw new ExportkitError(`aggregate "${output}" of ${name}: an output name is lower case letters, digits and _`);
+    return { sql: `${expression.sql} AS ${output}`, bindings: expression.bindings };
+  });
+  // The bindings before the placeholder stay first: count the placeholders of the text before it.
+  const before = clause.sql.slice(0, at);
+  const bindingsBefore = (before.match(/\?/g) ?? []).length;
+  const selected = joinSql(list, ',\n         ');
+  return {
+    sql: before + selected.sql + clause.sql.slice(at + AGGREGATES_PLACEHOLDER.length),
+    bindings: [...clause.bindings.slice(0, bindingsBefore), ...selected.bindings, ...clause.bindings.slice(bindingsBefore)],
   };
 }
 

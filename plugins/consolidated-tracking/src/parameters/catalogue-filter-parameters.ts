@@ -47,6 +47,8 @@ export class TrainingPathCodeParameter extends FilterParameter<string> {
   provider: PROVIDER,
   name: 'trainingGuid',
   kind: 'filter',
+  // One session or one training: a small part of the registrations (defines the kept rows).
+  narrows: true,
   valueType: { kind: 'guid' },
   description: 'Keeps the registrations to sessions of the training with this GUID.',
 })
@@ -60,6 +62,8 @@ export class TrainingGuidParameter extends FilterParameter<string> {
   provider: PROVIDER,
   name: 'sessionGuid',
   kind: 'filter',
+  // One session or one training: a small part of the registrations (defines the kept rows).
+  narrows: true,
   valueType: { kind: 'guid' },
   description: 'Keeps the registrations to the session with this GUID.',
 })
@@ -74,6 +78,8 @@ export class SessionGuidParameter extends FilterParameter<string> {
   name: 'completeSessionTitle',
   aliases: ['sessionTitle'],
   kind: 'filter',
+  // One session or one training: a small part of the registrations (defines the kept rows).
+  narrows: true,
   valueType: { kind: 'string', nonEmpty: true },
   description: "Keeps the registrations whose session's default (untranslated) title equals this text exactly.",
 })
