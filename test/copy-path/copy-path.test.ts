@@ -109,11 +109,16 @@ describe('COPY path: pieces', () => {
   });
 });
 
-onPostgres(title('COPY path on the demo provider [postgres]'), function () {
+/** Each database suite runs on PGlite and, with DATABASE_URL, on PostgreSQL: both take the COPY path. */
+const KINDS = ['pglite', 'postgres'] as const;
+const suiteOn = (kind: (typeof KINDS)[number]) => (kind === 'postgres' ? onPostgres : describe);
+const titleOn = (kind: (typeof KINDS)[number], text: string) => (kind === 'postgres' ? title(`${text} [postgres]`) : `${text} [pglite]`);
+
+for (const kind of KINDS) suiteOn(kind)(titleOn(kind, 'COPY path on the demo provider'), function () {
   let db: ScratchDatabase;
   before(async function () {
     this.timeout(300_000);
-    db = await scratchDatabase('postgres');
+    db = await scratchDatabase(kind);
     await createCopyTables(db.knex, 30_000);
   });
   after(async () => db?.dispose());
@@ -245,22 +250,7 @@ onPostgres(title('COPY path on the demo provider [postgres]'), function () {
   });
 });
 
-describe('COPY path is never taken on PGlite', () => {
-  let db: ScratchDatabase;
-  before(async function () {
-    this.timeout(300_000);
-    db = await scratchDatabase('pglite');
-    await createCopyTables(db.knex, 100);
-  });
-  after(async () => db?.dispose());
-
-  it('a CSV export that would qualify on PostgreSQL goes through the cursor', async () => {
-    const outcome = await runTemplate(db.knex, yamlOf({ columns: ALL_DEMO_COLUMNS }), { copyPath: 'auto' });
-    expect(rowsTaken(outcome), outcome.statements.join(' ')).to.equal(true);
-  });
-});
-
-/* The consolidatedTracking provider on the shared fixture database (its PostgreSQL half only). */
+/* The consolidatedTracking provider on the shared fixture database. */
 
 const CONSOLIDATED_COLUMNS = [
   'candidateId', 'candidateName', 'candidateFirstname', 'candidateLogin', 'candidateEmail', 'candidateRefNumber', 'candidateGuid',
@@ -272,11 +262,11 @@ const CONSOLIDATED_COLUMNS = [
   { constantValue: { value: 'it\'s "$1" ; ?' } }, 'scoreNPS', 'timeSpentCB', 'timeSpentDigital', 'timeSpent',
 ];
 
-onPostgres(title('COPY path on consolidatedTracking [postgres]'), function () {
+for (const kind of KINDS) suiteOn(kind)(titleOn(kind, 'COPY path on consolidatedTracking'), function () {
   let db: TestDatabase;
   before(async function () {
     this.timeout(300_000);
-    db = await sharedDatabase('postgres');
+    db = await sharedDatabase(kind);
   });
 
   it("the user's example (configs/consolidated-tracking.xml, now 2021-04-02T12:00:00Z): same bytes", async () => {

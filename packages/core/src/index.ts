@@ -41,6 +41,7 @@ export * from './format/create-format-context.js';
 export * from './format/row-formatter.js';
 export * from "./stream/cursor.js";
 export * from "./stream/copy-query.js";
+export * from "./stream/pglite-copy.js";
 export * from "./format/sql-formatters.js";
 export * from "./engine/choose-row-path.js";
 export * from './validation/export-plan.js';

@@ -6,7 +6,6 @@ import { isActionStep } from '../pipeline/run-context.js';
 import { composeQuery, type ComposedQuery } from '../query/composer.js';
 import type { FormattingSettings } from '../format/create-format-context.js';
 import { formattedCellSql } from '../format/sql-formatters.js';
-import { isPostgresServer } from './database-kind.js';
 
 /** `auto`: COPY when the export allows it; `off`: always the row path. */
 export type CopyPathMode = 'auto' | 'off';
@@ -38,15 +37,13 @@ export interface ChooseRowPathRequest {
 
 /**
  * Whether PostgreSQL itself can write the export's one file (`COPY … TO STDOUT (FORMAT csv)`),
- * byte for byte as the row path would: a PostgreSQL server through `pg` (PGlite's COPY TO
- * buffers everything), exactly one action whose writer can be produced by COPY for its options
+ * byte for byte as the row path would (on a PostgreSQL server and on PGlite alike): exactly one action whose writer can be produced by COPY for its options
  * (CSV/TSV in UTF-8 without formula escaping), no stripHTML, and every column with a SQL form of
  * its formatting. Otherwise undefined: the row path.
  */
 export function chooseCopyPath(request: ChooseRowPathRequest): CopyPlan | undefined {
   const { knex, plan, settings, columns } = request;
   if ((request.mode ?? defaultCopyPath()) === 'off') return undefined;
-  if (!isPostgresServer(knex)) return undefined;
   if (plan.actions.length !== 1 || plan.columns.length === 0 || settings.stripHtml) return undefined;
   const action = plan.actions[0]!;
   const step = action.step;

@@ -4,6 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import pgUtils from 'pg/lib/utils.js';
+import { isPostgresServer } from '../engine/database-kind.js';
+import { copyQueryToPglite } from './pglite-copy.js';
 
 /** A statement with `$n` placeholders (knex's `toSQL().toNative()` for pg) and its values. */
 export interface NativeQuery {
@@ -24,6 +26,13 @@ export interface CopyQueryOptions {
 
 const DELIMITERS: Readonly<Record<string, string>> = { ',': "','", ';': "';'", '|': "'|'", '\t': "E'\\t'" };
 
+/** The COPY statement around a query text, for one of the accepted delimiters. */
+export function copyStatement(delimiterOption: string): (text: string) => string {
+  const delimiter = DELIMITERS[delimiterOption];
+  if (!delimiter) throw new Error(`COPY: unsupported delimiter ${JSON.stringify(delimiterOption)}`);
+  return (text) => `COPY (${text}) TO STDOUT WITH (FORMAT csv, DELIMITER ${delimiter})`;
+}
+
 /**
  * Streams `COPY (query) TO STDOUT WITH (FORMAT csv)` into `output`, LF line ends turned into
  * CRLF, inside one transaction on one connection of the pool. COPY takes no parameters, so
@@ -31,11 +40,12 @@ const DELIMITERS: Readonly<Record<string, string>> = { ',': "','", ';': "';'", '
  * its `$N` in the text becomes `(SELECT current_setting('exportkit.bN')::<type>)` (read once per
  * query, not per row), the type being the
  * one PostgreSQL infers for `$N` in the statement itself (PREPARE), so the query means exactly
- * what it means with bound parameters. Returns the number of records.
+ * what it means with bound parameters. Returns the number of records. On PGlite, the same
+ * statement through {@link copyQueryToPglite}.
  */
 export async function copyQueryTo(knex: Knex, query: NativeQuery, output: Writable, options: CopyQueryOptions): Promise<number> {
-  const delimiter = DELIMITERS[options.delimiter];
-  if (!delimiter) throw new Error(`COPY: unsupported delimiter ${JSON.stringify(options.delimiter)}`);
+  if (!isPostgresServer(knex)) return copyQueryToPglite(knex, query, output, options);
+  const statementFor = copyStatement(options.delimiter);
   const client = knex.client as { acquireConnection(): Promise<pg.Client>; releaseConnection(c: pg.Client): Promise<unknown> };
   const emit = (sql: string, bindings: readonly unknown[] = []) =>
     (knex as unknown as { emit(event: string, data: unknown): void }).emit('query', { method: 'raw', sql, bindings: [...bindings] });
@@ -53,7 +63,7 @@ export async function copyQueryTo(knex: Knex, query: NativeQuery, output: Writab
     // JIT compilation costs seconds per query here and gains nothing on a single pass (as in the cursor path).
     await run('SET LOCAL jit = off');
     const text = await bindSettings(query, run);
-    const statement = `COPY (${text}) TO STDOUT WITH (FORMAT csv, DELIMITER ${delimiter})`;
+    const statement = statementFor(text);
     options.signal?.throwIfAborted();
     emit(statement);
     const stream = connection.query(copyTo(statement));
@@ -88,7 +98,7 @@ export async function copyQueryTo(knex: Knex, query: NativeQuery, output: Writab
  * `$N` placeholders replaced by typed `current_setting` reads, each a scalar sub-select
  * (NULL bindings: a typed NULL).
  */
-async function bindSettings(query: NativeQuery, run: (sql: string, values?: readonly unknown[]) => Promise<pg.QueryResult>): Promise<string> {
+export async function bindSettings(query: NativeQuery, run: (sql: string, values?: readonly unknown[]) => Promise<{ rows: unknown[] }>): Promise<string> {
   const { bindings } = query;
   if (bindings.length === 0) return query.sql;
   await run(`PREPARE exportkit_copy_types AS ${query.sql}`);
