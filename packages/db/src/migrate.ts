@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import {
   applyMigrationSet,
+  ENGINE_MIGRATIONS,
+  ENGINE_SCHEMA,
   engineStateStatus,
   listMigrationSet,
   migrateEngineState,
@@ -19,6 +21,12 @@ const SCHEMA_SET: MigrationSet = {
 
 /** Knex's bookkeeping tables of the reference schema (with its `_lock` table), in the host's schema. */
 export const MIGRATION_TABLES: readonly string[] = [SCHEMA_SET.tableName, `${SCHEMA_SET.tableName}_lock`];
+
+/** Each set's bookkeeping table, as the quick check reads it: the engine's lives in its own schema. */
+const setsFor = (options: MigrateOptions): Array<{ set: MigrationSet; table: string }> => [
+  ...(options.referenceSchema === false ? [] : [{ set: SCHEMA_SET, table: SCHEMA_SET.tableName }]),
+  { set: ENGINE_MIGRATIONS, table: `${ENGINE_SCHEMA}.${ENGINE_MIGRATIONS.tableName}` },
+];
 
 export interface MigrateOptions {
   /**
@@ -50,14 +58,14 @@ export async function migrate(knex: Knex, options: MigrateOptions = {}): Promise
  * knex's `migrate.list` takes several per set (and ~0.3 s more on PGlite); anything else is left to
  * knex, which then checks and applies.
  */
-async function everyMigrationRecorded(knex: Knex, sets: readonly MigrationSet[]): Promise<boolean> {
-  const tables = sets.map((set) => set.tableName);
+async function everyMigrationRecorded(knex: Knex, sets: ReadonlyArray<{ set: MigrationSet; table: string }>): Promise<boolean> {
+  const tables = sets.map(({ table }) => table);
   const found = (await knex.raw(`SELECT ${tables.map((_, i) => `to_regclass(?) IS NOT NULL AS t${i}`).join(', ')}`, tables)) as {
     rows: Array<Record<string, boolean>>;
   };
   if (!tables.every((_, i) => found.rows[0]?.[`t${i}`] === true)) return false;
-  for (const set of sets) {
-    const recorded = new Set((await knex(set.tableName).pluck('name')) as string[]);
+  for (const { set, table } of sets) {
+    const recorded = new Set((await knex(table).pluck('name')) as string[]);
     if (!set.migrations.every((migration) => recorded.has(migration.name))) return false;
   }
   return true;
