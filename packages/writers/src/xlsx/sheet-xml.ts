@@ -91,10 +91,10 @@ export function cellWriters(columns: readonly OutputColumn[]): CellXml[] {
   });
 }
 
-/** The header row: texts in bold. */
+/** The header row: texts in bold, the row itself styled bold too (as readers report a row's font). */
 export function headerRowXml(headers: readonly string[]): string {
   const cells = headers.map((header, i) => textCell(columnLetters(i), STYLE.header)(header, null, 1)).join('');
-  return `<row r="1">${cells}</row>`;
+  return `<row r="1" s="${STYLE.header}" customFormat="1">${cells}</row>`;
 }
 
 /** Everything before the first row: the frozen header pane and the column widths (and default styles). */
