@@ -49,7 +49,11 @@ export class DeflatingFileOutput extends Writable {
     this.size += chunk.length;
     let waiting = 2;
     const done = (error?: Error | null) => {
-      if (error) return callback(error);
+      if (waiting === 0) return; // already answered (with an error)
+      if (error) {
+        waiting = 0;
+        return callback(error);
+      }
       if (--waiting === 0) callback();
     };
     this.file.write(chunk, done);
