@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { compareCsvFiles } from './compare-csv.js';
 import { formatSummary, summariseProfile } from './profile-summary.js';
+import { runFormatsScenario } from './formats-scenario.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
@@ -38,6 +39,12 @@ const SCENARIOS = {
     template: () => join(BENCH, 'all-registrations.xml'),
     sql: join(BENCH, 'reference-query-all.sql'),
   },
+  // Its own flow (bench/formats-scenario.js): every format of the `all` export, against its CSV.
+  formats: {
+    title: 'every registration in each file format, against its CSV export',
+    template: () => join(BENCH, 'all-registrations.xml'),
+    sql: join(BENCH, 'reference-query-all.sql'),
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -50,6 +57,8 @@ const USAGE = `usage: npm run bench -- [options]
   --skip-seed         with --keep-db: use the data already there
   --scenario S        example (default): the user's example, configs/consolidated-tracking.xml;
                       all: bench/all-registrations.xml, every registration a row (the row pipeline's cost)
+                      formats: the all export as CSV, as each other format alone and as all six
+                      from one export, whole CLI processes, ratios to the CSV and peak RSS
   --anchor DAY        the seed's last day of activity (default 2024-06-30); --now is its end of day
   --seed S            random seed (default 1)
   --profile           one more exportkit run under node --cpu-prof, summarised
@@ -416,6 +425,11 @@ async function main() {
       }
     } finally {
       await database.close();
+    }
+
+    if (options.scenario === 'formats') {
+      await runFormatsScenario({ url, now, repeat: options.repeat, tmp: TMP, log, machine, seedSummary, results: options.results && RESULTS });
+      return;
     }
 
     // What a host that keeps its engine pays per export: runs 2..K+1 of one engine. This run also

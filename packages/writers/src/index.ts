@@ -42,3 +42,5 @@ export * from './pipeline-steps.js';
 
 export default pluginModule([...WRITERS, ...PIPELINE_STEP_CLASSES]);
 export { writeArchive, ARCHIVE_EXTENSIONS, type ArchiveEntry, type ArchiveType } from './packaging/write-archive.js';
+export { writeZipFromDeflated, type DeflatedEntry } from './packaging/zip-from-deflated.js';
+export { DeflatingFileOutput, type DeflatedCopy } from './output/deflating-file-output.js';

@@ -1,7 +1,6 @@
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { finished } from 'node:stream/promises';
+import { join } from 'node:path';
 import {
   Contribution, ExportkitError, pipelineStep,
   type ActionSink, type ActionStep, type CopyFormat, type CopyTarget, type OptionMetadata, type OutputColumn, type OutputRow,
@@ -9,7 +8,8 @@ import {
 } from '@exportkit/core';
 import { FILE_ACTION_OPTIONS, resolveFileActionOptions, synonyms, withResolved, type ResolvedFileActionOptions } from '../options.js';
 import { expandFileName } from './file-name-pattern.js';
-import { namePatternProblems, numbered, numberedCandidates, safeFileName } from '../files/step-files.js';
+import { namePatternProblems, numbered, safeFileName } from '../files/step-files.js';
+import { openReportFile } from '../output/report-file.js';
 
 /** File names already given to the actions of a run (keyed by its journal): two actions never share one. */
 const namesOfRun = new WeakMap<FileJournal, Set<string>>();
@@ -68,9 +68,7 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
 
   async open(context: RunContext, plan: FileActionPlan, columns: readonly OutputColumn[]): Promise<ActionSink> {
     const { writer, finalPath, tempPath } = await this.reserve(context, plan);
-    const output = createWriteStream(tempPath);
-    const closed = finished(output);
-    closed.catch(() => undefined); // observed in finish(); avoids an unhandled rejection meanwhile
+    const { output, publish } = openReportFile(context, finalPath, tempPath);
     const sink = writer.open(output, { columns, options: writerOptions(context, plan), now: context.now });
     let rows = 0;
     return {
@@ -80,9 +78,7 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
       },
       async finish() {
         await sink.finish();
-        await closed;
-        const path = await context.journal.claim(tempPath, numberedCandidates(context.workDir, basename(finalPath)));
-        return [{ path, rows, format: writer.metadata.format }];
+        return [{ path: await publish(), rows, format: writer.metadata.format }];
       },
     };
   }
@@ -96,16 +92,12 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
     const format = this.copyFormat(context, plan, columns);
     if (!format) throw new ExportkitError('this fileExportAction cannot be produced by COPY');
     const { writer, finalPath, tempPath } = await this.reserve(context, plan);
-    const output = createWriteStream(tempPath);
-    const closed = finished(output);
-    closed.catch(() => undefined);
+    const { output, publish } = openReportFile(context, finalPath, tempPath);
     if (format.preamble.length) output.write(format.preamble);
     return {
       output,
       async finish(rows: number) {
-        await closed;
-        const path = await context.journal.claim(tempPath, numberedCandidates(context.workDir, basename(finalPath)));
-        return [{ path, rows, format: writer.metadata.format }];
+        return [{ path: await publish(), rows, format: writer.metadata.format }];
       },
     };
   }

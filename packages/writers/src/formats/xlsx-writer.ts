@@ -1,5 +1,6 @@
-import type { Writable } from 'node:stream';
-import type ExcelJS from 'exceljs';
+import { PassThrough, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { ZipArchive } from 'archiver';
 import {
   Contribution,
   ExportkitError,
@@ -12,25 +13,22 @@ import {
   type WriterOpenOptions,
 } from '@exportkit/core';
 import { waitForDrain } from '../output/drain.js';
-import { removeIllegalXmlChars } from '../cells/xml-text.js';
 import { columnWidths, WIDTH_SAMPLE_ROWS } from '../xlsx/column-widths.js';
 import { excelDateFormat } from '../xlsx/excel-date-format.js';
-import { wallClockDate } from '../xlsx/wall-clock.js';
+import { cellWriters, headerRowXml, sheetHead, SHEET_TAIL } from '../xlsx/sheet-xml.js';
+import { SHEET_PART, workbookParts } from '../xlsx/workbook-parts.js';
 import { resolveFileActionOptions } from '../options.js';
+
+export { xlsxText, XLSX_MAX_CELL_CHARS } from '../xlsx/sheet-xml.js';
 
 /** Rows of one sheet, header included (Excel's limit). */
 export const XLSX_MAX_ROWS = 1_048_576;
-/** Characters of one cell (Excel's limit); longer text is cut. */
-export const XLSX_MAX_CELL_CHARS = 32_767;
 export const XLSX_SHEET_NAME = 'Export';
 
-/** Uncompressed sheet bytes allowed to wait for the compressor before rows are held back. */
-const SHEET_BACKLOG_LIMIT = 1 << 20;
-/** Rows written between two looks at the back-pressure. */
-const ROWS_PER_CHECK = 64;
-
-type CellValue = number | Date | { richText: [{ text: string }] } | null;
-type Convert = (cell: string, raw: string | null) => CellValue;
+/** Characters of sheet XML gathered before they are encoded and handed to the compressor. */
+const CHUNK_CHARS = 64 * 1024;
+/** Uncompressed sheet bytes allowed to wait for the compressor before the writer asks to wait. */
+const SHEET_BACKLOG_BYTES = 256 * 1024;
 
 /** A row too many for one sheet. */
 export class XlsxRowLimitError extends ExportkitError {
@@ -39,57 +37,21 @@ export class XlsxRowLimitError extends ExportkitError {
   }
 }
 
-/** `_xHHHH_` in a text would be read as an escaped character: its `_` is escaped as `_x005F_`. */
-const OOXML_ESCAPE_LIKE = /_(x[0-9A-Fa-f]{4}_)/g;
-
 /**
- * A text cell, written as an inline string (`t="inlineStr"`, whitespace preserved; no
- * shared-strings table, which would grow with the rows). Characters XML forbids are
- * removed, CR and CRLF become LF (as any XML reader would make them), and the text is cut at
- * Excel's limit.
- */
-export function xlsxText(cell: string): CellValue {
-  if (cell === '') return null;
-  let clean = removeIllegalXmlChars(cell);
-  if (clean.includes('\r')) clean = clean.replace(/\r\n?/g, '\n');
-  if (clean.length > XLSX_MAX_CELL_CHARS) clean = clean.slice(0, XLSX_MAX_CELL_CHARS);
-  if (clean.includes('_x')) clean = clean.replace(OOXML_ESCAPE_LIKE, '_x005F_$1');
-  return { richText: [{ text: clean }] };
-}
-
-/** How one column's values become cells: numbers and dates from the database value. */
-function converter(type: OutputColumn['type']): Convert {
-  switch (type) {
-    case 'int':
-      return (cell, raw) => {
-        const n = raw === null ? NaN : Number(raw);
-        return Number.isSafeInteger(n) ? n : xlsxText(cell);
-      };
-    case 'float':
-      return (cell, raw) => {
-        const n = raw === null || raw.trim() === '' ? NaN : Number(raw);
-        return Number.isFinite(n) ? n : xlsxText(cell);
-      };
-    case 'date':
-    case 'datetime':
-      return (cell, raw) => (raw === null ? xlsxText(cell) : (wallClockDate(raw) ?? xlsxText(cell)));
-    default:
-      return (cell) => xlsxText(cell);
-  }
-}
-
-/**
- * One sheet through exceljs's streaming WorkbookWriter (inline strings, no shared-strings
- * table, so memory does not grow with rows). The first WIDTH_SAMPLE_ROWS rows are held to
- * size the columns, since column widths precede the rows in the sheet XML.
+ * One sheet, its XML written here as text (a function per column chosen once, inline strings,
+ * a fixed style table) into a zip written by archiver, whose deflate runs on libuv's thread
+ * pool beside the row loop. The first WIDTH_SAMPLE_ROWS rows are held to size the columns,
+ * since column widths precede the rows in the sheet XML.
  */
 class XlsxSink implements RowSink {
-  // Created when the first rows are in: exceljs is loaded only by exports that write XLSX.
-  private workbook!: ExcelJS.stream.xlsx.WorkbookWriter;
-  private sheet!: ExcelJS.Worksheet;
-  private readonly convert: Convert[];
-  private readonly numFmts: (string | undefined)[];
+  private readonly cells: ReturnType<typeof cellWriters>;
+  private readonly archive = new ZipArchive({ zlib: { level: 1 } });
+  /** The sheet entry's content: written here, read by archiver when it reaches the entry. */
+  private readonly sheet = new PassThrough({ highWaterMark: SHEET_BACKLOG_BYTES });
+  private readonly closed: Promise<void>;
+  private readonly failed: Promise<never>;
   private sample: OutputRow[] | undefined = [];
+  private pending = '';
   private rows = 0;
   private failure: Error | undefined;
 
@@ -99,15 +61,31 @@ class XlsxSink implements RowSink {
     private readonly showHeaders: boolean,
     options: Readonly<Record<string, unknown>>,
     /** Stamps the workbook (created, modified, its zip entries' dates); default: the time of writing. */
-    private readonly now?: Date,
+    now?: Date,
   ) {
-    const dateFormat = excelDateFormat(stringOption(options, 'dateFormat'), false);
-    const dateTimeFormat = excelDateFormat(stringOption(options, 'dateTimeFormat'), true);
-    this.convert = columns.map((c) => converter(c.type));
-    this.numFmts = columns.map((c) =>
-      c.type === 'date' ? dateFormat : c.type === 'datetime' ? dateTimeFormat : c.type === 'int' ? '0' : undefined,
-    );
-    output.on('error', (error) => (this.failure ??= error));
+    this.cells = cellWriters(columns);
+    const date = now ?? new Date();
+    this.failed = new Promise<never>((_, reject) => {
+      const fail = (error: Error) => {
+        this.failure ??= error;
+        reject(this.failure);
+      };
+      output.on('error', fail);
+      this.archive.on('error', fail);
+      this.archive.on('warning', fail);
+    });
+    this.failed.catch(() => undefined);
+    this.closed = finished(output);
+    this.closed.catch(() => undefined);
+    this.archive.pipe(output);
+    const parts = workbookParts({
+      sheetName: XLSX_SHEET_NAME,
+      dateFormat: excelDateFormat(stringOption(options, 'dateFormat'), false),
+      dateTimeFormat: excelDateFormat(stringOption(options, 'dateTimeFormat'), true),
+      now: date,
+    });
+    for (const part of parts) this.archive.append(part.content, { name: part.name, date });
+    this.archive.append(this.sheet, { name: SHEET_PART, date });
     if (showHeaders) this.rows = 1;
   }
 
@@ -117,110 +95,55 @@ class XlsxSink implements RowSink {
     if (this.sample) {
       this.sample.push(row);
       if (this.sample.length < WIDTH_SAMPLE_ROWS) return;
-      return this.start().then(() => this.throttle());
+      this.start();
+      return this.flush();
     }
-    this.addRow(row);
-    if (this.rows % ROWS_PER_CHECK === 0) return this.throttle();
+    this.pending += this.rowXml(row, this.rows);
+    if (this.pending.length >= CHUNK_CHARS) return this.flush();
   }
 
   async finish(): Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.sample) await this.start();
-    this.sheet.commit();
-    await this.workbook.commit();
-    if (this.failure) throw this.failure;
+    if (this.sample) this.start();
+    this.pending += SHEET_TAIL;
+    await this.flush();
+    this.sheet.end();
+    try {
+      await Promise.race([this.archive.finalize(), this.failed]);
+      await Promise.race([this.closed, this.failed]);
+    } catch (error) {
+      this.archive.abort();
+      this.output.destroy();
+      throw error;
+    }
   }
 
-  /** Opens the workbook, sizes the columns from the sample, writes the header row and the held rows. */
-  private async start(): Promise<void> {
+  /** The sheet's head (widths from the sample), the header row and the held rows. */
+  private start(): void {
     const sample = this.sample ?? [];
     this.sample = undefined;
-    const { default: Excel } = await import('exceljs');
-    this.workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: this.output, useStyles: true, useSharedStrings: false });
-    if (this.now) {
-      // Written into docProps/core.xml at commit; exceljs's typings omit them from the options.
-      this.workbook.created = this.now;
-      this.workbook.modified = this.now;
-      stampZipEntries(this.workbook, this.now);
-    }
-    this.sheet = this.workbook.addWorksheet(XLSX_SHEET_NAME, {
-      views: this.showHeaders ? [{ state: 'frozen', xSplit: 0, ySplit: 1 }] : [],
-    });
     const headers = this.columns.map((c) => c.header);
     const widths = columnWidths(this.showHeaders ? headers : undefined, sample.map((r) => r.cells), this.columns.length);
-    this.sheet.columns = this.columns.map((_, i) => {
-      const numFmt = this.numFmts[i];
-      return numFmt ? { width: widths[i], style: { numFmt } } : { width: widths[i] };
-    });
-    if (this.showHeaders) {
-      const header = this.sheet.addRow(headers.map((h) => xlsxText(h)));
-      header.font = { name: 'Calibri', family: 2, size: 11, bold: true }; // the workbook's default font, bold
-      header.commit();
-    }
-    for (const row of sample) this.addRow(row);
+    this.pending += sheetHead(this.columns, widths, this.showHeaders);
+    if (this.showHeaders) this.pending += headerRowXml(headers);
+    let r = this.showHeaders ? 1 : 0;
+    for (const row of sample) this.pending += this.rowXml(row, ++r);
   }
 
-  private addRow(row: OutputRow): void {
-    const { convert } = this;
-    const values = new Array<CellValue>(convert.length);
-    for (let i = 0; i < convert.length; i++) values[i] = convert[i]!(row.cells[i] ?? '', row.raw[i] ?? null);
-    this.sheet.addRow(values).commit();
+  private rowXml(row: OutputRow, r: number): string {
+    const { cells } = this;
+    let xml = `<row r="${r}">`;
+    for (let i = 0; i < cells.length; i++) xml += cells[i]!(row.cells[i] ?? '', row.raw[i] ?? null, r);
+    return `${xml}</row>`;
   }
 
-  /**
-   * Back-pressure. exceljs writes the sheet XML into its zip without waiting: its buffer
-   * ignores the `write()` result of the stream archiver compresses from, so a producer faster
-   * than zlib piles up uncompressed XML there (measured: +110 MB for 100k rows of 20 random
-   * texts, even when yielding every 64 rows). So every ROWS_PER_CHECK rows the sink yields to
-   * the event loop, then waits while that stream holds more than SHEET_BACKLOG_LIMIT bytes or
-   * while the output asks to wait.
-   */
-  private async throttle(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    for (;;) {
-      if (this.failure) throw this.failure;
-      const compressorInput = sheetCompressorInput(this.sheet);
-      if (compressorInput && writableBacklog(compressorInput) > SHEET_BACKLOG_LIMIT) await waitForDrain(compressorInput);
-      else if (this.output.writableNeedDrain) await waitForDrain(this.output);
-      else return;
-    }
+  /** Hands the gathered XML to the compressor; a promise while it is behind (back-pressure). */
+  private flush(): void | Promise<void> {
+    if (this.pending === '') return;
+    const chunk = Buffer.from(this.pending, 'utf8');
+    this.pending = '';
+    if (!this.sheet.write(chunk)) return Promise.race([waitForDrain(this.sheet), this.failed]);
   }
-}
-
-/*
- * exceljs 4.4.0 internals (the version is pinned): a streaming worksheet's `stream` is a
- * StreamBuf whose `pipes[0]` is the stream archiver reads the sheet entry from (a
- * readable-stream PassThrough, piped with back-pressure into the deflate stream). Should that
- * shape change, throttle() still yields and waits on the output, and the back-pressure test
- * with a fast output fails loudly.
- */
-function sheetCompressorInput(sheet: ExcelJS.Worksheet): Writable | undefined {
-  const stream = (sheet as unknown as { stream?: { pipes?: unknown[] } }).stream;
-  const target = stream?.pipes?.[0];
-  return target && typeof (target as Writable).write === 'function' ? (target as Writable) : undefined;
-}
-
-/*
- * exceljs 4.4.0 internals again: the WorkbookWriter's `zip` is an archiver 5 instance, which
- * dates every entry with the time it was appended — two parts already in its constructor. Its
- * queue hands each entry to `_moduleAppend` on a later turn of the event loop, so stamping the
- * run's `now` there, right after the constructor, reaches every entry and makes reruns
- * byte-identical. Should that shape change, the XLSX rerun test fails loudly.
- */
-function stampZipEntries(workbook: ExcelJS.stream.xlsx.WorkbookWriter, date: Date): void {
-  type ModuleAppend = (source: unknown, data: { date?: Date }, callback: () => void) => void;
-  const zip = (workbook as unknown as { zip?: { _moduleAppend?: ModuleAppend } }).zip;
-  const moduleAppend = zip?._moduleAppend;
-  if (!zip || typeof moduleAppend !== 'function') return;
-  zip._moduleAppend = (source, data, callback) => {
-    data.date = date;
-    moduleAppend.call(zip, source, data, callback);
-  };
-}
-
-function writableBacklog(stream: Writable): number {
-  const state = (stream as unknown as { _writableState?: { length?: number } })._writableState;
-  return stream.writableLength ?? state?.length ?? 0;
 }
 
 function stringOption(options: Readonly<Record<string, unknown>>, name: string): string | undefined {

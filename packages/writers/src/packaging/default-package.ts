@@ -1,9 +1,11 @@
 import { basename, join } from 'node:path';
-import { Contribution, pipelineStep, type PackageStepContext, type PipelineStep, type PipelineStepMetadata } from '@exportkit/core';
+import { Contribution, pipelineStep, type PackageStepContext, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
 import { zonedParts } from '../actions/file-name-pattern.js';
 import { ensureFolder, isInside, numbered, numberedCandidates, placeFile, safeFileName } from '../files/step-files.js';
 import { writeArchive, type ArchiveEntry } from './write-archive.js';
 import { archiveEntryName } from './entry-name.js';
+import { deflatedCopyOf } from './deflated-copies.js';
+import { writeZipFromDeflated, type DeflatedEntry } from './zip-from-deflated.js';
 
 /**
  * The default package (PIPELINE.md): with no packager, one zip per export,
@@ -24,7 +26,10 @@ export class DefaultPackage extends Contribution<PipelineStepMetadata> implement
     const p = zonedParts(context.now, context.timeZone);
     const name = `${safeFileName(context.exportName)}_${p.year}${p.month}${p.day}-${p.hour}${p.minute}${p.second}.zip`;
     const tempPath = context.journal.temporaryFor(join(outDir, name));
-    await writeArchive('zip', tempPath, [...reportEntries(context.files.map((f) => f.path)), manifestEntry(manifest)], context.signal);
+    const entries = [...reportEntries(context.files.map((f) => f.path)), manifestEntry(manifest)];
+    const deflated = await deflatedEntries(context, entries);
+    if (deflated) await writeZipFromDeflated(tempPath, deflated, context.now, context.signal);
+    else await writeArchive('zip', tempPath, entries, context.signal);
     const finalPath = await placeFile(context, tempPath, numberedCandidates(outDir, name));
     // Report files still in the run's scratch folder now live in the package only; files a
     // consolidator put elsewhere (moveToFolder) stay final files of the run.
@@ -41,6 +46,24 @@ export function reportEntries(paths: readonly string[]): ArchiveEntry[] {
     used.add(name);
     return { name, path };
   });
+}
+
+/**
+ * The entries as deflated copies when every report file still has the one written beside it
+ * (docs/pipeline.md, "The default package"); undefined when one does not (a step rewrote it).
+ */
+async function deflatedEntries(context: RunContext, entries: readonly ArchiveEntry[]): Promise<DeflatedEntry[] | undefined> {
+  const out: DeflatedEntry[] = [];
+  for (const entry of entries) {
+    if (entry.path === undefined) {
+      out.push({ name: entry.name, content: entry.content ?? '' });
+      continue;
+    }
+    const copy = await deflatedCopyOf(context.journal, entry.path);
+    if (!copy) return undefined;
+    out.push({ name: entry.name, copy });
+  }
+  return out;
 }
 
 export function manifestEntry(manifest: unknown): ArchiveEntry {
