@@ -62,7 +62,7 @@ function upToDate() {
   return newest < stamp.startedMs;
 }
 
-let fresh = false;
+let fresh;
 try {
   fresh = upToDate();
 } catch {

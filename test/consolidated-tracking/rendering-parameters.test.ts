@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { createRowFormatter, type Column, type FormatContext } from '@exportkit/core';
 import { forEachDatabase } from '../support/databases.js';
 import { cellsOf, runExport, type ExportSpec } from './support/run-export.js';
 

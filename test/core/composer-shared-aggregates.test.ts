@@ -3,7 +3,7 @@ import knexFactory from 'knex';
 import {
   column, provider, relation, pluginModule, sql, rawSql, SqlColumn, SqlRelation, Contribution, AGGREGATES_PLACEHOLDER,
   composeQuery, createContainer, Registry,
-  type ColumnSpec, type QueryScope, type Relation, type RelationMetadata, type SharedAggregates, type SqlFragment,
+  type ColumnSpec, type Relation, type RelationMetadata, type SharedAggregates, type SqlFragment,
 } from '@exportkit/core';
 
 /*

@@ -12,7 +12,7 @@ describe('plugin loading', () => {
     const engine = createEngine({ plugins: [join(fixtures, 'acme-plugin')], knex: undefined });
     const registry = await engine.registry();
     const tracking = registry.provider('consolidatedTracking');
-    expect(tracking, 'built-in provider').to.exist;
+    expect(tracking, 'built-in provider').to.not.equal(undefined);
     const added = tracking!.columns.get('acmeLogin');
     expect(added?.metadata.name).to.equal('acmeLoginUpper');
     expect(added?.metadata.relations).to.deep.equal(['learner']);

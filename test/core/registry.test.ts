@@ -6,14 +6,14 @@ describe('registry', () => {
   it('indexes contributions by provider, canonical name and alias', () => {
     const registry = Registry.fromContainer(createContainer([demoPlugin]));
     const demo = registry.provider('demo');
-    expect(demo, 'by name').to.exist;
+    expect(demo, 'by name').to.not.equal(undefined);
     expect(registry.provider('demoProvider'), 'by XML element').to.equal(demo);
     expect(demo!.columns.get('label')).to.be.instanceOf(ItemLabelColumn);
     expect(demo!.columns.canonicalOf('label')).to.equal('itemLabel');
     expect(demo!.columns.canonicalNames()).to.include.members(['itemId', 'itemLabel', 'ownerName']);
     expect(demo!.parameters.get('owners')?.metadata.name).to.equal('ownerNames');
     expect(demo!.relations.get('boss')?.metadata.dependsOn).to.deep.equal(['owner']);
-    expect(registry.provider('nope')).to.be.undefined;
+    expect(registry.provider('nope')).to.equal(undefined);
   });
 
   it('returns the same singleton for a class and its contribution point', () => {

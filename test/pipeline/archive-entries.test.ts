@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DataPaths, FileJournal, type RunContext, type PostProcessContext, type Manifest } from '@exportkit/core';
+import { DataPaths, FileJournal, type PostProcessContext, type Manifest } from '@exportkit/core';
 import { failureOf, filesUnder, NOW, steps } from './support/steps.js';
 
 /*

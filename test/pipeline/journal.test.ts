@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataPaths, FileJournal, type Manifest, type RunContext, type PostProcessContext } from '@exportkit/core';
+import { DataPaths, FileJournal, type Manifest, type PostProcessContext } from '@exportkit/core';
 import { filesUnder, NOW, steps } from './support/steps.js';
 
 describe('pipeline: FileJournal moves and deferred removals', () => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimName, DataPaths, FileJournal, type Manifest, type RunContext, type PostProcessContext } from '@exportkit/core';
+import { claimName, DataPaths, FileJournal, type Manifest, type PostProcessContext } from '@exportkit/core';
 import { filesUnder, NOW, steps } from './support/steps.js';
 
 /*

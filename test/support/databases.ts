@@ -164,7 +164,7 @@ async function newPostgresDatabase(): Promise<Created> {
   try {
     await adminConnection.raw(`CREATE DATABASE "${name}"`);
   } catch (error) {
-    throw new Error(`cannot create the test database ${name} on ${describeTarget(databaseUrl)}: ${(error as Error).message}`);
+    throw new Error(`cannot create the test database ${name} on ${describeTarget(databaseUrl)}: ${(error as Error).message}`, { cause: error });
   }
   let database: Database | undefined;
   const drop = track(async () => {

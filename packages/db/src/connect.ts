@@ -132,7 +132,7 @@ export async function connect(target?: string, options: ConnectOptions = {}): Pr
     } catch (error) {
       release();
       if (error instanceof DatabaseTargetError) throw error;
-      throw new Error(`cannot open the embedded database at ${parsed.target}: ${(error as Error).message}`);
+      throw new Error(`cannot open the embedded database at ${parsed.target}: ${(error as Error).message}`, { cause: error });
     }
     return fromPglite(pglite, parsed.target, release);
   }
@@ -143,7 +143,7 @@ export async function connect(target?: string, options: ConnectOptions = {}): Pr
   try {
     await probe.connect();
   } catch (error) {
-    throw new Error(`cannot connect to PostgreSQL at ${describeTarget(parsed.url)}: ${(error as Error).message}`);
+    throw new Error(`cannot connect to PostgreSQL at ${describeTarget(parsed.url)}: ${(error as Error).message}`, { cause: error });
   } finally {
     await probe.end().catch(() => undefined);
   }

@@ -313,7 +313,7 @@ export function buildCatalogue(seed: number, size: CatalogueSize, faker: Faker):
         else type = ACTIVITY_TYPES[rng.weighted(typeWeights)]!;
         const n = (ordinal.get(type) ?? 0) + 1;
         ordinal.set(type, n);
-        let points = 0;
+        let points: number;
         switch (type) {
           case 'learning_resource':
             points = rng.chance(0.4) ? 0 : rng.pick([5, 10]);

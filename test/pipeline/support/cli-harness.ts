@@ -63,7 +63,7 @@ export function writingTemporary(dataDir: string): boolean {
   if (!existsSync(work)) return false;
   return readdirSync(work, { recursive: true })
     .map(String)
-    .some((f) => /\.tmp-/.test(f) && statSync(join(work, f), { throwIfNoEntry: false })?.size! > 0);
+    .some((f) => /\.tmp-/.test(f) && (statSync(join(work, f), { throwIfNoEntry: false })?.size ?? 0) > 0);
 }
 
 /** What a CLI test gets: the database's URL, a data dir, and helpers bound to both. */

@@ -53,7 +53,7 @@ export async function acquireExportLock(knex: Knex, exportGuid: string): Promise
   }
   return {
     async confirm() {
-      let held = false;
+      let held: boolean;
       try {
         // An advisory lock on a bigint key is stored as classid (high half) and objid (low half).
         const { rows } = await connection.query(

@@ -1,6 +1,6 @@
 import type { Column, ColumnUse, SqlFormatContext } from '../contributions/column.js';
 import type { ColumnType } from '../contributions/value-types.js';
-import { rawSql, sql, type SqlFragment } from '../query/sql-fragment.js';
+import { sql, type SqlFragment } from '../query/sql-fragment.js';
 import { canonicalSelect } from '../query/type-normalisation.js';
 import type { FormattingSettings } from './create-format-context.js';
 import { datePatternToSql } from './date-pattern.js';

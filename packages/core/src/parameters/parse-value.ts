@@ -208,7 +208,7 @@ function allowedSpellings(values: readonly string[], synonyms: Readonly<Record<s
   const extra: string[] = [];
   for (const word of Object.keys(synonyms ?? {})) {
     const key = word.toLowerCase();
-    if (seen.has(key) || /[\u0000-\u001f]/.test(word)) continue;
+    if (seen.has(key) || /\p{Cc}/u.test(word)) continue;
     seen.add(key);
     extra.push(/^[\w-]+$/.test(word) ? word : JSON.stringify(word));
   }

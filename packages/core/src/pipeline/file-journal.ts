@@ -63,7 +63,7 @@ export class FileJournal {
       } catch (error) {
         // The last line may be cut short by the crash: the change it announced never started.
         if (index === entries.length - 1) break;
-        throw new Error(`${logPath}: entry ${index + 1} is unreadable (${(error as Error).message})`);
+        throw new Error(`${logPath}: entry ${index + 1} is unreadable (${(error as Error).message})`, { cause: error });
       }
       state.apply(entry);
     }

@@ -108,7 +108,7 @@ export class JournalState {
           linkSync(current, original);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-          if (!sameFile(original, identityOf(current))) throw new Error(`${original} is taken by another file; the earlier file stays at ${current}`);
+          if (!sameFile(original, identityOf(current))) throw new Error(`${original} is taken by another file; the earlier file stays at ${current}`, { cause: error });
         }
         unlinkSync(current);
       });

@@ -1,5 +1,5 @@
 import { Composer, LineCounter, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Scalar, type YAMLMap } from 'yaml';
-import type { ColumnSpec, ExportConfig, ExportDefinition, Located, ParameterSpec, ProviderSpec, RawValue, StepSpec } from './model.js';
+import type { ColumnSpec, ExportConfig, ExportDefinition, Located, ParameterSpec, RawValue, StepSpec } from './model.js';
 import { IssueList, LineTable, listOf } from './issues.js';
 import { checkTemplateText, formatCount, NUL_MESSAGE, TEMPLATE_LIMITS } from './limits.js';
 import { nameTable } from './name-table.js';
