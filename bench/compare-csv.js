@@ -30,7 +30,10 @@ async function readRecords(path, linesPath, delimiter) {
     return { ...(await toRecordLines(path, linesPath, { delimiter, ...STRICT })), strict: undefined };
   } catch (error) {
     if (error.code === undefined || !String(error.code).startsWith('CSV_')) throw error;
-    return { ...(await toRecordLines(path, linesPath, { delimiter, ...LENIENT })), strict: error.message.split('\n')[0] };
+    return {
+      ...(await toRecordLines(path, linesPath, { delimiter, ...LENIENT })),
+      strict: error.message.split('\n')[0],
+    };
   }
 }
 
@@ -88,7 +91,10 @@ export async function compareCsvFiles(oursPath, theirsPath, tmpDir, delimiter = 
   const scratch = (name) => `${tmpDir}/compare-${process.pid}-${name}`;
   const files = [scratch('ours'), scratch('theirs'), scratch('ours.sorted'), scratch('theirs.sorted')];
   try {
-    const [a, b] = await Promise.all([readRecords(oursPath, files[0], delimiter), readRecords(theirsPath, files[1], delimiter)]);
+    const [a, b] = await Promise.all([
+      readRecords(oursPath, files[0], delimiter),
+      readRecords(theirsPath, files[1], delimiter),
+    ]);
     await Promise.all([sortFile(files[0], files[2], tmpDir), sortFile(files[1], files[3], tmpDir)]);
     const result = {
       rowsOurs: a.rows,
@@ -126,7 +132,11 @@ async function walkSorted(oursSorted, theirsSorted, headerA, headerB, result) {
   const nextA = lineReader(oursSorted);
   const nextB = lineReader(theirsSorted);
   const indexB = new Map(headerB.map((h, i) => [h, i]));
-  const keyed = headerA.includes('candidateId') && headerA.includes('sessionId') && headerB.includes('candidateId') && headerB.includes('sessionId');
+  const keyed =
+    headerA.includes('candidateId') &&
+    headerA.includes('sessionId') &&
+    headerB.includes('candidateId') &&
+    headerB.includes('sessionId');
   const diffs = new Map();
   let lineA = await nextA();
   let lineB = await nextB();

@@ -36,7 +36,9 @@ const runs = Number(flag('--runs') ?? 1);
 const split = bool('--split');
 const template = args[0];
 if (!db || !dataDir || !now || !template) {
-  process.stderr.write('usage: node bench/export-child.js <template> --db URL --data-dir DIR --now ISO [--runs K] [--split] [--sql-out FILE]\n');
+  process.stderr.write(
+    'usage: node bench/export-child.js <template> --db URL --data-dir DIR --now ISO [--runs K] [--split] [--sql-out FILE]\n',
+  );
   process.exit(2);
 }
 

@@ -16,7 +16,10 @@ const SOURCE_TEMPLATE = join(BENCH, 'all-registrations.xml');
 export const FORMATS = ['CSV', 'TSV', 'XML', 'XLSX', 'JSON', 'NDJSON'];
 
 /** The variants timed, in order: CSV first (the reference of every ratio), then each format, then all six. */
-const VARIANTS = [...FORMATS.map((format) => ({ name: format, formats: [format] })), { name: 'all six', formats: FORMATS }];
+const VARIANTS = [
+  ...FORMATS.map((format) => ({ name: format, formats: [format] })),
+  { name: 'all six', formats: FORMATS },
+];
 
 /**
  * A full template of the export with one fileExportAction per format: the provider block of
@@ -26,7 +29,9 @@ function templateFor(formats) {
   const source = readFileSync(SOURCE_TEMPLATE, 'utf8').replace(/<!--[\s\S]*?-->/g, '');
   const providers = /<providers>[\s\S]*<\/providers>/.exec(source)?.[0];
   if (!providers) throw new Error(`no <providers> block in ${SOURCE_TEMPLATE}`);
-  const actions = formats.map((format) => `      <fileExportAction><format>${format}</format></fileExportAction>`).join('\n');
+  const actions = formats
+    .map((format) => `      <fileExportAction><format>${format}</format></fileExportAction>`)
+    .join('\n');
   return `<export-config>\n  <export name="formats">\n${providers}\n    <actions>\n${actions}\n    </actions>\n  </export>\n</export-config>\n`;
 }
 
@@ -36,7 +41,22 @@ function timeCli({ template, url, now, dataDir, timeFile }) {
   mkdirSync(dataDir, { recursive: true });
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
-    const args = ['-f', '%M %e', '-o', timeFile, process.execPath, CLI, 'run', template, '--db', url, '--data-dir', dataDir, '--now', now];
+    const args = [
+      '-f',
+      '%M %e',
+      '-o',
+      timeFile,
+      process.execPath,
+      CLI,
+      'run',
+      template,
+      '--db',
+      url,
+      '--data-dir',
+      dataDir,
+      '--now',
+      now,
+    ];
     const child = spawn('/usr/bin/time', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
@@ -46,10 +66,16 @@ function timeCli({ template, url, now, dataDir, timeFile }) {
     child.on('close', (code) => {
       const ms = performance.now() - t0;
       const stdout = Buffer.concat(out).toString('utf8');
-      if (code !== 0) return reject(new Error(`exportkit run failed (exit ${code}):\n${Buffer.concat(err).toString('utf8') || stdout}`));
+      if (code !== 0)
+        return reject(
+          new Error(`exportkit run failed (exit ${code}):\n${Buffer.concat(err).toString('utf8') || stdout}`),
+        );
       const [maxRssKb] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
       const rows = Number(/: (\d+) rows/.exec(stdout)?.[1] ?? NaN);
-      const zip = stdout.split('\n').map((l) => l.trim()).find((l) => l.endsWith('.zip'));
+      const zip = stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l.endsWith('.zip'));
       resolvePromise({ ms, maxRssKb, rows, zipBytes: zip ? statSync(zip).size : undefined });
     });
   });
@@ -82,9 +108,18 @@ function contextLines(machine, seedSummary) {
  * variant once, in order.
  */
 export async function runFormatsScenario({ url, now, repeat, tmp, log, machine, seedSummary, results }) {
-  const report = await measureFormats({ url, now, repeat, tmp, log, header: {
-    when: new Date().toISOString().replace('T', ' ').slice(0, 16), registrations: seedSummary.registrations, lines: contextLines(machine, seedSummary),
-  } });
+  const report = await measureFormats({
+    url,
+    now,
+    repeat,
+    tmp,
+    log,
+    header: {
+      when: new Date().toISOString().replace('T', ' ').slice(0, 16),
+      registrations: seedSummary.registrations,
+      lines: contextLines(machine, seedSummary),
+    },
+  });
   process.stdout.write(`\n${report.console}\n`);
   if (results) {
     if (!existsSync(results)) throw new Error(`${results} is missing`);
@@ -95,18 +130,28 @@ export async function runFormatsScenario({ url, now, repeat, tmp, log, machine, 
 
 async function measureFormats({ url, now, repeat, tmp, log, header }) {
   mkdirSync(tmp, { recursive: true });
-  const templates = new Map(VARIANTS.map((v) => {
-    const file = join(tmp, `formats-${v.name.replace(/\s+/g, '-').toLowerCase()}.xml`);
-    writeFileSync(file, templateFor(v.formats));
-    return [v.name, file];
-  }));
+  const templates = new Map(
+    VARIANTS.map((v) => {
+      const file = join(tmp, `formats-${v.name.replace(/\s+/g, '-').toLowerCase()}.xml`);
+      writeFileSync(file, templateFor(v.formats));
+      return [v.name, file];
+    }),
+  );
   const runs = new Map(VARIANTS.map((v) => [v.name, []]));
   for (let i = 1; i <= repeat; i++) {
     for (const variant of VARIANTS) {
       log(`formats ${i}/${repeat}: ${variant.name} (exportkit run, whole process)…`);
-      const result = await timeCli({ template: templates.get(variant.name), url, now, dataDir: join(tmp, 'data-formats'), timeFile: join(tmp, 'formats-time.txt') });
+      const result = await timeCli({
+        template: templates.get(variant.name),
+        url,
+        now,
+        dataDir: join(tmp, 'data-formats'),
+        timeFile: join(tmp, 'formats-time.txt'),
+      });
       runs.get(variant.name).push(result);
-      log(`  ${variant.name}: ${secs(result.ms)} s, ${int(result.rows)} rows, peak RSS ${int(result.maxRssKb / 1024)} MB`);
+      log(
+        `  ${variant.name}: ${secs(result.ms)} s, ${int(result.rows)} rows, peak RSS ${int(result.maxRssKb / 1024)} MB`,
+      );
     }
   }
 
@@ -123,8 +168,10 @@ async function measureFormats({ url, now, repeat, tmp, log, header }) {
   const table = [
     '| export | median s | runs (s) | rows/s | vs. CSV | peak RSS | package |',
     '|---|---:|---|---:|---:|---:|---:|',
-    ...lines.map((l) =>
-      `| ${l.variant.name === 'all six' ? 'all six formats, one export' : `${l.variant.name} alone`} | **${secs(l.ms)}** | ${l.list} | ${int(l.rows / (l.ms / 1000))} | **${(l.ms / csvMs).toFixed(2)}** | ${int(l.rss)} MB | ${l.zip ? mb(l.zip) : '?'} |`),
+    ...lines.map(
+      (l) =>
+        `| ${l.variant.name === 'all six' ? 'all six formats, one export' : `${l.variant.name} alone`} | **${secs(l.ms)}** | ${l.list} | ${int(l.rows / (l.ms / 1000))} | **${(l.ms / csvMs).toFixed(2)}** | ${int(l.rss)} MB | ${l.zip ? mb(l.zip) : '?'} |`,
+    ),
   ];
   const markdown = [
     `## ${header.when} UTC — ${int(header.registrations)} registrations, ${repeat} repetition${repeat > 1 ? 's' : ''}, scenario formats`,
@@ -139,7 +186,10 @@ async function measureFormats({ url, now, repeat, tmp, log, header }) {
   ].join('\n');
   const consoleText = [
     `formats — ${int(header.registrations)} registrations, ${int(rows)} rows, medians of ${repeat} (whole CLI processes)`,
-    ...lines.map((l) => `  ${l.variant.name.padEnd(8)} ${secs(l.ms).padStart(8)} s   ${(l.ms / csvMs).toFixed(2).padStart(5)}× CSV   peak RSS ${int(l.rss)} MB`),
+    ...lines.map(
+      (l) =>
+        `  ${l.variant.name.padEnd(8)} ${secs(l.ms).padStart(8)} s   ${(l.ms / csvMs).toFixed(2).padStart(5)}× CSV   peak RSS ${int(l.rss)} MB`,
+    ),
   ].join('\n');
   return { markdown, console: consoleText };
 }

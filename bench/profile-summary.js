@@ -67,7 +67,9 @@ export function summariseProfile(profile, window) {
   const sort = (entries) => [...entries].sort((a, b) => b[1] - a[1]);
   return {
     totalMs: totalUs / 1000,
-    functions: [...functions.entries()].map(([key, v]) => ({ key, ms: v.ms, area: v.area })).sort((a, b) => b.ms - a.ms),
+    functions: [...functions.entries()]
+      .map(([key, v]) => ({ key, ms: v.ms, area: v.area }))
+      .sort((a, b) => b.ms - a.ms),
     areas: sort(areas.entries()).map(([area, ms]) => ({ area, ms })),
   };
 }

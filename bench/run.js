@@ -6,7 +6,16 @@
 //
 // Progress goes to stderr, the summary to stdout, and the figures are appended to bench/RESULTS.md.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  appendFileSync,
+  readdirSync,
+} from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,7 +98,9 @@ function parseArgs(argv) {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [name, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = () => {
       if (inline !== undefined) return inline;
       const v = argv[++i];
@@ -97,24 +108,53 @@ function parseArgs(argv) {
       return v;
     };
     switch (name) {
-      case '--registrations': options.registrations = positive(name, value()); break;
-      case '--repeat': options.repeat = positive(name, value()); break;
-      case '--keep-db': options.keepDb = value(); break;
-      case '--skip-seed': options.skipSeed = true; break;
-      case '--anchor': options.anchor = value(); break;
-      case '--scenario': options.scenario = value(); break;
-      case '--seed': options.seed = positive(name, value()); break;
-      case '--profile': options.profile = true; break;
-      case '--explain': options.explain = true; break;
-      case '--pglite': options.pglite = true; break;
-      case '--no-results': options.results = false; break;
-      case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
-      default: fail(`unknown option ${arg}\n${USAGE}`);
+      case '--registrations':
+        options.registrations = positive(name, value());
+        break;
+      case '--repeat':
+        options.repeat = positive(name, value());
+        break;
+      case '--keep-db':
+        options.keepDb = value();
+        break;
+      case '--skip-seed':
+        options.skipSeed = true;
+        break;
+      case '--anchor':
+        options.anchor = value();
+        break;
+      case '--scenario':
+        options.scenario = value();
+        break;
+      case '--seed':
+        options.seed = positive(name, value());
+        break;
+      case '--profile':
+        options.profile = true;
+        break;
+      case '--explain':
+        options.explain = true;
+        break;
+      case '--pglite':
+        options.pglite = true;
+        break;
+      case '--no-results':
+        options.results = false;
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
+        break;
+      default:
+        fail(`unknown option ${arg}\n${USAGE}`);
     }
   }
   if (options.skipSeed && !options.keepDb) fail('--skip-seed needs --keep-db NAME (a database seeded earlier)');
-  if (options.keepDb && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.keepDb)) fail(`--keep-db: "${options.keepDb}" is not a plain database name`);
-  if (!SCENARIOS[options.scenario]) fail(`--scenario: one of ${Object.keys(SCENARIOS).join(', ')}, got ${options.scenario}`);
+  if (options.keepDb && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.keepDb))
+    fail(`--keep-db: "${options.keepDb}" is not a plain database name`);
+  if (!SCENARIOS[options.scenario])
+    fail(`--scenario: one of ${Object.keys(SCENARIOS).join(', ')}, got ${options.scenario}`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(options.anchor)) fail(`--anchor needs YYYY-MM-DD, got ${options.anchor}`);
   return options;
 }
@@ -128,7 +168,8 @@ function fail(message) {
 // Small helpers
 
 const started = performance.now();
-const log = (message) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
+const log = (message) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
 const median = (values) => {
   const s = [...values].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -142,7 +183,11 @@ const size = (bytes) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(b
 function run(command, args, { env, stdio, cwd = ROOT } = {}) {
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: stdio ?? ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: stdio ?? ['ignore', 'pipe', 'pipe'],
+    });
     // Buffers joined before decoding: a multi-byte character may straddle two chunks.
     const out = [];
     const err = [];
@@ -199,7 +244,7 @@ function throttledProgress(prefix) {
 async function describeMachine(knex) {
   const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown CPU';
-  const { rows } = await knex.raw('SELECT version() AS version, current_setting(\'server_version\') AS short');
+  const { rows } = await knex.raw("SELECT version() AS version, current_setting('server_version') AS short");
   const server = rows[0].short;
   let commit = '';
   const git = await run('git', ['rev-parse', '--short', 'HEAD']).catch(() => undefined);
@@ -211,7 +256,9 @@ async function describeMachine(knex) {
     node: process.version,
     postgres: server,
     postgresFull: rows[0].version,
-    load: loadavg().map((l) => l.toFixed(2)).join(' '),
+    load: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
     commit,
   };
 }
@@ -252,7 +299,14 @@ async function runReference({ url, now, sql, zipPath, toNull = false }) {
   const sink = toNull ? '> /dev/null' : '| zip -1 -q "$BENCH_ZIP" -';
   const script = `set -o pipefail; psql -X -q -v now="$BENCH_NOW" -v days="$BENCH_DAYS" -v tz="$BENCH_TZ" -f "$BENCH_SQL" "$BENCH_URL" ${sink}`;
   const result = await must(toNull ? 'psql (query alone)' : 'psql | zip', 'bash', ['-c', script], {
-    env: { BENCH_NOW: now, BENCH_DAYS: String(WINDOW_DAYS), BENCH_TZ: TIME_ZONE, BENCH_SQL: sql, BENCH_URL: url, BENCH_ZIP: zipPath },
+    env: {
+      BENCH_NOW: now,
+      BENCH_DAYS: String(WINDOW_DAYS),
+      BENCH_TZ: TIME_ZONE,
+      BENCH_SQL: sql,
+      BENCH_URL: url,
+      BENCH_ZIP: zipPath,
+    },
   });
   return { wallMs: result.ms };
 }
@@ -263,7 +317,8 @@ async function rowPathStatement({ url, now, template, dataDir }) {
   const engine = createEngine({ databaseUrl: url, dataDir, now: new Date(now) });
   try {
     const [statement, ...others] = await engine.statements(template, { now: new Date(now) });
-    if (!statement || others.length) throw new Error(`${relative(ROOT, template)}: expected one export, got ${others.length + (statement ? 1 : 0)}`);
+    if (!statement || others.length)
+      throw new Error(`${relative(ROOT, template)}: expected one export, got ${others.length + (statement ? 1 : 0)}`);
     return { sql: `DECLARE exportkit_rows NO SCROLL CURSOR FOR ${statement.sql}`, bindings: statement.bindings };
   } finally {
     await engine.close();
@@ -311,7 +366,10 @@ async function explainBoth(pg, url, declare, now, referenceSql) {
     const plan = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${select}`, declare.bindings);
     await client.query('ROLLBACK');
     const file = join(TMP, 'explain-exportkit.txt');
-    writeFileSync(file, `-- exportkit's query (bindings: ${JSON.stringify(declare.bindings)})\n${select}\n\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `-- exportkit's query (bindings: ${JSON.stringify(declare.bindings)})\n${select}\n\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`,
+    );
     files.push(file);
   } finally {
     await client.end();
@@ -321,7 +379,19 @@ async function explainBoth(pg, url, declare, now, referenceSql) {
     .replace(/^\) TO STDOUT WITH \(FORMAT csv, HEADER, DELIMITER ';'\);\s*$/m, ';');
   const explainSql = join(TMP, 'explain-reference.sql');
   writeFileSync(explainSql, sql);
-  const result = await must('psql EXPLAIN', 'psql', ['-X', '-q', '-v', `now=${now}`, '-v', `days=${WINDOW_DAYS}`, '-v', `tz=${TIME_ZONE}`, '-f', explainSql, url]);
+  const result = await must('psql EXPLAIN', 'psql', [
+    '-X',
+    '-q',
+    '-v',
+    `now=${now}`,
+    '-v',
+    `days=${WINDOW_DAYS}`,
+    '-v',
+    `tz=${TIME_ZONE}`,
+    '-f',
+    explainSql,
+    url,
+  ]);
   const file = join(TMP, 'explain-reference.txt');
   writeFileSync(file, result.stdout);
   files.push(file);
@@ -336,7 +406,17 @@ async function runPglite({ registrations, anchor, seed, now, template }) {
   rmSync(dir, { recursive: true, force: true });
   log(`PGlite: seeding ${int(registrations)} registrations into ${relative(ROOT, dir)} (exportkit db seed)…`);
   const seeded = await must('exportkit db seed (PGlite)', process.execPath, [
-    CLI, 'db', 'seed', '--registrations', String(registrations), '--seed', String(seed), '--anchor', anchor, '--db', `file:${dir}`,
+    CLI,
+    'db',
+    'seed',
+    '--registrations',
+    String(registrations),
+    '--seed',
+    String(seed),
+    '--anchor',
+    anchor,
+    '--db',
+    `file:${dir}`,
   ]);
   log(`PGlite: seeded in ${secs(seeded.ms)} s; running the export (exportkit run)…`);
   const dataDir = join(TMP, 'data-pglite');
@@ -344,7 +424,20 @@ async function runPglite({ registrations, anchor, seed, now, template }) {
   mkdirSync(dataDir, { recursive: true });
   const timeFile = join(TMP, 'pglite-time.txt');
   const runResult = await must('exportkit run (PGlite)', '/usr/bin/time', [
-    '-f', '%M %e', '-o', timeFile, process.execPath, CLI, 'run', template, '--db', `file:${dir}`, '--data-dir', dataDir, '--now', now,
+    '-f',
+    '%M %e',
+    '-o',
+    timeFile,
+    process.execPath,
+    CLI,
+    'run',
+    template,
+    '--db',
+    `file:${dir}`,
+    '--data-dir',
+    dataDir,
+    '--now',
+    now,
   ]);
   const [maxRssKb, elapsed] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
   const rows = Number(/: (\d+) rows/.exec(runResult.stdout)?.[1] ?? NaN);
@@ -408,9 +501,21 @@ async function main() {
             "(SELECT to_char(max(day), 'YYYY-MM-DD') FROM tracking_days) AS last_day",
         );
         const c = counts.rows[0];
-        seedSummary = { registrations: Number(c.registrations), learners: Number(c.learners), trackings: Number(c.trackings), trackingDays: Number(c.tracking_days), anchor: c.last_day, seed: undefined, elapsedMs: undefined, reused: true };
-        if (c.last_day && c.last_day !== options.anchor) log(`warning: the data's last day is ${c.last_day}, not --anchor ${options.anchor}`);
-        log(`--skip-seed: ${int(seedSummary.registrations)} registrations, ${int(seedSummary.trackings)} trackings already there`);
+        seedSummary = {
+          registrations: Number(c.registrations),
+          learners: Number(c.learners),
+          trackings: Number(c.trackings),
+          trackingDays: Number(c.tracking_days),
+          anchor: c.last_day,
+          seed: undefined,
+          elapsedMs: undefined,
+          reused: true,
+        };
+        if (c.last_day && c.last_day !== options.anchor)
+          log(`warning: the data's last day is ${c.last_day}, not --anchor ${options.anchor}`);
+        log(
+          `--skip-seed: ${int(seedSummary.registrations)} registrations, ${int(seedSummary.trackings)} trackings already there`,
+        );
       } else {
         log(`seeding ${int(options.registrations)} registrations (seed ${options.seed}, anchor ${options.anchor})…`);
         seedSummary = await seed(database.knex, {
@@ -420,15 +525,26 @@ async function main() {
           reset: exists,
           onProgress: throttledProgress('seeding '),
         });
-        log(`seeded in ${secs(seedSummary.elapsedMs)} s: ${int(seedSummary.learners)} learners, ${int(seedSummary.registrations)} registrations, ` +
-          `${int(seedSummary.trackings)} trackings, ${int(seedSummary.trackingDays)} tracking days`);
+        log(
+          `seeded in ${secs(seedSummary.elapsedMs)} s: ${int(seedSummary.learners)} learners, ${int(seedSummary.registrations)} registrations, ` +
+            `${int(seedSummary.trackings)} trackings, ${int(seedSummary.trackingDays)} tracking days`,
+        );
       }
     } finally {
       await database.close();
     }
 
     if (options.scenario === 'formats') {
-      await runFormatsScenario({ url, now, repeat: options.repeat, tmp: TMP, log, machine, seedSummary, results: options.results && RESULTS });
+      await runFormatsScenario({
+        url,
+        now,
+        repeat: options.repeat,
+        tmp: TMP,
+        log,
+        machine,
+        seedSummary,
+        results: options.results && RESULTS,
+      });
       return;
     }
 
@@ -436,7 +552,14 @@ async function main() {
     // records the statements exportkit sends (for its query alone and --explain).
     log(`exportkit warm: ${options.repeat + 1} runs in one engine (the first one loads the plugins, not counted)…`);
     const sqlOut = join(TMP, 'exportkit-statements.json');
-    const warm = await runExportkit({ url, now, template, dataDir: join(TMP, 'data-warm'), runs: options.repeat + 1, sqlOut });
+    const warm = await runExportkit({
+      url,
+      now,
+      template,
+      dataDir: join(TMP, 'data-warm'),
+      runs: options.repeat + 1,
+      sqlOut,
+    });
     log(`  warm runs: ${warm.warmMs.map((ms) => secs(ms)).join(', ')} s`);
     let declare = JSON.parse(readFileSync(sqlOut, 'utf8')).find((st) => st.sql.startsWith('DECLARE exportkit_rows'));
     // The COPY path sends no cursor: its query alone is the row path's statement, composed without
@@ -454,7 +577,9 @@ async function main() {
       log(`run ${i}/${options.repeat}: exportkit (engine.run in a child process)…`);
       const e = await runExportkit({ url, now, template, dataDir: join(TMP, 'data') });
       ours.push(e);
-      log(`  exportkit: ${secs(e.runMs)} s in engine.run (${secs(e.wallMs)} s with start-up), ${int(e.rows)} rows, peak RSS ${int(e.maxRssKb / 1024)} MB`);
+      log(
+        `  exportkit: ${secs(e.runMs)} s in engine.run (${secs(e.wallMs)} s with start-up), ${int(e.rows)} rows, peak RSS ${int(e.maxRssKb / 1024)} MB`,
+      );
 
       log(`run ${i}/${options.repeat}: the bar (psql COPY | zip -1)…`);
       const r = await runReference({ url, now, sql: scenario.sql, zipPath: barZip });
@@ -462,7 +587,9 @@ async function main() {
       log(`  bar: ${secs(r.wallMs)} s`);
 
       log(`run ${i}/${options.repeat}: the queries alone (psql COPY > /dev/null; exportkit DECLARE + MOVE ALL)…`);
-      barQuery.push(await runReference({ url, now, sql: scenario.sql, zipPath: join(TMP, 'unused.zip'), toNull: true }));
+      barQuery.push(
+        await runReference({ url, now, sql: scenario.sql, zipPath: join(TMP, 'unused.zip'), toNull: true }),
+      );
       ourQuery.push(await runExportkitQueryAlone(pg, url, declare));
       log(`  reference query ${secs(barQuery.at(-1).wallMs)} s; exportkit query ${secs(ourQuery.at(-1).wallMs)} s`);
     }
@@ -492,7 +619,14 @@ async function main() {
       rmSync(dir, { recursive: true, force: true });
       log('profiling one more exportkit run (node --cpu-prof)…');
       // --split: plugins loaded and database connected before engine.run(), each timed on its own.
-      const p = await runExportkit({ url, now, template, dataDir: join(TMP, 'data'), nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir], split: true });
+      const p = await runExportkit({
+        url,
+        now,
+        template,
+        dataDir: join(TMP, 'data'),
+        nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
+        split: true,
+      });
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
       const data = JSON.parse(readFileSync(join(dir, file), 'utf8'));
       const m = p.marks;
@@ -503,15 +637,25 @@ async function main() {
         `  import('@exportkit/core'): ${span(m.start, m.imported)}`,
         `  engine.registry() (built-in plugins imported, container, registry): ${span(m.imported, m.registry)}`,
         `  engine.database() (connect): ${span(m.registry, m.connect)}`,
-        `  engine.run(): ${span(m.runStart, m.runEnd)} (phases: ${Object.entries(p.timings).map(([k, v]) => `${k} ${Number(v).toFixed(2)} s`).join(', ')})`,
+        `  engine.run(): ${span(m.runStart, m.runEnd)} (phases: ${Object.entries(p.timings)
+          .map(([k, v]) => `${k} ${Number(v).toFixed(2)} s`)
+          .join(', ')})`,
       ].join('\n');
       profile = {
         run: p,
         file: join(dir, file),
         text: [
           phases,
-          formatSummary(summariseProfile(data, { fromUs: m.runStart, toUs: m.runEnd }), 30, 'engine.run() (plugins loaded, connected)'),
-          formatSummary(summariseProfile(data, { fromUs: m.start, toUs: m.registry }), 12, "import('@exportkit/core') + engine.registry()"),
+          formatSummary(
+            summariseProfile(data, { fromUs: m.runStart, toUs: m.runEnd }),
+            30,
+            'engine.run() (plugins loaded, connected)',
+          ),
+          formatSummary(
+            summariseProfile(data, { fromUs: m.start, toUs: m.registry }),
+            12,
+            "import('@exportkit/core') + engine.registry()",
+          ),
           formatSummary(summariseProfile(data), 12, 'whole process'),
         ].join('\n\n'),
       };
@@ -519,17 +663,47 @@ async function main() {
     }
 
     let pglite;
-    if (options.pglite) pglite = await runPglite({ registrations: options.registrations, anchor: options.anchor, seed: options.seed, now, template });
+    if (options.pglite)
+      pglite = await runPglite({
+        registrations: options.registrations,
+        anchor: options.anchor,
+        seed: options.seed,
+        now,
+        template,
+      });
     let pgliteComparison;
-    if (pglite?.zip) pgliteComparison = await compareCsvFiles(await unzipCsv(pglite.zip, join(TMP, 'pglite.csv')), barCsv, TMP);
+    if (pglite?.zip)
+      pgliteComparison = await compareCsvFiles(await unzipCsv(pglite.zip, join(TMP, 'pglite.csv')), barCsv, TMP);
 
     // Report
-    const report = buildReport({ scenario, options, machine, seedSummary, dbName, template, now, ours, warm, bar, barQuery, ourQuery, comparison, rowCounts, sizes, pglite, pgliteComparison, explainFiles });
+    const report = buildReport({
+      scenario,
+      options,
+      machine,
+      seedSummary,
+      dbName,
+      template,
+      now,
+      ours,
+      warm,
+      bar,
+      barQuery,
+      ourQuery,
+      comparison,
+      rowCounts,
+      sizes,
+      pglite,
+      pgliteComparison,
+      explainFiles,
+    });
     process.stdout.write(`\n${report.console}\n`);
     if (profile) process.stdout.write(`\n${profile.text}\n(profile: ${relative(ROOT, profile.file)})\n`);
     if (options.results) {
       if (!existsSync(RESULTS)) {
-        writeFileSync(RESULTS, '# Benchmark results\n\nAppended by `npm run bench` (bench/run.js), one dated section per run, never rewritten. How to read them: docs/benchmarks.md.\n');
+        writeFileSync(
+          RESULTS,
+          '# Benchmark results\n\nAppended by `npm run bench` (bench/run.js), one dated section per run, never rewritten. How to read them: docs/benchmarks.md.\n',
+        );
       }
       appendFileSync(RESULTS, `\n${report.markdown}`);
       log(`appended to ${relative(ROOT, RESULTS)}`);
@@ -546,7 +720,9 @@ function markdownDifferences(comparison) {
   if (comparison.identical) return [];
   const lines = [];
   if (!comparison.headerSame) {
-    lines.push(`  - headers: exportkit \`${comparison.headerOurs.join(';')}\`, reference \`${comparison.headerReference.join(';')}\``);
+    lines.push(
+      `  - headers: exportkit \`${comparison.headerOurs.join(';')}\`, reference \`${comparison.headerReference.join(';')}\``,
+    );
   }
   if (comparison.firstDifference) {
     lines.push(`  - first differing line (sorted, #${comparison.firstDifference.index + 1}):`);
@@ -554,15 +730,38 @@ function markdownDifferences(comparison) {
     lines.push(`    - reference: \`${comparison.firstDifference.reference}\``);
   }
   if (comparison.onlyOurs || comparison.onlyReference) {
-    lines.push(`  - registrations only in exportkit: ${comparison.onlyOurs}, only in the reference: ${comparison.onlyReference}`);
+    lines.push(
+      `  - registrations only in exportkit: ${comparison.onlyOurs}, only in the reference: ${comparison.onlyReference}`,
+    );
   }
   for (const d of comparison.columnDifferences) {
-    lines.push(`  - column \`${d.column}\`: ${int(d.rows)} rows differ, e.g. registration ${d.example.registration} (learner/session): exportkit \`${d.example.ours}\`, reference \`${d.example.reference}\``);
+    lines.push(
+      `  - column \`${d.column}\`: ${int(d.rows)} rows differ, e.g. registration ${d.example.registration} (learner/session): exportkit \`${d.example.ours}\`, reference \`${d.example.reference}\``,
+    );
   }
   return lines;
 }
 
-function buildReport({ scenario, options, machine, seedSummary, dbName, template, now, ours, warm, bar, barQuery, ourQuery, comparison, rowCounts, sizes, pglite, pgliteComparison, explainFiles }) {
+function buildReport({
+  scenario,
+  options,
+  machine,
+  seedSummary,
+  dbName,
+  template,
+  now,
+  ours,
+  warm,
+  bar,
+  barQuery,
+  ourQuery,
+  comparison,
+  rowCounts,
+  sizes,
+  pglite,
+  pgliteComparison,
+  explainFiles,
+}) {
   const rows = ours.at(-1).rows;
   const mRun = median(ours.map((o) => o.runMs));
   const mWall = median(ours.map((o) => o.wallMs));
@@ -577,11 +776,17 @@ function buildReport({ scenario, options, machine, seedSummary, dbName, template
   const when = new Date().toISOString().replace('T', ' ').slice(0, 16);
 
   const compareLines = [];
-  compareLines.push(`row counts: exportkit ${int(rows)}, reference ${int(comparison.rowsReference)} — ${sameCount ? 'the same' : 'DIFFERENT'}` +
-    (rowCounts.size > 1 ? ` (exportkit varied between runs: ${[...rowCounts].join(', ')})` : ''));
-  compareLines.push(`headers: ${comparison.headerSame ? `the same ${comparison.columns} columns` : `DIFFERENT\n    exportkit: ${comparison.headerOurs.join(';')}\n    reference: ${comparison.headerReference.join(';')}`}`);
+  compareLines.push(
+    `row counts: exportkit ${int(rows)}, reference ${int(comparison.rowsReference)} — ${sameCount ? 'the same' : 'DIFFERENT'}` +
+      (rowCounts.size > 1 ? ` (exportkit varied between runs: ${[...rowCounts].join(', ')})` : ''),
+  );
+  compareLines.push(
+    `headers: ${comparison.headerSame ? `the same ${comparison.columns} columns` : `DIFFERENT\n    exportkit: ${comparison.headerOurs.join(';')}\n    reference: ${comparison.headerReference.join(';')}`}`,
+  );
   const strict = (problem) => (problem ? `FAILS: ${problem}` : 'reads cleanly');
-  compareLines.push(`strict RFC 4180 read (a line break outside quotes ends a record): exportkit ${strict(comparison.strictOurs)}; reference ${strict(comparison.strictReference)}`);
+  compareLines.push(
+    `strict RFC 4180 read (a line break outside quotes ends a record): exportkit ${strict(comparison.strictOurs)}; reference ${strict(comparison.strictReference)}`,
+  );
   if (comparison.identical) {
     compareLines.push('contents after sorting: identical');
   } else {
@@ -591,9 +796,14 @@ function buildReport({ scenario, options, machine, seedSummary, dbName, template
       compareLines.push(`    exportkit: ${comparison.firstDifference.ours}`);
       compareLines.push(`    reference: ${comparison.firstDifference.reference}`);
     }
-    if (comparison.onlyOurs || comparison.onlyReference) compareLines.push(`  registrations only in exportkit: ${comparison.onlyOurs}, only in the reference: ${comparison.onlyReference}`);
+    if (comparison.onlyOurs || comparison.onlyReference)
+      compareLines.push(
+        `  registrations only in exportkit: ${comparison.onlyOurs}, only in the reference: ${comparison.onlyReference}`,
+      );
     for (const d of comparison.columnDifferences) {
-      compareLines.push(`  column ${d.column}: ${int(d.rows)} rows differ, e.g. registration ${d.example.registration}: exportkit "${d.example.ours}", reference "${d.example.reference}"`);
+      compareLines.push(
+        `  column ${d.column}: ${int(d.rows)} rows differ, e.g. registration ${d.example.registration}: exportkit "${d.example.ours}", reference "${d.example.reference}"`,
+      );
     }
   }
 
@@ -608,7 +818,9 @@ function buildReport({ scenario, options, machine, seedSummary, dbName, template
     `| exportkit's query alone (DECLARE cursor + MOVE ALL) | ${secs(mOurQuery)} | ${list(ourQuery.map((b) => b.wallMs))} | ${rate(mOurQuery)} | ${(mOurQuery / mBar).toFixed(2)} | |`,
   ];
   if (pglite) {
-    table.push(`| exportkit CLI on PGlite (\`--db file:…\`, once) | ${secs(pglite.wallMs)} | ${secs(pglite.wallMs)} | ${int(pglite.rows / (pglite.wallMs / 1000))} | ${(pglite.wallMs / mBar).toFixed(2)} | ${int(pglite.maxRssKb / 1024)} MB |`);
+    table.push(
+      `| exportkit CLI on PGlite (\`--db file:…\`, once) | ${secs(pglite.wallMs)} | ${secs(pglite.wallMs)} | ${int(pglite.rows / (pglite.wallMs / 1000))} | ${(pglite.wallMs / mBar).toFixed(2)} | ${int(pglite.maxRssKb / 1024)} MB |`,
+    );
   }
 
   const seedLine = seedSummary.reused
@@ -616,15 +828,26 @@ function buildReport({ scenario, options, machine, seedSummary, dbName, template
     : `seed ${seedSummary.seed}, anchor ${seedSummary.anchor} → ${int(seedSummary.learners)} learners, ${int(seedSummary.registrations)} registrations, ` +
       `${int(seedSummary.trackings)} trackings, ${int(seedSummary.trackingDays)} tracking days (seeded in ${secs(seedSummary.elapsedMs)} s)`;
   const timings = ours.at(-1).timings;
-  const phases = Object.entries(timings).map(([k, v]) => `${k} ${Number(v).toFixed(2)} s`).join(', ');
+  const phases = Object.entries(timings)
+    .map(([k, v]) => `${k} ${Number(v).toFixed(2)} s`)
+    .join(', ');
   const extra = [];
-  extra.push(`- Sizes: exportkit CSV ${size(sizes.ourCsv)} → zip ${size(sizes.ourZip)} (with manifest.json); reference CSV ${size(sizes.barCsv)} → zip ${size(sizes.barZip)}.`);
+  extra.push(
+    `- Sizes: exportkit CSV ${size(sizes.ourCsv)} → zip ${size(sizes.ourZip)} (with manifest.json); reference CSV ${size(sizes.barCsv)} → zip ${size(sizes.barZip)}.`,
+  );
   extra.push(`- exportkit's phases (last run): ${phases}.`);
   if (pglite) {
-    extra.push(`- PGlite: \`exportkit db seed --registrations ${options.registrations}\` into a folder took ${secs(pglite.seedMs)} s; \`exportkit run\` ${secs(pglite.wallMs)} s, ${int(pglite.rows)} rows, peak RSS ${int(pglite.maxRssKb / 1024)} MB` +
-      (pgliteComparison ? `; its CSV is ${pgliteComparison.identical ? 'identical to' : 'different from'} the PostgreSQL reference after sorting.` : '.'));
+    extra.push(
+      `- PGlite: \`exportkit db seed --registrations ${options.registrations}\` into a folder took ${secs(pglite.seedMs)} s; \`exportkit run\` ${secs(pglite.wallMs)} s, ${int(pglite.rows)} rows, peak RSS ${int(pglite.maxRssKb / 1024)} MB` +
+        (pgliteComparison
+          ? `; its CSV is ${pgliteComparison.identical ? 'identical to' : 'different from'} the PostgreSQL reference after sorting.`
+          : '.'),
+    );
   }
-  if (explainFiles.length) extra.push(`- Plans (--explain): written to ${explainFiles.map((f) => relative(ROOT, f)).join(', ')} (git-ignored, local only).`);
+  if (explainFiles.length)
+    extra.push(
+      `- Plans (--explain): written to ${explainFiles.map((f) => relative(ROOT, f)).join(', ')} (git-ignored, local only).`,
+    );
 
   const markdown = [
     `## ${when} UTC — ${int(seedSummary.registrations)} registrations, ${options.repeat} repetition${options.repeat > 1 ? 's' : ''}${options.scenario === 'example' ? '' : `, scenario ${options.scenario}`}`,
@@ -651,15 +874,19 @@ function buildReport({ scenario, options, machine, seedSummary, dbName, template
     `  bar: psql COPY | zip -1  ${secs(mBar).padStart(8)} s   ${rate(mBar).padStart(9)} rows/s   (runs ${list(bar.map((b) => b.wallMs))})`,
     `  ratio exportkit / bar    ${(mRun / mBar).toFixed(2).padStart(8)}     (whole process ${(mWall / mBar).toFixed(2)})`,
     `  queries alone: reference ${secs(mBarQuery)} s, exportkit ${secs(mOurQuery)} s`,
-    pglite ? `  PGlite (CLI, once)       ${secs(pglite.wallMs).padStart(8)} s   peak RSS ${int(pglite.maxRssKb / 1024)} MB (seeding ${secs(pglite.seedMs)} s), ${int(pglite.rows)} rows, CSV ${pgliteComparison?.identical ? 'identical to' : 'different from'} the reference` : undefined,
+    pglite
+      ? `  PGlite (CLI, once)       ${secs(pglite.wallMs).padStart(8)} s   peak RSS ${int(pglite.maxRssKb / 1024)} MB (seeding ${secs(pglite.seedMs)} s), ${int(pglite.rows)} rows, CSV ${pgliteComparison?.identical ? 'identical to' : 'different from'} the reference`
+      : undefined,
     `  database ${dbName}${options.keepDb ? ' (kept)' : ' (dropped)'}`,
     ...compareLines.map((l) => `  ${l}`),
-  ].filter((l) => l !== undefined).join('\n');
+  ]
+    .filter((l) => l !== undefined)
+    .join('\n');
   return { markdown, console: consoleText };
 }
 
 main().catch((error) => {
   // Failures of the commands carry their output in the message; a stack only helps for bugs here.
-  process.stderr.write(`bench: ${process.env.BENCH_DEBUG ? error?.stack : error?.message ?? error}\n`);
+  process.stderr.write(`bench: ${process.env.BENCH_DEBUG ? error?.stack : (error?.message ?? error)}\n`);
   process.exitCode = 1;
 });

@@ -36,14 +36,17 @@ function projectFolders() {
 
 /** The root files tsc -b and npm read: tsconfig*.json and package.json. */
 function rootInputs() {
-  return readdirSync(ROOT).filter((name) => /^tsconfig.*\.json$/.test(name) || name === 'package.json').map((name) => join(ROOT, name));
+  return readdirSync(ROOT)
+    .filter((name) => /^tsconfig.*\.json$/.test(name) || name === 'package.json')
+    .map((name) => join(ROOT, name));
 }
 
 /** Build infos and dist folders: what a build leaves behind, checked to still be there. */
 function outputsOf(folders) {
   const outputs = [];
   for (const folder of folders) {
-    for (const name of readdirSync(folder)) if (name.endsWith('.tsbuildinfo') || name === 'dist') outputs.push(join(folder, name));
+    for (const name of readdirSync(folder))
+      if (name.endsWith('.tsbuildinfo') || name === 'dist') outputs.push(join(folder, name));
     const distInfo = join(folder, 'dist', 'tsconfig.tsbuildinfo');
     if (existsSync(distInfo)) outputs.push(distInfo);
   }
@@ -57,7 +60,8 @@ function upToDate() {
   } catch {
     return false;
   }
-  if (!Array.isArray(stamp.outputs) || stamp.outputs.length === 0 || !stamp.outputs.every((path) => existsSync(path))) return false;
+  if (!Array.isArray(stamp.outputs) || stamp.outputs.length === 0 || !stamp.outputs.every((path) => existsSync(path)))
+    return false;
   const newest = Math.max(...projectFolders().map(newestUnder), ...rootInputs().map((path) => statSync(path).mtimeMs));
   return newest < stamp.startedMs;
 }

@@ -16,7 +16,10 @@ describe('cli: the progress display', () => {
     listener({ type: 'estimate', exportName: 'weekly', rows: 10_000 });
     listener({ type: 'rows', exportName: 'weekly', rows: 1000, elapsedMs: 2000 });
     listener({ type: 'rows', exportName: 'weekly', rows: 2000, elapsedMs: 5000 });
-    expect(written).to.deep.equal(['export weekly (1/1) started\n', '  2000 rows of ~10000 (estimate), about 20 s left, 400 rows/s\n']);
+    expect(written).to.deep.equal([
+      'export weekly (1/1) started\n',
+      '  2000 rows of ~10000 (estimate), about 20 s left, 400 rows/s\n',
+    ]);
   });
 
   it('without an estimate, or once the rows pass it: rows and rate only', () => {

@@ -11,19 +11,32 @@ describe('consolidatedTracking query composition', () => {
   const knex = knexPkg({ client: 'pg' });
   after(() => knex.destroy());
 
-  const joinsOf = (columns: readonly ColumnInput[], parameters: ExportSpec['parameters'] = { withoutLaunchTime: 'yes' }) =>
-    compose(knex, { columns, parameters }).joins;
+  const joinsOf = (
+    columns: readonly ColumnInput[],
+    parameters: ExportSpec['parameters'] = { withoutLaunchTime: 'yes' },
+  ) => compose(knex, { columns, parameters }).joins;
 
   it('nbLO alone joins only the activity totals (no tracking or time aggregates)', () => {
     expect(joinsOf(['nbLO'])).to.deep.equal(['activityTotals']);
   });
 
   it('columns read from the base table join nothing', () => {
-    expect(joinsOf(['candidateId', 'sessionId', 'sessionRegistrationDate', 'sessionRegistrationGuid', 'thresholdReachedDate', 'constantValue'])).to.deep.equal([]);
+    expect(
+      joinsOf([
+        'candidateId',
+        'sessionId',
+        'sessionRegistrationDate',
+        'sessionRegistrationGuid',
+        'thresholdReachedDate',
+        'constantValue',
+      ]),
+    ).to.deep.equal([]);
   });
 
   it('learner columns share one learner join; the entity comes after it', () => {
-    expect(joinsOf(['candidateName', 'candidateEntityName', 'candidateEmail', 'lastPlatformAccessDate'])).to.deep.equal(['learner', 'entity']);
+    expect(joinsOf(['candidateName', 'candidateEntityName', 'candidateEmail', 'lastPlatformAccessDate'])).to.deep.equal(
+      ['learner', 'entity'],
+    );
     expect(joinsOf(['candidateEntityAncestors'])).to.deep.equal(['learner', 'entityAncestors']);
   });
 
@@ -51,20 +64,41 @@ describe('consolidatedTracking query composition', () => {
     expect(joinsOf(['progressionMandatory'])).to.deep.equal(['session', 'activityTotals', 'registrationTrackings']);
     expect(trackingAggregatesOf(['scoreNPS'])).to.deep.equal(['score']);
     expect(joinsOf(['sessionStatus'])).to.deep.equal(['registrationTrackings']);
-    expect(trackingAggregatesOf(['sessionTimeGlobal', 'timeSpentCBT', 'timeSpentDigital', 'sessionTimeSpent'])).to.have.members(times);
-    expect(trackingAggregatesOf(['nbLOStarted', 'sessionScore', 'scoreNPS', 'timeSpentCBT'])).to.have.members([...counts, ...points, 'score', ...times]);
+    expect(
+      trackingAggregatesOf(['sessionTimeGlobal', 'timeSpentCBT', 'timeSpentDigital', 'sessionTimeSpent']),
+    ).to.have.members(times);
+    expect(trackingAggregatesOf(['nbLOStarted', 'sessionScore', 'scoreNPS', 'timeSpentCBT'])).to.have.members([
+      ...counts,
+      ...points,
+      'score',
+      ...times,
+    ]);
     expect(joinsOf(['nbLO']), 'counting activities never reads trackings').to.deep.equal(['activityTotals']);
   });
 
   it('all 47 columns join every relation they need exactly once', () => {
-    const all = ctProvider().columns.canonicalNames().map((name): ColumnInput =>
-      name === 'candidateCustomFieldGuid' ? { name, value: G.DEPARTMENT } : name === 'templatedValue' ? { name, attributes: { templateId: '1' } } : name,
-    );
+    const all = ctProvider()
+      .columns.canonicalNames()
+      .map((name): ColumnInput =>
+        name === 'candidateCustomFieldGuid'
+          ? { name, value: G.DEPARTMENT }
+          : name === 'templatedValue'
+            ? { name, attributes: { templateId: '1' } }
+            : name,
+      );
     const joins = joinsOf(all);
     expect(new Set(joins).size).to.equal(joins.length);
     expect(joins).to.have.members([
-      'learner', 'entityAncestors', 'entity', 'customFieldValue_1', 'smartgroups', 'activityTotals', 'registrationTrackings',
-      'session', 'training', 'publisher',
+      'learner',
+      'entityAncestors',
+      'entity',
+      'customFieldValue_1',
+      'smartgroups',
+      'activityTotals',
+      'registrationTrackings',
+      'session',
+      'training',
+      'publisher',
     ]);
     expect(joins.indexOf('learner')).to.be.lessThan(joins.indexOf('entity'));
     expect(joins.indexOf('session')).to.be.lessThan(joins.indexOf('training'));
@@ -89,22 +123,25 @@ describe('consolidatedTracking query composition', () => {
 
   it('translated titles join the translations only when preferred locales are given', () => {
     expect(joinsOf(['sessionTitle', 'trainingTitle'])).to.deep.equal(['session', 'training']);
-    expect(joinsOf(['sessionTitle', 'trainingTitle'], { withoutLaunchTime: 'yes', preferredLocales: 'fr,en' })).to.deep.equal([
-      'session', 'sessionTitleTranslation', 'training', 'trainingTitleTranslation',
-    ]);
+    expect(
+      joinsOf(['sessionTitle', 'trainingTitle'], { withoutLaunchTime: 'yes', preferredLocales: 'fr,en' }),
+    ).to.deep.equal(['session', 'sessionTitleTranslation', 'training', 'trainingTitleTranslation']);
   });
 
   it('a filter and a column needing the same relation share its join', () => {
-    expect(joinsOf(['trainingTitle'], { trainingStatus: 'P', modality: 'blended', trainingPublishers: 'OpenContent' })).to.deep.equal([
-      'session', 'training', 'publisher',
-    ]);
+    expect(
+      joinsOf(['trainingTitle'], { trainingStatus: 'P', modality: 'blended', trainingPublishers: 'OpenContent' }),
+    ).to.deep.equal(['session', 'training', 'publisher']);
   });
 
   it('by default keeps only registrations with a launched activity; withoutLaunchTime = yes keeps all', () => {
-    const launched = 'EXISTS (SELECT 1 FROM trackings t WHERE t.registration_id = registration.id AND t.first_launch_at IS NOT NULL)';
+    const launched =
+      'EXISTS (SELECT 1 FROM trackings t WHERE t.registration_id = registration.id AND t.first_launch_at IS NOT NULL)';
     expect(compose(knex, { columns: ['nbLO'] }).sql).to.include(launched);
     expect(compose(knex, { columns: ['nbLO'], parameters: { withoutLaunchTime: 'no' } }).sql).to.include(launched);
-    expect(compose(knex, { columns: ['nbLO'], parameters: { withoutLaunchTime: 'yes' } }).sql).not.to.include('first_launch_at');
+    expect(compose(knex, { columns: ['nbLO'], parameters: { withoutLaunchTime: 'yes' } }).sql).not.to.include(
+      'first_launch_at',
+    );
   });
 
   it('every filter value is a binding, never SQL text', () => {
@@ -132,7 +169,19 @@ describe('consolidatedTracking query composition', () => {
       timeZone: 'Europe/Paris',
     };
     const query = compose(knex, { columns: ['nbLO'], parameters: values });
-    for (const text of ['blended', 'campus', 'FS-01', G.T1, G.S1, 'DROP TABLE', 'classroom', 'OpenContent', G.PUBLISHER_OPEN, 'Europe/Paris', 'less_than']) {
+    for (const text of [
+      'blended',
+      'campus',
+      'FS-01',
+      G.T1,
+      G.S1,
+      'DROP TABLE',
+      'classroom',
+      'OpenContent',
+      G.PUBLISHER_OPEN,
+      'Europe/Paris',
+      'less_than',
+    ]) {
       expect(query.sql, text).not.to.include(text);
     }
     expect(query.bindings).to.deep.include.members([
@@ -160,7 +209,12 @@ describe('consolidatedTracking query composition', () => {
   it('time frames restrict the time aggregate with the window computed in SQL from bindings', () => {
     const query = compose(knex, {
       columns: ['sessionTimeSpent'],
-      parameters: { timeFrames: '2', timeFramesScale: 'less_than_n_days', timeFrameScaleMode: 'timeSpent', timeZone: 'America/New_York' },
+      parameters: {
+        timeFrames: '2',
+        timeFramesScale: 'less_than_n_days',
+        timeFrameScaleMode: 'timeSpent',
+        timeZone: 'America/New_York',
+      },
       now: new Date('2021-03-01T04:00:00Z'),
     });
     expect(query.joins).to.deep.equal(['trackingTimes']);
@@ -181,36 +235,71 @@ describe('consolidatedTracking query composition', () => {
   });
 
   it('delta mode without an export guid is an error', () => {
-    expect(() => compose(knex, { columns: ['nbLO'], parameters: { deltaMode: 'yes' } })).to.throw(/deltaMode needs the export's guid/);
+    expect(() => compose(knex, { columns: ['nbLO'], parameters: { deltaMode: 'yes' } })).to.throw(
+      /deltaMode needs the export's guid/,
+    );
   });
 
   describe('filter first: the aggregates per registration read only the kept registrations', () => {
-    const threeDays = { timeFrames: '3', timeFramesScale: 'less_than_n_days', timeFrameScaleMode: 'lastActivity,timeSpent' };
+    const threeDays = {
+      timeFrames: '3',
+      timeFramesScale: 'less_than_n_days',
+      timeFrameScaleMode: 'lastActivity,timeSpent',
+    };
     const aggregates = ['nbLOStarted', 'sessionScore', 'scoreNPS', 'sessionTimeSpent'];
 
     it('the filters become the kept CTE, joined first; every trackings aggregate is restricted to it', () => {
       const query = compose(knex, { columns: ['candidateName', ...aggregates], parameters: threeDays });
-      expect(query.sql).to.match(/^with "kept" as \(SELECT registration\.id FROM registrations AS registration\nWHERE /);
-      const [kept, outer] = [query.sql.slice(0, query.sql.indexOf(') select ')), query.sql.slice(query.sql.indexOf(') select '))];
+      expect(query.sql).to.match(
+        /^with "kept" as \(SELECT registration\.id FROM registrations AS registration\nWHERE /,
+      );
+      const [kept, outer] = [
+        query.sql.slice(0, query.sql.indexOf(') select ')),
+        query.sql.slice(query.sql.indexOf(') select ')),
+      ];
       expect(kept).to.include('t.last_access_at').and.not.to.include('first_launch_at');
-      expect(outer).to.match(/from "registrations" as "registration" JOIN kept ON kept\.id = registration\.id LEFT JOIN learners/);
-      expect(outer, 'a filter keeping most rows stays outside kept').to.match(/ where \(EXISTS \(SELECT 1 FROM trackings t WHERE t\.registration_id = registration\.id AND t\.first_launch_at IS NOT NULL\)\)/);
-      expect(outer.match(/FROM trackings t\b/g)?.length, 'the trackings aggregates (one pass) and the launched filter').to.equal(2);
-      expect(outer, 'time inside the window: its own pass over the tracking days').to.include('FROM tracking_days d JOIN trackings t');
-      expect(outer.match(/t\.registration_id IN \(SELECT id FROM kept\)/g)?.length, 'one restriction per pass').to.equal(2);
+      expect(outer).to.match(
+        /from "registrations" as "registration" JOIN kept ON kept\.id = registration\.id LEFT JOIN learners/,
+      );
+      expect(outer, 'a filter keeping most rows stays outside kept').to.match(
+        / where \(EXISTS \(SELECT 1 FROM trackings t WHERE t\.registration_id = registration\.id AND t\.first_launch_at IS NOT NULL\)\)/,
+      );
+      expect(
+        outer.match(/FROM trackings t\b/g)?.length,
+        'the trackings aggregates (one pass) and the launched filter',
+      ).to.equal(2);
+      expect(outer, 'time inside the window: its own pass over the tracking days').to.include(
+        'FROM tracking_days d JOIN trackings t',
+      );
+      expect(
+        outer.match(/t\.registration_id IN \(SELECT id FROM kept\)/g)?.length,
+        'one restriction per pass',
+      ).to.equal(2);
       expect(query.sql.split('?').length - 1).to.equal(query.bindings.length);
     });
 
     it('one-session and one-training filters define the kept rows', () => {
-      for (const parameters of [{ sessionGuid: G.S1 }, { trainingGuid: G.S2 }, { completeSessionTitle: 'Onboarding' }] as Array<Record<string, string>>) {
-        const query = compose(knex, { columns: ['nbLOStarted'], parameters: { withoutLaunchTime: 'yes', ...parameters } });
-        expect(query.sql, Object.keys(parameters)[0]).to.match(/^with "kept" as \(SELECT registration\.id FROM registrations AS registration\nLEFT JOIN sessions AS session /);
+      for (const parameters of [
+        { sessionGuid: G.S1 },
+        { trainingGuid: G.S2 },
+        { completeSessionTitle: 'Onboarding' },
+      ] as Array<Record<string, string>>) {
+        const query = compose(knex, {
+          columns: ['nbLOStarted'],
+          parameters: { withoutLaunchTime: 'yes', ...parameters },
+        });
+        expect(query.sql, Object.keys(parameters)[0]).to.match(
+          /^with "kept" as \(SELECT registration\.id FROM registrations AS registration\nLEFT JOIN sessions AS session /,
+        );
         expect(query.sql).to.include('t.registration_id IN (SELECT id FROM kept)');
       }
     });
 
     it('a filter built on an aggregate stays in the outer query; the others still define kept', () => {
-      const query = compose(knex, { columns: ['sessionScore'], parameters: { sessionReportStatus: 'pendingFeedback', entityIds: '4' } });
+      const query = compose(knex, {
+        columns: ['sessionScore'],
+        parameters: { sessionReportStatus: 'pendingFeedback', entityIds: '4' },
+      });
       const kept = query.sql.slice(0, query.sql.indexOf(') select '));
       expect(kept).to.include('LEFT JOIN learners AS learner').and.to.include('WITH RECURSIVE below');
       expect(kept).not.to.include('pending_feedback');
@@ -224,11 +313,16 @@ describe('consolidatedTracking query composition', () => {
       for (const query of [
         compose(knex, { columns: ['candidateName', 'nbLO'], parameters: threeDays }),
         compose(knex, { columns: aggregates, parameters: { withoutLaunchTime: 'yes' } }),
-        compose(knex, { columns: aggregates, parameters: { withoutLaunchTime: 'no', onlyFromImportedRegistrations: 'yes' } }),
+        compose(knex, {
+          columns: aggregates,
+          parameters: { withoutLaunchTime: 'no', onlyFromImportedRegistrations: 'yes' },
+        }),
       ]) {
         expect(query.sql).not.to.match(/kept/i);
       }
-      expect(compose(knex, { columns: ['nbLO'], parameters: threeDays }).sql).to.match(/ where \(EXISTS \(SELECT 1 FROM trackings t WHERE/);
+      expect(compose(knex, { columns: ['nbLO'], parameters: threeDays }).sql).to.match(
+        / where \(EXISTS \(SELECT 1 FROM trackings t WHERE/,
+      );
     });
   });
 });

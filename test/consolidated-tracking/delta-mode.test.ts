@@ -16,7 +16,12 @@ async function withRuns<T>(
   const trx = await knex.transaction();
   try {
     for (const run of runs) {
-      await trx('exportkit.export_runs').insert({ export_guid: run.guid, delta_mark: run.mark, status: run.status, rows: 0 });
+      await trx('exportkit.export_runs').insert({
+        export_guid: run.guid,
+        delta_mark: run.mark,
+        status: run.status,
+        rows: 0,
+      });
     }
     return await body(trx);
   } finally {
@@ -26,7 +31,13 @@ async function withRuns<T>(
 
 forEachDatabase('consolidatedTracking delta mode', (db) => {
   const delta = async (knex: Knex, exportGuid: string, extra: Record<string, string> = {}) =>
-    registrationsOf(await runExport(knex, { columns: ['sessionRegistrationGuid'], parameters: { deltaMode: 'yes', ...extra }, exportGuid }));
+    registrationsOf(
+      await runExport(knex, {
+        columns: ['sessionRegistrationGuid'],
+        parameters: { deltaMode: 'yes', ...extra },
+        exportGuid,
+      }),
+    );
 
   it('the first run (no succeeded run of the guid) exports everything', async () => {
     expect(await delta(db().knex, 'delta-never-ran')).to.deep.equal(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R9', 'R10']);
@@ -42,7 +53,15 @@ forEachDatabase('consolidatedTracking delta mode', (db) => {
     ];
     await withRuns(db().knex, runs, async (trx) => {
       expect(await delta(trx, 'delta-a')).to.deep.equal(['R2', 'R3', 'R4', 'R9', 'R10']);
-      expect(await delta(trx, 'delta-a', { withoutLaunchTime: 'yes' })).to.deep.equal(['R2', 'R3', 'R4', 'R7', 'R8', 'R9', 'R10']);
+      expect(await delta(trx, 'delta-a', { withoutLaunchTime: 'yes' })).to.deep.equal([
+        'R2',
+        'R3',
+        'R4',
+        'R7',
+        'R8',
+        'R9',
+        'R10',
+      ]);
       expect(await delta(trx, 'delta-other')).to.deep.equal([]);
       expect(await delta(trx, 'delta-only-failed')).to.deep.equal(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R9', 'R10']);
     });

@@ -74,7 +74,9 @@ const USER_EXAMPLE = `<providers>
 </providers>`;
 
 function csvOf(zip: string): string[][] {
-  const entries = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter((name) => name.endsWith('.csv'));
+  const entries = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' })
+    .split('\n')
+    .filter((name) => name.endsWith('.csv'));
   expect(entries).to.have.length(1);
   return parse(execFileSync('unzip', ['-p', zip, entries[0]!], { encoding: 'utf8' }), { delimiter: ';' }) as string[][];
 }
@@ -100,27 +102,146 @@ forEachDatabase('consolidatedTracking through the engine', (db) => {
     // Window [30 March 12:00, 2 April 12:00]: R2 (accesses on 1 and 2 April) and R4 (T404, 31 March 22:15).
     const rows = await run(parseTemplate(USER_EXAMPLE, 'consolidated.xml', 'xml'), '2021-04-02T12:00:00Z');
     expect(rows[0]).to.deep.equal([
-      'candidateId', 'candidateName', 'candidateFirstname', 'candidateLogin', 'candidateEmail', 'candidateRefNumber', 'candidateGuid',
-      'candidateEntityAncestors', 'candidateEntityName', 'Department', 'lastPlatformAccessDate', 'nbLO', 'nbLOStarted', 'nbLOFinished',
-      'registrationDate', 'registrationGuid', 'sessionId', 'sessionTitle', 'sessionGuid', 'sessionStartDate', 'sessionEndDate', 'trainingId',
-      'trainingTitle', 'trainingPathCode', 'trainingGuid', 'catalogVisibility', 'trainingStatus', 'trainingModality', 'trainingPublisher',
-      'trainingChapters', 'trainingDuration', 'completionTime', 'firstLaunchDate', 'progression', 'progressionMandatory', 'score', 'status',
-      'thresholdReachedDate', 'firstCompletionDate', 'timeGlobal', 'constantValue', 'scoreNPS', 'timeSpentCB', 'timeSpentDigital', 'timeSpent',
+      'candidateId',
+      'candidateName',
+      'candidateFirstname',
+      'candidateLogin',
+      'candidateEmail',
+      'candidateRefNumber',
+      'candidateGuid',
+      'candidateEntityAncestors',
+      'candidateEntityName',
+      'Department',
+      'lastPlatformAccessDate',
+      'nbLO',
+      'nbLOStarted',
+      'nbLOFinished',
+      'registrationDate',
+      'registrationGuid',
+      'sessionId',
+      'sessionTitle',
+      'sessionGuid',
+      'sessionStartDate',
+      'sessionEndDate',
+      'trainingId',
+      'trainingTitle',
+      'trainingPathCode',
+      'trainingGuid',
+      'catalogVisibility',
+      'trainingStatus',
+      'trainingModality',
+      'trainingPublisher',
+      'trainingChapters',
+      'trainingDuration',
+      'completionTime',
+      'firstLaunchDate',
+      'progression',
+      'progressionMandatory',
+      'score',
+      'status',
+      'thresholdReachedDate',
+      'firstCompletionDate',
+      'timeGlobal',
+      'constantValue',
+      'scoreNPS',
+      'timeSpentCB',
+      'timeSpentDigital',
+      'timeSpent',
     ]);
     expect(rows.slice(1)).to.deep.equal([
       [
-        '2', 'Dupont', 'Bruno', 'bdupont', 'bruno.dupont@acme.test', 'R-002', 'a0000000-0000-4000-8000-000000000002', 'Acme', 'Engineering', 'R&D',
-        '2021-04-02 09:45:00', '4', '2', '1', '2021-03-31 22:30:00', '4e000000-0000-4000-8000-000000000002', '1', 'Session 01',
-        '5e000000-0000-4000-8000-000000000001', '2021-01-01', '2021-06-30', '1', 'First steps', 'FS-01', '70000000-0000-4000-8000-000000000001',
-        'Y', 'P', 'blended', 'Acme Learning', 'Welcome; Basics', '2h30', '2021-04-02 09:40:00', '2021-04-01 07:00:00', '25', '50', '10',
-        'incomplete', '', '', '1200', '', '', '0', '2400', '3600',
+        '2',
+        'Dupont',
+        'Bruno',
+        'bdupont',
+        'bruno.dupont@acme.test',
+        'R-002',
+        'a0000000-0000-4000-8000-000000000002',
+        'Acme',
+        'Engineering',
+        'R&D',
+        '2021-04-02 09:45:00',
+        '4',
+        '2',
+        '1',
+        '2021-03-31 22:30:00',
+        '4e000000-0000-4000-8000-000000000002',
+        '1',
+        'Session 01',
+        '5e000000-0000-4000-8000-000000000001',
+        '2021-01-01',
+        '2021-06-30',
+        '1',
+        'First steps',
+        'FS-01',
+        '70000000-0000-4000-8000-000000000001',
+        'Y',
+        'P',
+        'blended',
+        'Acme Learning',
+        'Welcome; Basics',
+        '2h30',
+        '2021-04-02 09:40:00',
+        '2021-04-01 07:00:00',
+        '25',
+        '50',
+        '10',
+        'incomplete',
+        '',
+        '',
+        '1200',
+        '',
+        '',
+        '0',
+        '2400',
+        '3600',
       ],
       [
-        '4', 'Smith', 'David', 'dsmith', 'david.smith@acme.test', 'R-004', 'a0000000-0000-4000-8000-000000000004', '', 'Acme', 'Management',
-        '2021-01-01 03:00:00', '5', '4', '4', '2021-02-28 23:30:00', '4e000000-0000-4000-8000-000000000004', '2', 'Session 02',
-        '5e000000-0000-4000-8000-000000000002', '2021-03-01', '2021-03-31', '1', 'First steps', 'FS-01', '70000000-0000-4000-8000-000000000001',
-        'Y', 'P', 'blended', 'Acme Learning', 'Welcome; Basics', '2h30', '2021-03-31 22:15:00', '2021-03-01 02:00:00', '87.5', '100', '70',
-        'completed', '2021-03-10 12:00:00', '2021-03-10 12:00:00', '0', '', '10', '0', '50', '50',
+        '4',
+        'Smith',
+        'David',
+        'dsmith',
+        'david.smith@acme.test',
+        'R-004',
+        'a0000000-0000-4000-8000-000000000004',
+        '',
+        'Acme',
+        'Management',
+        '2021-01-01 03:00:00',
+        '5',
+        '4',
+        '4',
+        '2021-02-28 23:30:00',
+        '4e000000-0000-4000-8000-000000000004',
+        '2',
+        'Session 02',
+        '5e000000-0000-4000-8000-000000000002',
+        '2021-03-01',
+        '2021-03-31',
+        '1',
+        'First steps',
+        'FS-01',
+        '70000000-0000-4000-8000-000000000001',
+        'Y',
+        'P',
+        'blended',
+        'Acme Learning',
+        'Welcome; Basics',
+        '2h30',
+        '2021-03-31 22:15:00',
+        '2021-03-01 02:00:00',
+        '87.5',
+        '100',
+        '70',
+        'completed',
+        '2021-03-10 12:00:00',
+        '2021-03-10 12:00:00',
+        '0',
+        '',
+        '10',
+        '0',
+        '50',
+        '50',
       ],
     ]);
   });
@@ -147,16 +268,21 @@ forEachDatabase('consolidatedTracking through the engine', (db) => {
     const engine = createEngine({ knex: db().knex, dataDir });
     try {
       expect(await engine.validate(parseTemplate(USER_EXAMPLE, 'consolidated.xml', 'xml'))).to.deep.equal([]);
-      const broken = USER_EXAMPLE.replace('8345C0A3-B8AB-7F65-0638-39B0E1244AA8', '8345C0A3-B8AB-7F65-0638-000000000000')
+      const broken = USER_EXAMPLE.replace(
+        '8345C0A3-B8AB-7F65-0638-39B0E1244AA8',
+        '8345C0A3-B8AB-7F65-0638-000000000000',
+      )
         .replace('<timeFramesScale>less_than_n_days</timeFramesScale>', '')
         .replace('<dateTimeFormat>', '<deltaMode>yes</deltaMode><dateTimeFormat>');
-      const messages = (await engine.validate(parseTemplate(broken, 'broken.xml', 'xml'))).map((issue) => issue.message);
+      const messages = (await engine.validate(parseTemplate(broken, 'broken.xml', 'xml'))).map(
+        (issue) => issue.message,
+      );
       expect(messages).to.include('no custom field has the GUID 8345C0A3-B8AB-7F65-0638-000000000000');
       expect(messages).to.include('sessionTimeFrames (timeFrames) needs sessionTimeFramesScale (timeFramesScale)');
       const delta = USER_EXAMPLE.replace('<dateTimeFormat>', '<deltaMode>yes</deltaMode><dateTimeFormat>');
-      expect((await engine.validate(parseTemplate(delta, 'delta.xml', 'xml'))).map((issue) => issue.message)).to.include(
-        'deltaMode cannot be combined with sessionTimeFramesScale (timeFramesScale)',
-      );
+      expect(
+        (await engine.validate(parseTemplate(delta, 'delta.xml', 'xml'))).map((issue) => issue.message),
+      ).to.include('deltaMode cannot be combined with sessionTimeFramesScale (timeFramesScale)');
     } finally {
       await engine.close();
     }
@@ -171,10 +297,23 @@ forEachDatabase('consolidatedTracking through the engine', (db) => {
     );
     const ids = (rows: string[][]) => rows.slice(1).map((row) => `R${Number(row[0]!.slice(-12))}`);
     const [before] = (await db().knex.raw('SELECT clock_timestamp() AS at')).rows as Array<{ at: Date }>;
-    expect(ids(await run(config, '2021-05-28T12:00:00Z'))).to.deep.equal(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R9', 'R10']);
+    expect(ids(await run(config, '2021-05-28T12:00:00Z'))).to.deep.equal([
+      'R1',
+      'R2',
+      'R3',
+      'R4',
+      'R5',
+      'R6',
+      'R9',
+      'R10',
+    ]);
     // The fixture's changes all date from 2021: an earlier --now (which used to be the mark) brings none back.
     expect(ids(await run(config, '2021-03-15T00:00:00Z'))).to.deep.equal([]);
-    const runs = (await db().knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id')) as Array<{ delta_mark: Date; reference_now: Date; status: string }>;
+    const runs = (await db().knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id')) as Array<{
+      delta_mark: Date;
+      reference_now: Date;
+      status: string;
+    }>;
     expect(runs.map((r) => r.status)).to.deep.equal(['succeeded', 'succeeded']);
     expect(runs[0]!.reference_now.toISOString()).to.equal('2021-05-28T12:00:00.000Z');
     // The mark is the database's clock (less the margin), not --now.

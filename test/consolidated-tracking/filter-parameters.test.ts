@@ -50,8 +50,18 @@ const CASES: ReadonlyArray<readonly [Record<string, string | string[] | Record<s
 
 /** Columns read from every aggregate per registration (each restricted to the kept registrations). */
 const AGGREGATE_COLUMNS = [
-  'sessionRegistrationGuid', 'nbLOStarted', 'nbLOFinished', 'sessionFirstLaunchDate', 'sessionCompletionTime',
-  'sessionScore', 'sessionProgression', 'scoreNPS', 'sessionTimeGlobal', 'timeSpentDigital', 'sessionTimeSpent', 'sessionStatus',
+  'sessionRegistrationGuid',
+  'nbLOStarted',
+  'nbLOFinished',
+  'sessionFirstLaunchDate',
+  'sessionCompletionTime',
+  'sessionScore',
+  'sessionProgression',
+  'scoreNPS',
+  'sessionTimeGlobal',
+  'timeSpentDigital',
+  'sessionTimeSpent',
+  'sessionStatus',
 ];
 
 forEachDatabase('consolidatedTracking filters', (db) => {
@@ -66,7 +76,10 @@ forEachDatabase('consolidatedTracking filters', (db) => {
   // only theirs: the same registrations, each with the values it has in an unfiltered export.
   for (const [parameters, expected] of CASES) {
     it(`${JSON.stringify(parameters)} with every aggregate: the same rows and values as unfiltered`, async () => {
-      const unfiltered = await runExport(db().knex, { columns: AGGREGATE_COLUMNS, parameters: { withoutLaunchTime: 'yes' } });
+      const unfiltered = await runExport(db().knex, {
+        columns: AGGREGATE_COLUMNS,
+        parameters: { withoutLaunchTime: 'yes' },
+      });
       const everyRow = new Map(unfiltered.rows.map((cells) => [cells[0], cells]));
       const result = await runExport(db().knex, { columns: AGGREGATE_COLUMNS, parameters });
       expect(registrationsOf(result)).to.deep.equal(expected);

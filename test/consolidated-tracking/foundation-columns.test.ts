@@ -9,23 +9,207 @@ import { registrationsOf } from './support/fixture-ids.js';
  * sessionGuid, completeSessionTitle, withoutLaunchTime.
  */
 const FOUNDATION = [
-  'candidateId', 'candidateName', 'candidateFirstname', 'candidateLogin', 'candidateEmail', 'candidateRefNumber', 'candidateGuid',
-  'candidateEntityName', 'sessionId', 'sessionTitle', 'sessionGuid', 'sessionStartDate', 'sessionEndDate', 'sessionRegistrationDate',
-  'sessionRegistrationGuid', 'trainingId', 'trainingTitle', 'trainingPathCode', 'trainingGuid',
+  'candidateId',
+  'candidateName',
+  'candidateFirstname',
+  'candidateLogin',
+  'candidateEmail',
+  'candidateRefNumber',
+  'candidateGuid',
+  'candidateEntityName',
+  'sessionId',
+  'sessionTitle',
+  'sessionGuid',
+  'sessionStartDate',
+  'sessionEndDate',
+  'sessionRegistrationDate',
+  'sessionRegistrationGuid',
+  'trainingId',
+  'trainingTitle',
+  'trainingPathCode',
+  'trainingGuid',
   { name: 'constantValue', value: 'ACME' },
 ] as const;
 
 const HEADERS = [...FOUNDATION.slice(0, -1), 'constantValue'];
 
 const DEFAULT_ROWS = [
-  ['1', 'Martin', 'Laurie', 'lmartin', 'laurie.martin@acme.test', 'R-001', 'a0000000-0000-4000-8000-000000000001', 'Sales France', '1', 'Session 01', '5e000000-0000-4000-8000-000000000001', '2021-01-01', '2021-06-30', '2021-01-04 08:00:00', '4e000000-0000-4000-8000-000000000001', '1', 'First steps', 'FS-01', '70000000-0000-4000-8000-000000000001', 'ACME'],
-  ['2', 'Dupont', 'Bruno', 'bdupont', 'bruno.dupont@acme.test', 'R-002', 'a0000000-0000-4000-8000-000000000002', 'Engineering', '1', 'Session 01', '5e000000-0000-4000-8000-000000000001', '2021-01-01', '2021-06-30', '2021-03-31 22:30:00', '4e000000-0000-4000-8000-000000000002', '1', 'First steps', 'FS-01', '70000000-0000-4000-8000-000000000001', 'ACME'],
-  ['3', 'Bernard', 'Chloé', 'cbernard', '', '', 'a0000000-0000-4000-8000-000000000003', '', '2', 'Session 02', '5e000000-0000-4000-8000-000000000002', '2021-03-01', '2021-03-31', '2021-03-01 00:00:00', '4e000000-0000-4000-8000-000000000003', '1', 'First steps', 'FS-01', '70000000-0000-4000-8000-000000000001', 'ACME'],
-  ['4', 'Smith', 'David', 'dsmith', 'david.smith@acme.test', 'R-004', 'a0000000-0000-4000-8000-000000000004', 'Acme', '2', 'Session 02', '5e000000-0000-4000-8000-000000000002', '2021-03-01', '2021-03-31', '2021-02-28 23:30:00', '4e000000-0000-4000-8000-000000000004', '1', 'First steps', 'FS-01', '70000000-0000-4000-8000-000000000001', 'ACME'],
-  ['1', 'Martin', 'Laurie', 'lmartin', 'laurie.martin@acme.test', 'R-001', 'a0000000-0000-4000-8000-000000000001', 'Sales France', '3', 'Intro <i>live</i> session', '5e000000-0000-4000-8000-000000000003', '2021-02-01', '2021-02-28', '2021-02-01 10:00:00', '4e000000-0000-4000-8000-000000000005', '2', '<b>Intro</b> &amp; more', 'INT-02', '70000000-0000-4000-8000-000000000002', 'ACME'],
-  ['2', 'Dupont', 'Bruno', 'bdupont', 'bruno.dupont@acme.test', 'R-002', 'a0000000-0000-4000-8000-000000000002', 'Engineering', '3', 'Intro <i>live</i> session', '5e000000-0000-4000-8000-000000000003', '2021-02-01', '2021-02-28', '2021-02-03 08:00:00', '4e000000-0000-4000-8000-000000000006', '2', '<b>Intro</b> &amp; more', 'INT-02', '70000000-0000-4000-8000-000000000002', 'ACME'],
-  ['5', 'Jones', 'Emma', 'ejones', 'emma.jones@globex.test', 'R-005', 'a0000000-0000-4000-8000-000000000005', 'Globex', '5', 'Time frames', '5e000000-0000-4000-8000-000000000005', '2021-01-01', '2021-12-31', '2020-12-15 09:00:00', '4e000000-0000-4000-8000-000000000009', '3', 'Archive course', 'ARC-03', '70000000-0000-4000-8000-000000000003', 'ACME'],
-  ['2', 'Dupont', 'Bruno', 'bdupont', 'bruno.dupont@acme.test', 'R-002', 'a0000000-0000-4000-8000-000000000002', 'Engineering', '2', 'Session 02', '5e000000-0000-4000-8000-000000000002', '2021-03-01', '2021-03-31', '2021-03-26 09:00:00', '4e000000-0000-4000-8000-000000000010', '1', 'First steps', 'FS-01', '70000000-0000-4000-8000-000000000001', 'ACME'],
+  [
+    '1',
+    'Martin',
+    'Laurie',
+    'lmartin',
+    'laurie.martin@acme.test',
+    'R-001',
+    'a0000000-0000-4000-8000-000000000001',
+    'Sales France',
+    '1',
+    'Session 01',
+    '5e000000-0000-4000-8000-000000000001',
+    '2021-01-01',
+    '2021-06-30',
+    '2021-01-04 08:00:00',
+    '4e000000-0000-4000-8000-000000000001',
+    '1',
+    'First steps',
+    'FS-01',
+    '70000000-0000-4000-8000-000000000001',
+    'ACME',
+  ],
+  [
+    '2',
+    'Dupont',
+    'Bruno',
+    'bdupont',
+    'bruno.dupont@acme.test',
+    'R-002',
+    'a0000000-0000-4000-8000-000000000002',
+    'Engineering',
+    '1',
+    'Session 01',
+    '5e000000-0000-4000-8000-000000000001',
+    '2021-01-01',
+    '2021-06-30',
+    '2021-03-31 22:30:00',
+    '4e000000-0000-4000-8000-000000000002',
+    '1',
+    'First steps',
+    'FS-01',
+    '70000000-0000-4000-8000-000000000001',
+    'ACME',
+  ],
+  [
+    '3',
+    'Bernard',
+    'Chloé',
+    'cbernard',
+    '',
+    '',
+    'a0000000-0000-4000-8000-000000000003',
+    '',
+    '2',
+    'Session 02',
+    '5e000000-0000-4000-8000-000000000002',
+    '2021-03-01',
+    '2021-03-31',
+    '2021-03-01 00:00:00',
+    '4e000000-0000-4000-8000-000000000003',
+    '1',
+    'First steps',
+    'FS-01',
+    '70000000-0000-4000-8000-000000000001',
+    'ACME',
+  ],
+  [
+    '4',
+    'Smith',
+    'David',
+    'dsmith',
+    'david.smith@acme.test',
+    'R-004',
+    'a0000000-0000-4000-8000-000000000004',
+    'Acme',
+    '2',
+    'Session 02',
+    '5e000000-0000-4000-8000-000000000002',
+    '2021-03-01',
+    '2021-03-31',
+    '2021-02-28 23:30:00',
+    '4e000000-0000-4000-8000-000000000004',
+    '1',
+    'First steps',
+    'FS-01',
+    '70000000-0000-4000-8000-000000000001',
+    'ACME',
+  ],
+  [
+    '1',
+    'Martin',
+    'Laurie',
+    'lmartin',
+    'laurie.martin@acme.test',
+    'R-001',
+    'a0000000-0000-4000-8000-000000000001',
+    'Sales France',
+    '3',
+    'Intro <i>live</i> session',
+    '5e000000-0000-4000-8000-000000000003',
+    '2021-02-01',
+    '2021-02-28',
+    '2021-02-01 10:00:00',
+    '4e000000-0000-4000-8000-000000000005',
+    '2',
+    '<b>Intro</b> &amp; more',
+    'INT-02',
+    '70000000-0000-4000-8000-000000000002',
+    'ACME',
+  ],
+  [
+    '2',
+    'Dupont',
+    'Bruno',
+    'bdupont',
+    'bruno.dupont@acme.test',
+    'R-002',
+    'a0000000-0000-4000-8000-000000000002',
+    'Engineering',
+    '3',
+    'Intro <i>live</i> session',
+    '5e000000-0000-4000-8000-000000000003',
+    '2021-02-01',
+    '2021-02-28',
+    '2021-02-03 08:00:00',
+    '4e000000-0000-4000-8000-000000000006',
+    '2',
+    '<b>Intro</b> &amp; more',
+    'INT-02',
+    '70000000-0000-4000-8000-000000000002',
+    'ACME',
+  ],
+  [
+    '5',
+    'Jones',
+    'Emma',
+    'ejones',
+    'emma.jones@globex.test',
+    'R-005',
+    'a0000000-0000-4000-8000-000000000005',
+    'Globex',
+    '5',
+    'Time frames',
+    '5e000000-0000-4000-8000-000000000005',
+    '2021-01-01',
+    '2021-12-31',
+    '2020-12-15 09:00:00',
+    '4e000000-0000-4000-8000-000000000009',
+    '3',
+    'Archive course',
+    'ARC-03',
+    '70000000-0000-4000-8000-000000000003',
+    'ACME',
+  ],
+  [
+    '2',
+    'Dupont',
+    'Bruno',
+    'bdupont',
+    'bruno.dupont@acme.test',
+    'R-002',
+    'a0000000-0000-4000-8000-000000000002',
+    'Engineering',
+    '2',
+    'Session 02',
+    '5e000000-0000-4000-8000-000000000002',
+    '2021-03-01',
+    '2021-03-31',
+    '2021-03-26 09:00:00',
+    '4e000000-0000-4000-8000-000000000010',
+    '1',
+    'First steps',
+    'FS-01',
+    '70000000-0000-4000-8000-000000000001',
+    'ACME',
+  ],
 ];
 
 forEachDatabase('consolidatedTracking foundation columns', (db) => {
@@ -38,14 +222,61 @@ forEachDatabase('consolidatedTracking foundation columns', (db) => {
   it('withoutLaunchTime = yes adds the empty session (R7) and the unlaunched registration (R8)', async () => {
     const result = await runExport(db().knex, { columns: FOUNDATION, parameters: { withoutLaunchTime: 'yes' } });
     expect(registrationsOf(result)).to.deep.equal(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9', 'R10']);
-    expect(result.rows[6]).to.deep.equal(['5', 'Jones', 'Emma', 'ejones', 'emma.jones@globex.test', 'R-005', 'a0000000-0000-4000-8000-000000000005', 'Globex', '4', 'Empty session', '5e000000-0000-4000-8000-000000000004', '2021-05-01', '', '2021-05-01 00:00:00', '4e000000-0000-4000-8000-000000000007', '3', 'Archive course', 'ARC-03', '70000000-0000-4000-8000-000000000003', 'ACME']);
-    expect(result.rows[7]).to.deep.equal(['3', 'Bernard', 'Chloé', 'cbernard', '', '', 'a0000000-0000-4000-8000-000000000003', '', '1', 'Session 01', '5e000000-0000-4000-8000-000000000001', '2021-01-01', '2021-06-30', '2021-01-10 12:00:00', '4e000000-0000-4000-8000-000000000008', '1', 'First steps', 'FS-01', '70000000-0000-4000-8000-000000000001', 'ACME']);
+    expect(result.rows[6]).to.deep.equal([
+      '5',
+      'Jones',
+      'Emma',
+      'ejones',
+      'emma.jones@globex.test',
+      'R-005',
+      'a0000000-0000-4000-8000-000000000005',
+      'Globex',
+      '4',
+      'Empty session',
+      '5e000000-0000-4000-8000-000000000004',
+      '2021-05-01',
+      '',
+      '2021-05-01 00:00:00',
+      '4e000000-0000-4000-8000-000000000007',
+      '3',
+      'Archive course',
+      'ARC-03',
+      '70000000-0000-4000-8000-000000000003',
+      'ACME',
+    ]);
+    expect(result.rows[7]).to.deep.equal([
+      '3',
+      'Bernard',
+      'Chloé',
+      'cbernard',
+      '',
+      '',
+      'a0000000-0000-4000-8000-000000000003',
+      '',
+      '1',
+      'Session 01',
+      '5e000000-0000-4000-8000-000000000001',
+      '2021-01-01',
+      '2021-06-30',
+      '2021-01-10 12:00:00',
+      '4e000000-0000-4000-8000-000000000008',
+      '1',
+      'First steps',
+      'FS-01',
+      '70000000-0000-4000-8000-000000000001',
+      'ACME',
+    ]);
   });
 
   it('dateFormat, dateTimeFormat and timeZone Europe/Paris (day boundaries move, dates do not)', async () => {
     const result = await runExport(db().knex, {
       columns: ['sessionRegistrationGuid', 'sessionStartDate', 'sessionEndDate', 'sessionRegistrationDate'],
-      parameters: { withoutLaunchTime: 'yes', dateFormat: 'DD/MM/YYYY', dateTimeFormat: 'DD/MM/YY HH:II', timeZone: 'Europe/Paris' },
+      parameters: {
+        withoutLaunchTime: 'yes',
+        dateFormat: 'DD/MM/YYYY',
+        dateTimeFormat: 'DD/MM/YY HH:II',
+        timeZone: 'Europe/Paris',
+      },
     });
     expect(result.rows.map((row) => row.slice(1))).to.deep.equal([
       ['01/01/2021', '30/06/2021', '04/01/21 09:00'],
@@ -81,19 +312,33 @@ forEachDatabase('consolidatedTracking foundation columns', (db) => {
   });
 
   it('trainingPathCode, trainingGuid, sessionGuid and completeSessionTitle filters', async () => {
-    const run = async (parameters: Record<string, string>) => registrationsOf(await runExport(db().knex, { columns: FOUNDATION, parameters }));
+    const run = async (parameters: Record<string, string>) =>
+      registrationsOf(await runExport(db().knex, { columns: FOUNDATION, parameters }));
     expect(await run({ trainingPathCode: 'FS-01' })).to.deep.equal(['R1', 'R2', 'R3', 'R4', 'R10']);
     expect(await run({ trainingPathCode: 'INT-02' })).to.deep.equal(['R5', 'R6']);
     expect(await run({ trainingPathCode: 'fs-01' })).to.deep.equal([]);
     expect(await run({ trainingGuid: '70000000-0000-4000-8000-000000000002' })).to.deep.equal(['R5', 'R6']);
     expect(await run({ trainingGuid: '70000000-0000-4000-8000-000000000003' })).to.deep.equal(['R9']);
-    expect(await run({ trainingGuid: '70000000-0000-4000-8000-000000000003', withoutLaunchTime: 'yes' })).to.deep.equal(['R7', 'R9']);
+    expect(await run({ trainingGuid: '70000000-0000-4000-8000-000000000003', withoutLaunchTime: 'yes' })).to.deep.equal(
+      ['R7', 'R9'],
+    );
     expect(await run({ sessionGuid: '5E000000-0000-4000-8000-000000000001' })).to.deep.equal(['R1', 'R2']);
-    expect(await run({ sessionGuid: '5e000000-0000-4000-8000-000000000001', withoutLaunchTime: 'yes' })).to.deep.equal(['R1', 'R2', 'R8']);
+    expect(await run({ sessionGuid: '5e000000-0000-4000-8000-000000000001', withoutLaunchTime: 'yes' })).to.deep.equal([
+      'R1',
+      'R2',
+      'R8',
+    ]);
     expect(await run({ completeSessionTitle: 'Session 02' })).to.deep.equal(['R3', 'R4', 'R10']);
     expect(await run({ sessionTitle: 'Intro <i>live</i> session' })).to.deep.equal(['R5', 'R6']);
     expect(await run({ completeSessionTitle: 'Sitzung 01' })).to.deep.equal([]);
-    expect(await run({ trainingPathCode: 'FS-01', sessionGuid: '5e000000-0000-4000-8000-000000000002' })).to.deep.equal(['R3', 'R4', 'R10']);
-    expect(await run({ trainingGuid: '70000000-0000-4000-8000-000000000001', completeSessionTitle: 'Intro <i>live</i> session' })).to.deep.equal([]);
+    expect(await run({ trainingPathCode: 'FS-01', sessionGuid: '5e000000-0000-4000-8000-000000000002' })).to.deep.equal(
+      ['R3', 'R4', 'R10'],
+    );
+    expect(
+      await run({
+        trainingGuid: '70000000-0000-4000-8000-000000000001',
+        completeSessionTitle: 'Intro <i>live</i> session',
+      }),
+    ).to.deep.equal([]);
   });
 });

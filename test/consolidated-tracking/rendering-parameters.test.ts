@@ -12,7 +12,8 @@ forEachDatabase('consolidatedTracking rendering parameters', (db) => {
 
   it('sessionTimeGlobalFormat (timeGlobalFormat): the five duration formats', async () => {
     const columns = ['timeGlobal', 'timeSpentCB', 'timeSpentDigital', 'timeSpent'];
-    const firstRow = async (format: string) => (await run({ columns, parameters: { timeGlobalFormat: format } })).rows[0];
+    const firstRow = async (format: string) =>
+      (await run({ columns, parameters: { timeGlobalFormat: format } })).rows[0];
     expect(await firstRow('rawSeconds')).to.deep.equal(['1500', '25200', '960', '27660']);
     expect(await firstRow('iso-8601')).to.deep.equal(['PT25M', 'PT7H', 'PT16M', 'PT7H41M']);
     expect(await firstRow('rawMinutes')).to.deep.equal(['25', '420', '16', '461']);
@@ -25,22 +26,70 @@ forEachDatabase('consolidatedTracking rendering parameters', (db) => {
   });
 
   it('statusFormat replaces the given texts only', async () => {
-    const result = await run({ columns: ['status'], parameters: { statusFormat: { completed: 'Done', notAttempted: 'To do' } } });
-    expect(cellsOf(result, 'status')).to.deep.equal(['Done', 'incomplete', 'incomplete', 'Done', 'incomplete', 'incomplete', 'To do', 'To do', 'incomplete', 'incomplete']);
+    const result = await run({
+      columns: ['status'],
+      parameters: { statusFormat: { completed: 'Done', notAttempted: 'To do' } },
+    });
+    expect(cellsOf(result, 'status')).to.deep.equal([
+      'Done',
+      'incomplete',
+      'incomplete',
+      'Done',
+      'incomplete',
+      'incomplete',
+      'To do',
+      'To do',
+      'incomplete',
+      'incomplete',
+    ]);
   });
 
   it('trainingStatusFormat replaces C / P / A', async () => {
-    const result = await run({ columns: ['trainingStatus'], parameters: { trainingStatusFormat: { published: 'Published', archived: 'Archived' } } });
-    expect(cellsOf(result, 'trainingStatus')).to.deep.equal(['Published', 'Published', 'Published', 'Published', 'C', 'C', 'Archived', 'Published', 'Archived', 'Published']);
+    const result = await run({
+      columns: ['trainingStatus'],
+      parameters: { trainingStatusFormat: { published: 'Published', archived: 'Archived' } },
+    });
+    expect(cellsOf(result, 'trainingStatus')).to.deep.equal([
+      'Published',
+      'Published',
+      'Published',
+      'Published',
+      'C',
+      'C',
+      'Archived',
+      'Published',
+      'Archived',
+      'Published',
+    ]);
   });
 
   it('ancestorsWithCurrent = yes ends the ancestors with the entity itself', async () => {
     const result = await run({ columns: ['candidateEntityAncestors'], parameters: { ancestorsWithCurrent: 'yes' } });
     expect(cellsOf(result, 'candidateEntityAncestors')).to.deep.equal([
-      'Acme > Sales > Sales France', 'Acme > Engineering', '', 'Acme', 'Acme > Sales > Sales France', 'Acme > Engineering', 'Globex', '', 'Globex', 'Acme > Engineering',
+      'Acme > Sales > Sales France',
+      'Acme > Engineering',
+      '',
+      'Acme',
+      'Acme > Sales > Sales France',
+      'Acme > Engineering',
+      'Globex',
+      '',
+      'Globex',
+      'Acme > Engineering',
     ]);
     const no = await run({ columns: ['candidateEntityAncestors'], parameters: { ancestorsWithCurrent: 'no' } });
-    expect(cellsOf(no, 'candidateEntityAncestors')).to.deep.equal(['Acme > Sales', 'Acme', '', '', 'Acme > Sales', 'Acme', '', '', '', 'Acme']);
+    expect(cellsOf(no, 'candidateEntityAncestors')).to.deep.equal([
+      'Acme > Sales',
+      'Acme',
+      '',
+      '',
+      'Acme > Sales',
+      'Acme',
+      '',
+      '',
+      '',
+      'Acme',
+    ]);
   });
 
   it('sessionPreferredLocales (preferredLocales): first locale with a title, the item’s own locale included, else the default', async () => {
@@ -60,7 +109,10 @@ forEachDatabase('consolidatedTracking rendering parameters', (db) => {
       'Time frames | Archive course',
       'Session 02 (FR) | Premiers pas',
     ]);
-    expect((await titles('en')).slice(4, 6)).to.deep.equal(['Intro live session | Intro and more', 'Intro live session | Intro and more']);
+    expect((await titles('en')).slice(4, 6)).to.deep.equal([
+      'Intro live session | Intro and more',
+      'Intro live session | Intro and more',
+    ]);
     expect((await titles('en'))[0]).to.equal('Session 01 | First steps');
     expect((await titles('fr,de'))[0]).to.equal('Session 01 (FR) | Premiers pas');
     expect(await titles('xx')).to.deep.equal(await titles(''));
@@ -79,7 +131,13 @@ forEachDatabase('consolidatedTracking rendering parameters', (db) => {
 
   it('templates and templatedValue: {i} is the formatted value of the i-th column', async function () {
     const result = await run({
-      columns: ['candidateFirstname', 'candidateName', 'candidateLogin', { name: 'templatedValue', attributes: { templateId: '1' } }, { name: 'templatedValue', attributes: { templateId: '2' } }],
+      columns: [
+        'candidateFirstname',
+        'candidateName',
+        'candidateLogin',
+        { name: 'templatedValue', attributes: { templateId: '1' } },
+        { name: 'templatedValue', attributes: { templateId: '2' } },
+      ],
       parameters: { templates: { templates: { '1': '{1}, {0} ({2})', '2': '[{4}]' } } },
     });
     expect(result.rows[0]).to.deep.equal(['Laurie', 'Martin', 'lmartin', 'Martin, Laurie (lmartin)', '[]']);

@@ -8,7 +8,13 @@ import { registrationsOf } from './support/fixture-ids.js';
  * Time frames: the window [start, now] computed in SQL in the export's time zone, which rows it keeps
  * and what the time columns hold. Expected values: test/fixtures/dataset.md, "Time frames".
  */
-const TIME_COLUMNS = ['sessionRegistrationGuid', 'sessionTimeGlobal', 'timeSpentCBT', 'timeSpentDigital', 'sessionTimeSpent'];
+const TIME_COLUMNS = [
+  'sessionRegistrationGuid',
+  'sessionTimeGlobal',
+  'timeSpentCBT',
+  'timeSpentDigital',
+  'sessionTimeSpent',
+];
 
 forEachDatabase('consolidatedTracking time frames', (db) => {
   /** Rows as `Rn g/c/d/t` (global / CBT / digital / total seconds). */
@@ -40,8 +46,13 @@ forEachDatabase('consolidatedTracking time frames', (db) => {
       expect(await example('3', 'timeSpent')).to.deep.equal(['R9 350/0/0/350']);
     });
     it('lastActivity is the default mode; lastActivityCumulative keeps all the time; timeSpent wins in a list', async () => {
-      expect(await framed('2021-05-28T12:00:00Z', { sessionGuid: '5e000000-0000-4000-8000-000000000005', timeFrames: '1', timeFramesScale: 'less_than_n_full_months' }))
-        .to.deep.equal(['R9 400/0/0/400']);
+      expect(
+        await framed('2021-05-28T12:00:00Z', {
+          sessionGuid: '5e000000-0000-4000-8000-000000000005',
+          timeFrames: '1',
+          timeFramesScale: 'less_than_n_full_months',
+        }),
+      ).to.deep.equal(['R9 400/0/0/400']);
       expect(await example('1', 'lastActivityCumulative')).to.deep.equal(['R9 400/0/0/400']);
       expect(await example('1', 'lastActivity,timeSpent')).to.deep.equal(['R9 50/0/0/50']);
       expect(await example('0', 'lastActivity,timeSpent')).to.deep.equal([]);
@@ -59,13 +70,19 @@ forEachDatabase('consolidatedTracking time frames', (db) => {
     });
     it('Europe/Paris: already 1 April (00:30), the window is half an hour long', async () => {
       expect(await framed(now, { ...base, timeZone: 'Europe/Paris' })).to.deep.equal(['R4 0/0/50/50']);
-      expect(await framed(now, { ...base, timeZone: 'Europe/Paris', timeFrameScaleMode: 'timeSpent' })).to.deep.equal(['R2 1200/0/0/1200']);
+      expect(await framed(now, { ...base, timeZone: 'Europe/Paris', timeFrameScaleMode: 'timeSpent' })).to.deep.equal([
+        'R2 1200/0/0/1200',
+      ]);
     });
     it('America/New_York: March starts at 05:00 UTC, so 1 March 03:00 UTC is February', async () => {
-      expect(await framed(now, { ...base, timeZone: 'America/New_York' })).to.deep.equal(['R3 0/5400/390/5790', 'R4 0/0/7295/7295', 'R10 0/0/1800/1800']);
-      expect(await framed(now, { ...base, timeZone: 'America/New_York', timeFrameScaleMode: 'timeSpent' })).to.deep.equal([
-        'R3 0/5400/390/5790', 'R4 0/3600/7295/10895', 'R10 0/0/1800/1800',
+      expect(await framed(now, { ...base, timeZone: 'America/New_York' })).to.deep.equal([
+        'R3 0/5400/390/5790',
+        'R4 0/0/7295/7295',
+        'R10 0/0/1800/1800',
       ]);
+      expect(
+        await framed(now, { ...base, timeZone: 'America/New_York', timeFrameScaleMode: 'timeSpent' }),
+      ).to.deep.equal(['R3 0/5400/390/5790', 'R4 0/3600/7295/10895', 'R10 0/0/1800/1800']);
     });
   });
 
@@ -76,10 +93,15 @@ forEachDatabase('consolidatedTracking time frames', (db) => {
       expect(await framed(now, base)).to.deep.equal(['R4 0/3600/0/3600', 'R6 900/0/0/900']);
     });
     it('UTC, timeSpent: the days 28 February and 1 March', async () => {
-      expect(await framed(now, { ...base, timeFrameScaleMode: 'timeSpent' })).to.deep.equal(['R4 0/3600/0/3600', 'R6 600/0/0/600']);
+      expect(await framed(now, { ...base, timeFrameScaleMode: 'timeSpent' })).to.deep.equal([
+        'R4 0/3600/0/3600',
+        'R6 600/0/0/600',
+      ]);
     });
     it('America/New_York, timeSpent: still 28 February there, so the days 27 and 28 February', async () => {
-      expect(await framed(now, { ...base, timeFrameScaleMode: 'timeSpent', timeZone: 'America/New_York' })).to.deep.equal(['R6 600/0/0/600']);
+      expect(
+        await framed(now, { ...base, timeFrameScaleMode: 'timeSpent', timeZone: 'America/New_York' }),
+      ).to.deep.equal(['R6 600/0/0/600']);
     });
   });
 
@@ -92,17 +114,26 @@ forEachDatabase('consolidatedTracking time frames', (db) => {
   it('calendar months: 31 March − 1 month is 28 February (now = 2021-03-31 12:00 UTC)', async () => {
     const base = { timeFrames: '1', timeFramesScale: 'less_than_n_months' };
     expect(await framed('2021-03-31T12:00:00Z', base)).to.deep.equal([
-      'R3 0/5400/390/5790', 'R4 0/3600/7245/10845', 'R6 900/0/0/900', 'R10 0/0/1800/1800',
+      'R3 0/5400/390/5790',
+      'R4 0/3600/7245/10845',
+      'R6 900/0/0/900',
+      'R10 0/0/1800/1800',
     ]);
-    expect(await framed('2021-03-31T12:00:00Z', { ...base, timeFrameScaleMode: 'lastActivityCumulative' })).to.deep.equal([
-      'R3 0/5400/390/5790', 'R4 0/3600/7295/10895', 'R6 900/0/0/900', 'R10 0/0/1800/1800',
-    ]);
+    expect(
+      await framed('2021-03-31T12:00:00Z', { ...base, timeFrameScaleMode: 'lastActivityCumulative' }),
+    ).to.deep.equal(['R3 0/5400/390/5790', 'R4 0/3600/7295/10895', 'R6 900/0/0/900', 'R10 0/0/1800/1800']);
   });
 
   it('years and full years (now = 2021-05-28 12:00 UTC)', async () => {
     const everything = [
-      'R1 1500/25200/960/27660', 'R2 1200/0/2400/3600', 'R3 0/5400/390/5790', 'R4 0/3600/7295/10895',
-      'R5 1800/0/600/2400', 'R6 900/0/0/900', 'R9 400/0/0/400', 'R10 0/0/1800/1800',
+      'R1 1500/25200/960/27660',
+      'R2 1200/0/2400/3600',
+      'R3 0/5400/390/5790',
+      'R4 0/3600/7295/10895',
+      'R5 1800/0/600/2400',
+      'R6 900/0/0/900',
+      'R9 400/0/0/400',
+      'R10 0/0/1800/1800',
     ];
     const now = '2021-05-28T12:00:00Z';
     expect(await framed(now, { timeFrames: '1', timeFramesScale: 'less_than_n_full_years' })).to.deep.equal(everything);

@@ -3,7 +3,26 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import { column, parameter, provider, pluginModule, sql, SqlColumn, Contribution, DURATION_FORMATS, parseTemplate, type ColumnMetadata, type ColumnUse, type FormatContext, type Parameter, type ParameterMetadata, type PluginModule, type QueryScope, type SqlFragment, type ProgressEvent } from '@exportkit/core';
+import {
+  column,
+  parameter,
+  provider,
+  pluginModule,
+  sql,
+  SqlColumn,
+  Contribution,
+  DURATION_FORMATS,
+  parseTemplate,
+  type ColumnMetadata,
+  type ColumnUse,
+  type FormatContext,
+  type Parameter,
+  type ParameterMetadata,
+  type PluginModule,
+  type QueryScope,
+  type SqlFragment,
+  type ProgressEvent,
+} from '@exportkit/core';
 import { createEngine } from 'exportkit';
 
 /*
@@ -13,8 +32,20 @@ import { createEngine } from 'exportkit';
  */
 
 @provider({
-  name: 'copyDemo', element: 'copyDemoProvider', description: 'COPY path rows', baseTable: 'copy_items', baseAlias: 'item', orderBy: 'item.id',
-  formatting: { dateFormat: 'dateFormat', dateTimeFormat: 'dateTimeFormat', timeZone: 'timeZone', durationFormat: 'durationFormat', stripHtml: 'stripHTML', maxLength: 'maxLength' },
+  name: 'copyDemo',
+  element: 'copyDemoProvider',
+  description: 'COPY path rows',
+  baseTable: 'copy_items',
+  baseAlias: 'item',
+  orderBy: 'item.id',
+  formatting: {
+    dateFormat: 'dateFormat',
+    dateTimeFormat: 'dateTimeFormat',
+    timeZone: 'timeZone',
+    durationFormat: 'durationFormat',
+    stripHtml: 'stripHTML',
+    maxLength: 'maxLength',
+  },
 })
 export class CopyDemoProvider extends Contribution<never> {}
 
@@ -34,14 +65,32 @@ export class CRatioColumn extends SqlColumn {}
 export class CDayColumn extends SqlColumn {}
 @column({ provider: 'copyDemo', name: 'cAt', type: 'datetime', description: 'when', sql: 'item.at' })
 export class CAtColumn extends SqlColumn {}
-@column({ provider: 'copyDemo', name: 'cLocal', type: 'datetime', description: 'timestamp without time zone', sql: 'item.local_at' })
+@column({
+  provider: 'copyDemo',
+  name: 'cLocal',
+  type: 'datetime',
+  description: 'timestamp without time zone',
+  sql: 'item.local_at',
+})
 export class CLocalColumn extends SqlColumn {}
 @column({ provider: 'copyDemo', name: 'cSpent', type: 'duration', description: 'seconds', sql: 'item.spent' })
 export class CSpentColumn extends SqlColumn {}
-@column({ provider: 'copyDemo', name: 'cBoom', type: 'int', description: 'fails past id 20000', sql: 'CASE WHEN item.id > 20000 THEN 1 / (item.id - item.id) ELSE item.id END' })
+@column({
+  provider: 'copyDemo',
+  name: 'cBoom',
+  type: 'int',
+  description: 'fails past id 20000',
+  sql: 'CASE WHEN item.id > 20000 THEN 1 / (item.id - item.id) ELSE item.id END',
+})
 export class CBoomColumn extends SqlColumn {}
 
-@column({ provider: 'copyDemo', name: 'cConst', type: 'string', description: "the element's text, bound", value: 'optional' })
+@column({
+  provider: 'copyDemo',
+  name: 'cConst',
+  type: 'string',
+  description: "the element's text, bound",
+  value: 'optional',
+})
 export class CConstColumn extends Contribution<ColumnMetadata> {
   select(use: ColumnUse): SqlFragment {
     return sql`${use.spec.value ?? ''}::text`;
@@ -67,26 +116,78 @@ export class CComputedColumn extends Contribution<ColumnMetadata> {
   }
 }
 
-@parameter({ provider: 'copyDemo', name: 'dateFormat', kind: 'format', valueType: { kind: 'string' }, description: 'date format', default: 'YYYY-MM-DD' })
+@parameter({
+  provider: 'copyDemo',
+  name: 'dateFormat',
+  kind: 'format',
+  valueType: { kind: 'string' },
+  description: 'date format',
+  default: 'YYYY-MM-DD',
+})
 export class PDateFormat extends Contribution<ParameterMetadata> implements Parameter {}
-@parameter({ provider: 'copyDemo', name: 'dateTimeFormat', kind: 'format', valueType: { kind: 'string' }, description: 'datetime format', default: 'YYYY-MM-DD hh:ii:ss' })
+@parameter({
+  provider: 'copyDemo',
+  name: 'dateTimeFormat',
+  kind: 'format',
+  valueType: { kind: 'string' },
+  description: 'datetime format',
+  default: 'YYYY-MM-DD hh:ii:ss',
+})
 export class PDateTimeFormat extends Contribution<ParameterMetadata> implements Parameter {}
-@parameter({ provider: 'copyDemo', name: 'timeZone', kind: 'format', valueType: { kind: 'timeZone' }, description: 'zone', default: 'UTC' })
+@parameter({
+  provider: 'copyDemo',
+  name: 'timeZone',
+  kind: 'format',
+  valueType: { kind: 'timeZone' },
+  description: 'zone',
+  default: 'UTC',
+})
 export class PTimeZone extends Contribution<ParameterMetadata> implements Parameter {}
-@parameter({ provider: 'copyDemo', name: 'durationFormat', kind: 'format', valueType: { kind: 'enum', values: DURATION_FORMATS }, description: 'durations', default: 'rawSeconds' })
+@parameter({
+  provider: 'copyDemo',
+  name: 'durationFormat',
+  kind: 'format',
+  valueType: { kind: 'enum', values: DURATION_FORMATS },
+  description: 'durations',
+  default: 'rawSeconds',
+})
 export class PDurationFormat extends Contribution<ParameterMetadata> implements Parameter {}
-@parameter({ provider: 'copyDemo', name: 'stripHTML', kind: 'format', valueType: { kind: 'string' }, description: 'strip tags' })
+@parameter({
+  provider: 'copyDemo',
+  name: 'stripHTML',
+  kind: 'format',
+  valueType: { kind: 'string' },
+  description: 'strip tags',
+})
 export class PStripHtml extends Contribution<ParameterMetadata> implements Parameter {}
-@parameter({ provider: 'copyDemo', name: 'maxLength', kind: 'format', valueType: { kind: 'int', min: 1 }, description: 'crop' })
+@parameter({
+  provider: 'copyDemo',
+  name: 'maxLength',
+  kind: 'format',
+  valueType: { kind: 'int', min: 1 },
+  description: 'crop',
+})
 export class PMaxLength extends Contribution<ParameterMetadata> implements Parameter {}
-@parameter({ provider: 'copyDemo', name: 'texts', kind: 'filter', valueType: { kind: 'list', item: { kind: 'string' } }, description: 'keep these texts' })
+@parameter({
+  provider: 'copyDemo',
+  name: 'texts',
+  kind: 'filter',
+  valueType: { kind: 'list', item: { kind: 'string' } },
+  description: 'keep these texts',
+})
 export class PTexts extends Contribution<ParameterMetadata> implements Parameter {
   where(value: unknown, _scope: QueryScope): SqlFragment | undefined {
     if (!Array.isArray(value) || value.length === 0) return undefined;
     return sql`item.txt = ANY(${value}::text[])`;
   }
 }
-@parameter({ provider: 'copyDemo', name: 'maxId', kind: 'filter', valueType: { kind: 'int', min: 0 }, description: 'ids up to' })
+@parameter({
+  provider: 'copyDemo',
+  name: 'maxId',
+  kind: 'filter',
+  valueType: { kind: 'int', min: 0 },
+  description: 'ids up to',
+})
 export class PMaxId extends Contribution<ParameterMetadata> implements Parameter {
   where(value: unknown): SqlFragment | undefined {
     return typeof value === 'number' ? sql`item.id <= ${value}` : undefined;
@@ -94,25 +195,94 @@ export class PMaxId extends Contribution<ParameterMetadata> implements Parameter
 }
 
 export const copyDemoPlugin: PluginModule = pluginModule([
-  CopyDemoProvider, CIdColumn, CTextColumn, CLongColumn, CKindColumn, CScoreColumn, CRatioColumn, CDayColumn, CAtColumn, CLocalColumn,
-  CSpentColumn, CBoomColumn, CConstColumn, CUpperColumn, CComputedColumn, PDateFormat, PDateTimeFormat, PTimeZone, PDurationFormat,
-  PStripHtml, PMaxLength, PTexts, PMaxId,
+  CopyDemoProvider,
+  CIdColumn,
+  CTextColumn,
+  CLongColumn,
+  CKindColumn,
+  CScoreColumn,
+  CRatioColumn,
+  CDayColumn,
+  CAtColumn,
+  CLocalColumn,
+  CSpentColumn,
+  CBoomColumn,
+  CConstColumn,
+  CUpperColumn,
+  CComputedColumn,
+  PDateFormat,
+  PDateTimeFormat,
+  PTimeZone,
+  PDurationFormat,
+  PStripHtml,
+  PMaxLength,
+  PTexts,
+  PMaxId,
 ]);
 
 /** Texts that CSV must quote, or that look like something else. */
 export const HOSTILE_TEXTS: Array<string | null> = [
-  'plain', 'semi;colon', 'comma,here', 'pipe|here', 'tab\there', 'quote "q" end', '"', '""', 'lf\nline', 'cr\rline', 'crlf\r\nline',
-  '\n', '\r', '', null, ' lead and trail ', 'émoji 😀 ünïcode — “quotes”', '\\.', '\\N', 'NULL', '=1+2', "it's $1 ? \\ back", '0.50',
-  '<b>bold</b> &amp; co', 'a'.repeat(300), '😀'.repeat(40), 'x\u00a0y', '-', ' ', '\t',
+  'plain',
+  'semi;colon',
+  'comma,here',
+  'pipe|here',
+  'tab\there',
+  'quote "q" end',
+  '"',
+  '""',
+  'lf\nline',
+  'cr\rline',
+  'crlf\r\nline',
+  '\n',
+  '\r',
+  '',
+  null,
+  ' lead and trail ',
+  'émoji 😀 ünïcode — “quotes”',
+  '\\.',
+  '\\N',
+  'NULL',
+  '=1+2',
+  "it's $1 ? \\ back",
+  '0.50',
+  '<b>bold</b> &amp; co',
+  'a'.repeat(300),
+  '😀'.repeat(40),
+  'x\u00a0y',
+  '-',
+  ' ',
+  '\t',
 ];
 
 /** copy_items: the hostile rows (ids 1…n), then `bulk` generated rows. */
 export async function createCopyTables(knex: Knex, bulk = 0): Promise<void> {
   await knex.raw(`CREATE TABLE copy_items (id int PRIMARY KEY, txt text, long_txt text, kind text, score numeric, day date,
     at timestamptz, local_at timestamp, spent numeric)`);
-  const scores = ['80', '12.5', '33.333', '-0.001', '-12.345', '0', null, '1234567.005', '0.1', '-0.005', '99.999', '100.00', '0.004'];
+  const scores = [
+    '80',
+    '12.5',
+    '33.333',
+    '-0.001',
+    '-12.345',
+    '0',
+    null,
+    '1234567.005',
+    '0.1',
+    '-0.005',
+    '99.999',
+    '100.00',
+    '0.004',
+  ];
   const days = ['2021-02-24', '2021-12-31', null, '0999-01-05', '2024-02-29', '1970-01-01'];
-  const ats = ['2021-03-28T00:59:59Z', '2021-03-28T01:00:00Z', '2021-10-31T00:30:00Z', '2021-10-31T01:30:00Z', null, '2000-01-01T00:00:00Z', '2021-06-15T23:59:59.999Z'];
+  const ats = [
+    '2021-03-28T00:59:59Z',
+    '2021-03-28T01:00:00Z',
+    '2021-10-31T00:30:00Z',
+    '2021-10-31T01:30:00Z',
+    null,
+    '2000-01-01T00:00:00Z',
+    '2021-06-15T23:59:59.999Z',
+  ];
   const spents = ['0', '59.6', '60', '3600', '5115', '360000', '-5', null, '86399.5', '0.4', '3599.5', '45296'];
   const kinds = ['A', 'B', null, '', 'Ç'];
   const rows = HOSTILE_TEXTS.map((txt, i) => ({
@@ -160,15 +330,25 @@ export async function runTemplate(
   const listen = (q: { sql: string }) => statements.push(q.sql.trim().split(/\s+/)[0]!.toUpperCase());
   knex.on('query', listen);
   const engine = createEngine({
-    knex, dataDir, plugins: options.plugins ?? [copyDemoPlugin], now: new Date(options.now ?? '2021-04-02T12:00:00Z'), copyPath: options.copyPath,
+    knex,
+    dataDir,
+    plugins: options.plugins ?? [copyDemoPlugin],
+    now: new Date(options.now ?? '2021-04-02T12:00:00Z'),
+    copyPath: options.copyPath,
   });
   try {
-    const result = await engine.run(parseTemplate(yaml, 'copy.yaml', 'yaml'), { onProgress: (event) => events.push(event) });
+    const result = await engine.run(parseTemplate(yaml, 'copy.yaml', 'yaml'), {
+      onProgress: (event) => events.push(event),
+    });
     const zip = result.exports[0]!.files.find((f) => f.endsWith('.zip'))!;
-    const entries = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter((n) => n && n !== 'manifest.json');
+    const entries = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' })
+      .split('\n')
+      .filter((n) => n && n !== 'manifest.json');
     const file = options.file ?? entries[0]!;
     const bytes = execFileSync('unzip', ['-p', zip, file], { maxBuffer: 1 << 30 });
-    const manifest = JSON.parse(execFileSync('unzip', ['-p', zip, 'manifest.json'], { encoding: 'utf8' })) as { rows: number };
+    const manifest = JSON.parse(execFileSync('unzip', ['-p', zip, 'manifest.json'], { encoding: 'utf8' })) as {
+      rows: number;
+    };
     return { bytes, rows: result.exports[0]!.rows, statements, events, manifestRows: manifest.rows };
   } finally {
     knex.off('query', listen);

@@ -7,7 +7,10 @@ forEachDatabase('cursor streaming', (db) => {
     const { knex } = db();
     const sizes: number[] = [];
     const values: number[] = [];
-    const query = { sql: 'SELECT g::int AS n, ?::text AS tag FROM generate_series(1, 2500) AS g ORDER BY g', bindings: ['x'] };
+    const query = {
+      sql: 'SELECT g::int AS n, ?::text AS tag FROM generate_series(1, 2500) AS g ORDER BY g',
+      bindings: ['x'],
+    };
     for await (const batch of streamQuery(knex, query, { batchSize: 1000 })) {
       sizes.push(batch.length);
       for (const row of batch) {
@@ -27,7 +30,12 @@ forEachDatabase('cursor streaming', (db) => {
     knex.on('query', listen);
     try {
       let rows = 0;
-      for await (const batch of streamQuery(knex, { sql: 'SELECT g FROM generate_series(1, 300) g', bindings: [] }, { batchSize: 100 })) rows += batch.length;
+      for await (const batch of streamQuery(
+        knex,
+        { sql: 'SELECT g FROM generate_series(1, 300) g', bindings: [] },
+        { batchSize: 100 },
+      ))
+        rows += batch.length;
       expect(rows).to.equal(300);
     } finally {
       knex.off('query', listen);
@@ -44,7 +52,11 @@ forEachDatabase('cursor streaming', (db) => {
     let seen = 0;
     let error: unknown;
     try {
-      for await (const batch of streamQuery(knex, { sql: 'SELECT g FROM generate_series(1, 1000) g', bindings: [] }, { batchSize: 100, signal: controller.signal })) {
+      for await (const batch of streamQuery(
+        knex,
+        { sql: 'SELECT g FROM generate_series(1, 1000) g', bindings: [] },
+        { batchSize: 100, signal: controller.signal },
+      )) {
         seen += batch.length;
         controller.abort();
       }

@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import {
-  compileDatePattern, datePatternToSql, formatDuration, trimDecimals, stripHtml, cropTo,
-  createFormatContext, formattingSettings, createRowFormatter, typeFormatters,
+  compileDatePattern,
+  datePatternToSql,
+  formatDuration,
+  trimDecimals,
+  stripHtml,
+  cropTo,
+  createFormatContext,
+  formattingSettings,
+  createRowFormatter,
+  typeFormatters,
 } from '@exportkit/core';
 
 describe('formatters', () => {
@@ -51,18 +59,36 @@ describe('formatters', () => {
   });
 
   it('row formatter: per type, NULL as empty, then stripHTML and maxLength', () => {
-    const params = new Map<string, unknown>([['df', 'DD/MM/YYYY'], ['strip', 'yes'], ['max', 5]]);
+    const params = new Map<string, unknown>([
+      ['df', 'DD/MM/YYYY'],
+      ['strip', 'yes'],
+      ['max', 5],
+    ]);
     const settings = formattingSettings({ dateFormat: 'df', stripHtml: 'strip', maxLength: 'max' }, params);
     const context = createFormatContext(settings, params);
     const col = (type: 'int' | 'float' | 'date' | 'string') => ({
       column: { metadata: { type, name: type, provider: 'x', description: '' }, select: () => undefined },
       use: { spec: { name: type, attributes: {}, line: 1 }, index: 0, header: type },
     });
-    const format = createRowFormatter([col('int'), col('float'), col('date'), col('string')], [0, 1, 2, 3], context, settings);
+    const format = createRowFormatter(
+      [col('int'), col('float'), col('date'), col('string')],
+      [0, 1, 2, 3],
+      context,
+      settings,
+    );
     const row = format(['42', '12.50', '2021-02-04', '<b>Hello</b> world']);
     expect(row.cells).to.deep.equal(['42', '12.5', '04/02', 'Hello']);
     expect(row.raw).to.deep.equal(['42', '12.50', '2021-02-04', '<b>Hello</b> world']);
     expect(format([null, null, null, null]).cells).to.deep.equal(['', '', '', '']);
-    expect(Object.keys(typeFormatters)).to.have.members(['int', 'float', 'string', 'longtext', 'date', 'datetime', 'enum', 'duration']);
+    expect(Object.keys(typeFormatters)).to.have.members([
+      'int',
+      'float',
+      'string',
+      'longtext',
+      'date',
+      'datetime',
+      'enum',
+      'duration',
+    ]);
   });
 });

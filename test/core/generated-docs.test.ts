@@ -7,8 +7,12 @@ describe('generated docs', () => {
   it('docs/columns.md, docs/parameters.md and docs/steps.md match the registry (regenerate: npx exportkit docs)', async () => {
     const description = await createEngine().describe();
     expect(readFileSync('docs/steps.md', 'utf8'), 'docs/steps.md is out of date').to.equal(stepsMarkdown(description));
-    expect(readFileSync('docs/columns.md', 'utf8'), 'docs/columns.md is out of date').to.equal(columnsMarkdown(description));
-    expect(readFileSync('docs/parameters.md', 'utf8'), 'docs/parameters.md is out of date').to.equal(parametersMarkdown(description));
+    expect(readFileSync('docs/columns.md', 'utf8'), 'docs/columns.md is out of date').to.equal(
+      columnsMarkdown(description),
+    );
+    expect(readFileSync('docs/parameters.md', 'utf8'), 'docs/parameters.md is out of date').to.equal(
+      parametersMarkdown(description),
+    );
   });
 
   it('lists every column with its aliases and type', async () => {

@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { column, createContainer, pluginModule, Registry, SqlColumn, DuplicateContributionError } from '@exportkit/core';
+import {
+  column,
+  createContainer,
+  pluginModule,
+  Registry,
+  SqlColumn,
+  DuplicateContributionError,
+} from '@exportkit/core';
 import { demoClasses, demoPlugin, ItemLabelColumn } from '../support/test-provider.js';
 
 describe('registry', () => {
@@ -26,14 +33,18 @@ describe('registry', () => {
     @column({ provider: 'demo', name: 'otherLabel', aliases: ['label'], type: 'string', description: 'clash' })
     class ClashingColumn extends SqlColumn {}
     const clash = pluginModule([ClashingColumn]);
-    expect(() => Registry.fromContainer(createContainer([demoPlugin, clash])))
-      .to.throw(DuplicateContributionError, /"label" is claimed twice: by ItemLabelColumn \(itemLabel\) and by ClashingColumn \(otherLabel\)/);
+    expect(() => Registry.fromContainer(createContainer([demoPlugin, clash]))).to.throw(
+      DuplicateContributionError,
+      /"label" is claimed twice: by ItemLabelColumn \(itemLabel\) and by ClashingColumn \(otherLabel\)/,
+    );
   });
 
   it('refuses a column of a provider that no plugin contributes', () => {
     @column({ provider: 'ghost', name: 'x', type: 'string', description: 'x' })
     class GhostColumn extends SqlColumn {}
-    expect(() => Registry.fromContainer(createContainer([pluginModule([GhostColumn])]))).to.throw(/^column x \(GhostColumn\): unknown provider "ghost"; known: /);
+    expect(() => Registry.fromContainer(createContainer([pluginModule([GhostColumn])]))).to.throw(
+      /^column x \(GhostColumn\): unknown provider "ghost"; known: /,
+    );
   });
 
   it('refuses a class without a contribution decorator', () => {

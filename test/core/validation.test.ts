@@ -27,7 +27,16 @@ describe('validation against the registry', () => {
 
   it('unknown columns and parameters, each with its line and suggestion, all at once', async () => {
     const issues = await problems(
-      lines('provider: demo', 'columns:', '  - itemId', '  - itemLable', '  - bossNmae', 'parameters:', '  timeZne: UTC', '  owners: [a]'),
+      lines(
+        'provider: demo',
+        'columns:',
+        '  - itemId',
+        '  - itemLable',
+        '  - bossNmae',
+        'parameters:',
+        '  timeZne: UTC',
+        '  owners: [a]',
+      ),
     );
     expect(issues.map((i) => [i.line, i.element, i.suggestion])).to.deep.equal([
       [4, 'itemLable', 'itemLabel'],
@@ -43,14 +52,18 @@ describe('validation against the registry', () => {
   });
 
   it('bad parameter values name the parameter and what is allowed', async () => {
-    const issues = await problems(lines('provider: demo', 'columns: [itemId]', 'parameters:', '  timeZone: Mars/Olympus'));
+    const issues = await problems(
+      lines('provider: demo', 'columns: [itemId]', 'parameters:', '  timeZone: Mars/Olympus'),
+    );
     expect(issues).to.have.length(1);
     expect(issues[0]).to.deep.include({ line: 4, element: 'timeZone' });
     expect(issues[0]!.message).to.match(/not an accepted time zone; allowed: an IANA region name/);
   });
 
   it('a parameter given twice (name and alias)', async () => {
-    const issues = await problems(lines('provider: demo', 'columns: [itemId]', 'parameters:', '  owners: [a]', '  ownerNames: [b]'));
+    const issues = await problems(
+      lines('provider: demo', 'columns: [itemId]', 'parameters:', '  owners: [a]', '  ownerNames: [b]'),
+    );
     expect(issues.map((i) => [i.line, i.message])).to.deep.equal([[5, 'parameter ownerNames is given twice']]);
   });
 
@@ -89,9 +102,15 @@ describe('validation against the registry', () => {
 
   it('loads the plugins a template lists, relative to the template', async () => {
     const engine = createEngine();
-    const yaml = lines('plugins: [./acme-plugin]', 'provider: consolidatedTracking', 'columns: [candidateId, acmeLogin]');
+    const yaml = lines(
+      'plugins: [./acme-plugin]',
+      'provider: consolidatedTracking',
+      'columns: [candidateId, acmeLogin]',
+    );
     expect(await engine.validate(parseTemplate(yaml, join(fixtures, 'with-plugin.yaml'), 'yaml'))).to.deep.equal([]);
-    const without = await engine.validate(parseTemplate(lines('provider: consolidatedTracking', 'columns: [acmeLogin]'), join(fixtures, 'x.yaml'), 'yaml'));
+    const without = await engine.validate(
+      parseTemplate(lines('provider: consolidatedTracking', 'columns: [acmeLogin]'), join(fixtures, 'x.yaml'), 'yaml'),
+    );
     expect(without.map((i) => i.element)).to.deep.equal(['acmeLogin']);
   });
 
@@ -126,8 +145,12 @@ describe('validation against the registry', () => {
         [1, 'export name "weekly..v2" is not allowed'],
         [1004, '1001 columns'],
       ]);
-      const label = await tracking(lines('provider: consolidatedTracking', 'columns:', `  - candidateId: {label: ${'x'.repeat(1001)}}`));
-      expect(label.map((i) => [i.line, i.message])).to.deep.equal([[3, 'label is longer than 1,000 characters, the most allowed']]);
+      const label = await tracking(
+        lines('provider: consolidatedTracking', 'columns:', `  - candidateId: {label: ${'x'.repeat(1001)}}`),
+      );
+      expect(label.map((i) => [i.line, i.message])).to.deep.equal([
+        [3, 'label is longer than 1,000 characters, the most allowed'],
+      ]);
     });
   });
 
@@ -143,6 +166,8 @@ describe('validation against the registry', () => {
     expect(invalid).to.be.instanceOf(InvalidEngineOptionError);
     expect(invalid!.exitCode).to.equal(2);
     expect(invalid!.message).to.equal('option now: is not a valid date (an Invalid Date)');
-    expect((await refusal(new Date(Date.UTC(10000, 0, 1))))!.message).to.equal('option now: +010000-01-01T00:00:00.000Z lies outside the years 0001–9999');
+    expect((await refusal(new Date(Date.UTC(10000, 0, 1))))!.message).to.equal(
+      'option now: +010000-01-01T00:00:00.000Z lies outside the years 0001–9999',
+    );
   });
 });

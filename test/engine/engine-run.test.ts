@@ -4,7 +4,13 @@ import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { acquireExportLock, ConcurrentRunError, parseTemplate, TemplateError, type ExportConfig } from '@exportkit/core';
+import {
+  acquireExportLock,
+  ConcurrentRunError,
+  parseTemplate,
+  TemplateError,
+  type ExportConfig,
+} from '@exportkit/core';
 import { createEngine } from 'exportkit';
 import { connect } from '@exportkit/db';
 import { demoPlugin } from '../support/test-provider.js';
@@ -26,12 +32,19 @@ function unzip(path: string, file: string): string {
 }
 
 describeOnDemoDatabases('engine run', (kind, env) => {
-
-  const engine = () => createEngine({ knex: env.db.knex, plugins: [demoPlugin], dataDir: env.dataDir, now: new Date('2021-03-01T08:00:00Z') });
+  const engine = () =>
+    createEngine({
+      knex: env.db.knex,
+      plugins: [demoPlugin],
+      dataDir: env.dataDir,
+      now: new Date('2021-03-01T08:00:00Z'),
+    });
   const config = (text: string): ExportConfig => parseTemplate(text, 'demo.yaml', 'yaml');
 
   it('writes a zip that unzip -t accepts, with the CSV and a manifest', async () => {
-    const result = await engine().run(config(template('[itemId, { label: { label: Label } }, itemAt, itemScore, ownerName]')));
+    const result = await engine().run(
+      config(template('[itemId, { label: { label: Label } }, itemAt, itemScore, ownerName]')),
+    );
     expect(result.exports).to.have.length(1);
     const [exp] = result.exports;
     expect(exp!.rows).to.equal(5);
@@ -68,7 +81,10 @@ describeOnDemoDatabases('engine run', (kind, env) => {
     try {
       result = await engine().run(
         config(
-          template('[itemId, itemAt, itemDay, itemScore]').replace('dateTimeFormat: DD/MM/YYYY hh:ii', 'dateTimeFormat: DD/MM/YYYY hh:ii\n      dateFormat: DD.MM.YYYY') +
+          template('[itemId, itemAt, itemDay, itemScore]').replace(
+            'dateTimeFormat: DD/MM/YYYY hh:ii',
+            'dateTimeFormat: DD/MM/YYYY hh:ii\n      dateFormat: DD.MM.YYYY',
+          ) +
             '    actions:\n      - fileExportAction: { format: CSV }\n      - fileExportAction: { format: XLSX }\n      - fileExportAction: { format: JSON }\n',
         ),
       );
@@ -78,7 +94,12 @@ describeOnDemoDatabases('engine run', (kind, env) => {
     expect(statements.filter((s) => s === 'DECLARE')).to.have.length(1);
     expect(statements.filter((s) => s === 'FETCH')).to.have.length(1);
     const zip = result.exports[0]!.files[0]!;
-    expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n').sort()).to.deep.equal(['demo.csv', 'demo.json', 'demo.xlsx', 'manifest.json']);
+    expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n').sort()).to.deep.equal([
+      'demo.csv',
+      'demo.json',
+      'demo.xlsx',
+      'manifest.json',
+    ]);
     const json = JSON.parse(unzip(zip, 'demo.json'));
     expect(json[0]).to.deep.equal({ itemId: 1, itemAt: '25/02/2021 01:30', itemDay: '25.02.2021', itemScore: 1.25 });
     const workbook = new ExcelJS.Workbook();
@@ -95,19 +116,29 @@ describeOnDemoDatabases('engine run', (kind, env) => {
 
   it("announces the planner's estimate of the rows before streaming them (a total for the progress display)", async () => {
     const events: Array<{ type: string; rows?: number }> = [];
-    await engine().run(config(template('[itemId]')), { onProgress: (event) => void events.push(event as { type: string; rows?: number }) });
+    await engine().run(config(template('[itemId]')), {
+      onProgress: (event) => void events.push(event as { type: string; rows?: number }),
+    });
     const estimate = events.find((e) => e.type === 'estimate');
     expect(estimate?.rows).to.be.a('number').and.to.be.at.least(1);
     expect(events.findIndex((e) => e.type === 'estimate')).to.be.below(events.findIndex((e) => e.type === 'rows'));
   });
 
   it('a preview (limit): the first rows only, named <name>-preview, no delta mark moved', async () => {
-    const result = await engine().run(config(template('[itemId]', '').replace('timeZone: Europe/Paris', 'timeZone: Europe/Paris\n      exclusive: yes')), { limit: 2 });
+    const result = await engine().run(
+      config(
+        template('[itemId]', '').replace('timeZone: Europe/Paris', 'timeZone: Europe/Paris\n      exclusive: yes'),
+      ),
+      { limit: 2 },
+    );
     const [exp] = result.exports;
     expect(exp!.rows).to.equal(2);
     expect(exp!.files).to.deep.equal([join(env.dataDir, 'exports', 'demo-preview_20210301-090000.zip')]);
     expect(unzip(exp!.files[0]!, 'demo-preview.csv').trim().split(/\r?\n/)).to.have.length(3);
-    const [run] = await env.db.knex('exportkit.export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');
+    const [run] = await env.db
+      .knex('exportkit.export_runs')
+      .where({ export_guid: 'demo-export' })
+      .orderBy('id', 'desc');
     expect(run.status).to.equal('succeeded');
     expect(run.delta_mark).to.equal(null);
   });
@@ -134,7 +165,9 @@ describeOnDemoDatabases('engine run', (kind, env) => {
       return n;
     };
     const before = await count();
-    await env.db.knex.raw('INSERT INTO demo_items SELECT g, NULL, NULL, NULL, NULL, 1 FROM generate_series(100, 1099) g');
+    await env.db.knex.raw(
+      'INSERT INTO demo_items SELECT g, NULL, NULL, NULL, NULL, 1 FROM generate_series(100, 1099) g',
+    );
     try {
       expect(await count()).to.equal(before);
     } finally {
@@ -145,14 +178,28 @@ describeOnDemoDatabases('engine run', (kind, env) => {
   it('keeps no file and records the failure when the database fails mid-stream (cursor path)', async () => {
     await env.db.knex.raw(`INSERT INTO demo_items VALUES (6, 'boom', NULL, NULL, 0, 1)`);
     try {
-      const failing = createEngine({ knex: env.db.knex, plugins: [demoPlugin], dataDir: env.dataDir, batchSize: 2, copyPath: 'off' });
+      const failing = createEngine({
+        knex: env.db.knex,
+        plugins: [demoPlugin],
+        dataDir: env.dataDir,
+        batchSize: 2,
+        copyPath: 'off',
+      });
       // itemRatio is 1 / score: division by zero on row 6, after two batches were written.
       const text = template('[itemId, itemRatio]').replace('guid: demo-export', 'guid: demo-fail');
-      const error = await failing.run(config(text)).then(() => undefined, (e: unknown) => e);
+      const error = await failing.run(config(text)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(String((error as Error)?.message)).to.match(/division by zero/);
       const leftovers = readdirSync(env.dataDir, { recursive: true }).map(String);
-      expect(leftovers.filter((f) => f.endsWith('.zip') || f.endsWith('.csv') || f.includes('.tmp-'))).to.deep.equal([]);
-      const [run] = await env.db.knex('exportkit.export_runs').where({ export_guid: 'demo-fail' }).orderBy('id', 'desc');
+      expect(leftovers.filter((f) => f.endsWith('.zip') || f.endsWith('.csv') || f.includes('.tmp-'))).to.deep.equal(
+        [],
+      );
+      const [run] = await env.db
+        .knex('exportkit.export_runs')
+        .where({ export_guid: 'demo-fail' })
+        .orderBy('id', 'desc');
       expect(run.status).to.equal('failed');
       expect(run.error).to.match(/division by zero/);
       expect(Number(run.rows)).to.equal(4);
@@ -165,13 +212,24 @@ describeOnDemoDatabases('engine run', (kind, env) => {
     // PostgreSQL: the lock is held through another pool, as by a run in another process (advisory lock).
     const other = kind === 'postgres' ? await connect(env.db.url) : undefined;
     try {
-      const text = template('[itemId]', '').replace('timeZone: Europe/Paris', 'timeZone: Europe/Paris\n      exclusive: yes');
+      const text = template('[itemId]', '').replace(
+        'timeZone: Europe/Paris',
+        'timeZone: Europe/Paris\n      exclusive: yes',
+      );
       const lock = await acquireExportLock(other?.knex ?? env.db.knex, 'demo-export');
-      const error = await engine().run(config(text)).then(() => 'ran', (e: unknown) => e);
+      const error = await engine()
+        .run(config(text))
+        .then(
+          () => 'ran',
+          (e: unknown) => e,
+        );
       expect(error).to.be.instanceOf(ConcurrentRunError);
       expect((error as Error).message).to.match(/export demo-export is already running/);
       expect(readdirSync(env.dataDir)).to.deep.equal([]);
-      const [refused] = await env.db.knex('exportkit.export_runs').where({ export_guid: 'demo-export' }).orderBy('id', 'desc');
+      const [refused] = await env.db
+        .knex('exportkit.export_runs')
+        .where({ export_guid: 'demo-export' })
+        .orderBy('id', 'desc');
       expect(refused.status).to.equal('failed');
       await lock.release();
       expect((await engine().run(config(text))).exports[0]!.rows).to.equal(5);
@@ -189,7 +247,12 @@ describeOnDemoDatabases('engine run', (kind, env) => {
 
   it('refuses a bad template before any query, with every problem', async () => {
     const bad = config(template('[itemId, itemLable, ownerNam]', ''));
-    const error = await engine().run(bad).then(() => undefined, (e: unknown) => e);
+    const error = await engine()
+      .run(bad)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).to.be.instanceOf(TemplateError);
     const issues = (error as TemplateError).issues;
     expect(issues.map((i) => i.suggestion)).to.deep.equal(['itemLabel', 'ownerName']);

@@ -30,7 +30,12 @@ describeOnDemoDatabases('time zones: file names and cells from the same offset',
         '  - fileExportAction: { format: CSV, fileName: "%n-%y%m%d-%H%M%S.csv" }',
         '',
       ].join('\n');
-      const engine = createEngine({ knex: env.db.knex, plugins: [demoPlugin], dataDir: env.dataDir, now: new Date('2021-02-25T00:30:00Z') });
+      const engine = createEngine({
+        knex: env.db.knex,
+        plugins: [demoPlugin],
+        dataDir: env.dataDir,
+        now: new Date('2021-02-25T00:30:00Z'),
+      });
       const result = await engine.run(parseTemplate(template, 'zones.yaml', 'yaml'));
       const zip = result.exports[0]!.files[0]!;
       const entries = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n');

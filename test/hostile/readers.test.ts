@@ -42,7 +42,8 @@ describe('hostile templates: the readers and the command line refuse them cleanl
       const problemLines = lines.flatMap((line, index) => (line.includes(name) ? [index + 1] : []));
       expect(problemLines).to.have.length(count);
       expectCleanRefusal(outcome, { file, line: problemLines[0]!, message: first });
-      for (const line of problemLines) expect(outcome.stderr, `line ${line}`).to.contain(`${file}:${line}: ${file.endsWith(".xml") ? "<" : ""}`);
+      for (const line of problemLines)
+        expect(outcome.stderr, `line ${line}`).to.contain(`${file}:${line}: ${file.endsWith('.xml') ? '<' : ''}`);
       return outcome;
     };
 
@@ -102,13 +103,30 @@ describe('hostile templates: the readers and the command line refuse them cleanl
           '</export-config>',
         ];
         const file = write(`prototype-${name}.xml`, lines.join('\n') + '\n');
-        const outcome = expectEveryLine(file, lines, name, new RegExp(`<${name}> unknown column of consolidatedTracking`), 11);
-        expect(outcome.stderr).to.contain(`${file}:${lineOf(lines, `<statusFormat><${name}>`)}: <statusFormat> unknown child <${name}>`);
-        expect(outcome.stderr).to.contain(`${file}:${lineOf(lines, `format="${name}"`)}: <fileExportAction.format> "${name}" is not allowed`);
+        const outcome = expectEveryLine(
+          file,
+          lines,
+          name,
+          new RegExp(`<${name}> unknown column of consolidatedTracking`),
+          11,
+        );
+        expect(outcome.stderr).to.contain(
+          `${file}:${lineOf(lines, `<statusFormat><${name}>`)}: <statusFormat> unknown child <${name}>`,
+        );
+        expect(outcome.stderr).to.contain(
+          `${file}:${lineOf(lines, `format="${name}"`)}: <fileExportAction.format> "${name}" is not allowed`,
+        );
       });
 
       it(`YAML: ${name} as a key of the template and of an export is a problem at its line, not a crash`, () => {
-        const lines = ['exports:', '  - guid: g', `    ${name}: x`, '    provider: consolidatedTracking', '    columns: [candidateId]', `${name}: beside exports`];
+        const lines = [
+          'exports:',
+          '  - guid: g',
+          `    ${name}: x`,
+          '    provider: consolidatedTracking',
+          '    columns: [candidateId]',
+          `${name}: beside exports`,
+        ];
         const file = write(`structure-${name}.yaml`, lines.join('\n') + '\n');
         expectEveryLine(file, lines, name, new RegExp(`${name}: unknown key in export exports\\[0\\]`), 2);
         const shorthand = ['provider: consolidatedTracking', 'columns: [candidateId]', `${name}: x`];
@@ -139,9 +157,19 @@ describe('hostile templates: the readers and the command line refuse them cleanl
           `  - packager: {type: zip, ${name}: x}`,
         ];
         const file = write(`prototype-${name}.yaml`, lines.join('\n') + '\n');
-        const outcome = expectEveryLine(file, lines, name, new RegExp(`${name}: unknown column of consolidatedTracking`), 11);
-        expect(outcome.stderr).to.contain(`${file}:${lineOf(lines, 'statusFormat:')}: statusFormat: unknown child <${name}>`);
-        expect(outcome.stderr).to.contain(`${file}:${lineOf(lines, `format: ${name}`)}: fileExportAction.format: "${name}" is not allowed`);
+        const outcome = expectEveryLine(
+          file,
+          lines,
+          name,
+          new RegExp(`${name}: unknown column of consolidatedTracking`),
+          11,
+        );
+        expect(outcome.stderr).to.contain(
+          `${file}:${lineOf(lines, 'statusFormat:')}: statusFormat: unknown child <${name}>`,
+        );
+        expect(outcome.stderr).to.contain(
+          `${file}:${lineOf(lines, `format: ${name}`)}: fileExportAction.format: "${name}" is not allowed`,
+        );
       });
     }
 
@@ -159,30 +187,68 @@ describe('hostile templates: the readers and the command line refuse them cleanl
         const file = write(
           `deep-${depth}.xml`,
           '<providers>\n<consolidatedTrackingProvider>\n<parameters>\n<statusFormat>\n' +
-            '<a>'.repeat(depth) + '</a>'.repeat(depth) + '\n</statusFormat>\n</parameters>\n</consolidatedTrackingProvider>\n</providers>\n',
+            '<a>'.repeat(depth) +
+            '</a>'.repeat(depth) +
+            '\n</statusFormat>\n</parameters>\n</consolidatedTrackingProvider>\n</providers>\n',
         );
-        expectCleanRefusal(validate(file), { file, line: 5, message: /<a> is nested 33 elements deep; a template nests at most 32/ });
+        expectCleanRefusal(validate(file), {
+          file,
+          line: 5,
+          message: /<a> is nested 33 elements deep; a template nests at most 32/,
+        });
       });
     }
 
     it('YAML lists nested 4,000 deep, in flow and in block style', () => {
-      const flow = write('deep-flow.yaml', 'provider: consolidatedTracking\nparameters:\n  statusFormat: ' + '['.repeat(4000) + ']'.repeat(4000) + '\n');
-      expectCleanRefusal(validate(flow), { file: flow, line: 3, message: /nested more than 32 deep; a template nests at most 32/ });
-      const block = write('deep-block.yaml', 'provider: consolidatedTracking\nparameters:\n  statusFormat:\n    ' + '- '.repeat(4000) + 'x\n');
-      expectCleanRefusal(validate(block), { file: block, line: 4, message: /nested more than 32 deep; a template nests at most 32/ });
+      const flow = write(
+        'deep-flow.yaml',
+        'provider: consolidatedTracking\nparameters:\n  statusFormat: ' + '['.repeat(4000) + ']'.repeat(4000) + '\n',
+      );
+      expectCleanRefusal(validate(flow), {
+        file: flow,
+        line: 3,
+        message: /nested more than 32 deep; a template nests at most 32/,
+      });
+      const block = write(
+        'deep-block.yaml',
+        'provider: consolidatedTracking\nparameters:\n  statusFormat:\n    ' + '- '.repeat(4000) + 'x\n',
+      );
+      expectCleanRefusal(validate(block), {
+        file: block,
+        line: 4,
+        message: /nested more than 32 deep; a template nests at most 32/,
+      });
     });
 
     it('YAML lists nested 100,000 deep are refused before the parser builds them', () => {
-      const flow = write('deeper-flow.yaml', 'provider: consolidatedTracking\nparameters:\n  statusFormat: ' + '['.repeat(100_000) + ']'.repeat(100_000) + '\n');
-      expectCleanRefusal(validate(flow), { file: flow, line: 3, message: /more than 10,000 keys, values and list items/ });
-      const block = write('deeper-block.yaml', 'provider: consolidatedTracking\nparameters:\n  statusFormat:\n    ' + '- '.repeat(100_000) + 'x\n');
+      const flow = write(
+        'deeper-flow.yaml',
+        'provider: consolidatedTracking\nparameters:\n  statusFormat: ' +
+          '['.repeat(100_000) +
+          ']'.repeat(100_000) +
+          '\n',
+      );
+      expectCleanRefusal(validate(flow), {
+        file: flow,
+        line: 3,
+        message: /more than 10,000 keys, values and list items/,
+      });
+      const block = write(
+        'deeper-block.yaml',
+        'provider: consolidatedTracking\nparameters:\n  statusFormat:\n    ' + '- '.repeat(100_000) + 'x\n',
+      );
       expectCleanRefusal(validate(block), { file: block, line: 4, message: /more than 50,000 YAML tokens/ });
     });
   });
 
   describe('many problems, many nodes', () => {
     it('XML: 990 unknown columns (under the 1,000-column bound) are all reported; the message lists 50 and says how many more', () => {
-      const file = write('many-problems.xml', '<providers><consolidatedTrackingProvider>\n<columns>\n' + '<a/>'.repeat(990) + '\n</columns></consolidatedTrackingProvider></providers>\n');
+      const file = write(
+        'many-problems.xml',
+        '<providers><consolidatedTrackingProvider>\n<columns>\n' +
+          '<a/>'.repeat(990) +
+          '\n</columns></consolidatedTrackingProvider></providers>\n',
+      );
       const outcome = validate(file);
       expectCleanRefusal(outcome, { file, line: 3, message: /990 problems in the template; the first 50:\n/ });
       expect(outcome.stderr).to.contain('  … and 940 more');
@@ -190,34 +256,60 @@ describe('hostile templates: the readers and the command line refuse them cleanl
     });
 
     it('YAML: 990 unknown columns (under the 1,000-column bound) are all reported; the message lists 50 and says how many more', () => {
-      const file = write('many-problems.yaml', 'provider: consolidatedTracking\ncolumns: [' + Array(990).fill('a').join(',') + ']\n');
+      const file = write(
+        'many-problems.yaml',
+        'provider: consolidatedTracking\ncolumns: [' + Array(990).fill('a').join(',') + ']\n',
+      );
       const outcome = validate(file);
       expectCleanRefusal(outcome, { file, line: 2, message: /990 problems in the template; the first 50:\n/ });
       expect(outcome.stderr).to.contain('  … and 940 more');
     });
 
     it('120,000 unknown columns: refused by the node bound, in both spellings', () => {
-      const xml = write('problems-120k.xml', '<providers><consolidatedTrackingProvider>\n<columns>\n' + '<a/>'.repeat(120_000) + '\n</columns></consolidatedTrackingProvider></providers>\n');
+      const xml = write(
+        'problems-120k.xml',
+        '<providers><consolidatedTrackingProvider>\n<columns>\n' +
+          '<a/>'.repeat(120_000) +
+          '\n</columns></consolidatedTrackingProvider></providers>\n',
+      );
       expectCleanRefusal(validate(xml), { file: xml, line: 3, message: /more than 10,000 elements and attributes/ });
-      const yaml = write('problems-120k.yaml', 'provider: consolidatedTracking\ncolumns: [' + Array(120_000).fill('a').join(',') + ']\n');
-      expectCleanRefusal(validate(yaml), { file: yaml, line: 2, message: /more than 10,000 keys, values and list items/ });
+      const yaml = write(
+        'problems-120k.yaml',
+        'provider: consolidatedTracking\ncolumns: [' + Array(120_000).fill('a').join(',') + ']\n',
+      );
+      expectCleanRefusal(validate(yaml), {
+        file: yaml,
+        line: 2,
+        message: /more than 10,000 keys, values and list items/,
+      });
     });
 
     it('YAML with 200,000 keys: one key a line is over the size bound, a flow map within it is over the node bound', () => {
       let keyPerLine = 'provider: consolidatedTracking\ncolumns: [candidateId]\nparameters:\n';
       for (let i = 0; i < 200_000; i++) keyPerLine += `  key${i}: value\n`;
       const large = write('keys-200k.yaml', keyPerLine);
-      expectCleanRefusal(validate(large), { file: large, message: /the template is [\d,]+ bytes; a template is at most 1,048,576 bytes \(1 MiB\)/ });
+      expectCleanRefusal(validate(large), {
+        file: large,
+        message: /the template is [\d,]+ bytes; a template is at most 1,048,576 bytes \(1 MiB\)/,
+      });
       const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
       const keys: string[] = [];
-      for (const a of letters) for (const b of letters) for (const c of letters) if (keys.length < 200_000) keys.push(a + b + c);
+      for (const a of letters)
+        for (const b of letters) for (const c of letters) if (keys.length < 200_000) keys.push(a + b + c);
       const compact = write('keys-200k-flow.yaml', `provider: consolidatedTracking\nparameters: {${keys.join(',')}}\n`);
-      expectCleanRefusal(validate(compact), { file: compact, line: 2, message: /more than 10,000 keys, values and list items/ });
+      expectCleanRefusal(validate(compact), {
+        file: compact,
+        line: 2,
+        message: /more than 10,000 keys, values and list items/,
+      });
     });
 
     it('XML with 100,000 attributes on one element is over the node bound', () => {
       const attributes = Array.from({ length: 100_000 }, (_, i) => ` a${i.toString(36)}=""`).join('');
-      const file = write('attributes-200k.xml', `<providers>\n<consolidatedTrackingProvider>\n<columns>\n<candidateId${attributes}/>\n</columns>\n</consolidatedTrackingProvider>\n</providers>\n`);
+      const file = write(
+        'attributes-200k.xml',
+        `<providers>\n<consolidatedTrackingProvider>\n<columns>\n<candidateId${attributes}/>\n</columns>\n</consolidatedTrackingProvider>\n</providers>\n`,
+      );
       expectCleanRefusal(validate(file), { file, line: 4, message: /more than 10,000 elements and attributes/ });
     });
 
@@ -231,12 +323,21 @@ describe('hostile templates: the readers and the command line refuse them cleanl
     // The size bound refuses a 64 MB label or constant from the file's size, before reading or parsing it.
     const huge = 'x'.repeat(64 * 1024 * 1024);
     it('XML: a 64 MB constant', () => {
-      const file = write('huge.xml', `<providers><consolidatedTrackingProvider><columns><constantValue label="a">${huge}</constantValue></columns></consolidatedTrackingProvider></providers>\n`);
-      expectCleanRefusal(validate(file), { file, message: /the template is 67,10\d,\d{3} bytes; a template is at most 1,048,576 bytes \(1 MiB\)/ });
+      const file = write(
+        'huge.xml',
+        `<providers><consolidatedTrackingProvider><columns><constantValue label="a">${huge}</constantValue></columns></consolidatedTrackingProvider></providers>\n`,
+      );
+      expectCleanRefusal(validate(file), {
+        file,
+        message: /the template is 67,10\d,\d{3} bytes; a template is at most 1,048,576 bytes \(1 MiB\)/,
+      });
     });
     it('YAML: a 64 MB label', () => {
       const file = write('huge.yaml', `provider: consolidatedTracking\ncolumns:\n  - candidateId: {label: ${huge}}\n`);
-      expectCleanRefusal(validate(file), { file, message: /the template is 67,10\d,\d{3} bytes; a template is at most 1,048,576 bytes \(1 MiB\)/ });
+      expectCleanRefusal(validate(file), {
+        file,
+        message: /the template is 67,10\d,\d{3} bytes; a template is at most 1,048,576 bytes \(1 MiB\)/,
+      });
     });
   });
 
@@ -254,19 +355,34 @@ describe('hostile templates: the readers and the command line refuse them cleanl
 
     it('a billion-laughs alias bomb is refused as too many alias expansions', () => {
       let text = 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
-      for (let i = 1; i < 9; i++) text += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]\n`;
+      for (let i = 1; i < 9; i++)
+        text += `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]\n`;
       const file = write('laughs.yaml', text + 'provider: consolidatedTracking\ncolumns: *a8\n');
-      expectCleanRefusal(validate(file), { file, line: 5, message: /too many alias expansions: with its aliases expanded the template holds more than 10,000/ });
+      expectCleanRefusal(validate(file), {
+        file,
+        line: 5,
+        message: /too many alias expansions: with its aliases expanded the template holds more than 10,000/,
+      });
     });
 
     it('more than 100 aliases are refused at the 101st', () => {
-      const file = write('aliases.yaml', 'provider: consolidatedTracking\ncolumns: &c [candidateId]\n' + Array.from({ length: 101 }, (_, i) => `x${i}: *c\n`).join(''));
+      const file = write(
+        'aliases.yaml',
+        'provider: consolidatedTracking\ncolumns: &c [candidateId]\n' +
+          Array.from({ length: 101 }, (_, i) => `x${i}: *c\n`).join(''),
+      );
       expectCleanRefusal(validate(file), { file, line: 103, message: /too many aliases \(more than 100\)/ });
     });
 
     it('an alias inside the node it names is refused', () => {
       const file = write('cycle.yaml', 'provider: consolidatedTracking\ncolumns: &c [candidateId, *c]\n');
-      expectCleanRefusal(validate(file), { file, line: 2, message: /the alias \*c stands for a node that contains it/ });
+      expectCleanRefusal(validate(file), {
+        file,
+        line: 2,
+        message: /the alias \*c stands for a node that contains it/,
+      });
     });
   });
 
@@ -282,20 +398,42 @@ describe('hostile templates: the readers and the command line refuse them cleanl
 
   describe('characters and encodings', () => {
     it('a NUL character in a value is refused at its line, in both spellings and as an escape', () => {
-      const xml = write('nul.xml', '<providers>\n<consolidatedTrackingProvider><columns>\n<constantValue>a\u0000b</constantValue>\n</columns></consolidatedTrackingProvider></providers>\n');
+      const xml = write(
+        'nul.xml',
+        '<providers>\n<consolidatedTrackingProvider><columns>\n<constantValue>a\u0000b</constantValue>\n</columns></consolidatedTrackingProvider></providers>\n',
+      );
       expectCleanRefusal(validate(xml), { file: xml, line: 3, message: /holds a NUL character \(U\+0000\)/ });
-      const xmlReference = write('nul-reference.xml', '<providers>\n<consolidatedTrackingProvider><columns>\n<constantValue>a&#0;b</constantValue>\n</columns></consolidatedTrackingProvider></providers>\n');
+      const xmlReference = write(
+        'nul-reference.xml',
+        '<providers>\n<consolidatedTrackingProvider><columns>\n<constantValue>a&#0;b</constantValue>\n</columns></consolidatedTrackingProvider></providers>\n',
+      );
       expectCleanRefusal(validate(xmlReference), { file: xmlReference, line: 3, message: /malformed XML/ });
       const yaml = write('nul.yaml', 'provider: consolidatedTracking\ncolumns:\n  - constantValue: a\u0000b\n');
       expectCleanRefusal(validate(yaml), { file: yaml, line: 3, message: /holds a NUL character \(U\+0000\)/ });
-      const yamlEscape = write('nul-escape.yaml', 'provider: consolidatedTracking\ncolumns:\n  - constantValue: "a\\0b"\n');
-      expectCleanRefusal(validate(yamlEscape), { file: yamlEscape, line: 3, message: /holds a NUL character \(U\+0000\)/ });
+      const yamlEscape = write(
+        'nul-escape.yaml',
+        'provider: consolidatedTracking\ncolumns:\n  - constantValue: "a\\0b"\n',
+      );
+      expectCleanRefusal(validate(yamlEscape), {
+        file: yamlEscape,
+        line: 3,
+        message: /holds a NUL character \(U\+0000\)/,
+      });
     });
 
     it('invalid UTF-8 is refused at the line of the first bad byte, in both spellings', () => {
-      const yaml = write('latin1.yaml', Buffer.from('provider: consolidatedTracking\ncolumns:\n  - constantValue: caf\xe9\n', 'latin1'));
+      const yaml = write(
+        'latin1.yaml',
+        Buffer.from('provider: consolidatedTracking\ncolumns:\n  - constantValue: caf\xe9\n', 'latin1'),
+      );
       expectCleanRefusal(validate(yaml), { file: yaml, line: 3, message: /the file is not valid UTF-8 text/ });
-      const xml = write('latin1.xml', Buffer.from('<providers>\n<consolidatedTrackingProvider><columns>\n<constantValue>caf\xe9</constantValue>\n</columns></consolidatedTrackingProvider></providers>\n', 'latin1'));
+      const xml = write(
+        'latin1.xml',
+        Buffer.from(
+          '<providers>\n<consolidatedTrackingProvider><columns>\n<constantValue>caf\xe9</constantValue>\n</columns></consolidatedTrackingProvider></providers>\n',
+          'latin1',
+        ),
+      );
       expectCleanRefusal(validate(xml), { file: xml, line: 3, message: /the file is not valid UTF-8 text/ });
     });
 
@@ -303,7 +441,10 @@ describe('hostile templates: the readers and the command line refuse them cleanl
       const bom = '\uFEFF';
       for (const [name, text] of [
         ['bom.yaml', `${bom}provider: consolidatedTracking\ncolumns: [candidateId]\n`],
-        ['bom.xml', `${bom}<providers><consolidatedTrackingProvider><columns><candidateId/></columns></consolidatedTrackingProvider></providers>\n`],
+        [
+          'bom.xml',
+          `${bom}<providers><consolidatedTrackingProvider><columns><candidateId/></columns></consolidatedTrackingProvider></providers>\n`,
+        ],
       ] as const) {
         const file = write(name, text);
         const outcome = validate(file);
@@ -325,7 +466,10 @@ describe('hostile templates: the readers and the command line refuse them cleanl
     it('a directory named as the template', () => {
       const folder = join(dir, 'folder.yaml');
       mkdirSync(folder);
-      expectCleanRefusal(validate(folder), { file: folder, message: /cannot read the template .*: it is a directory; name a template file/ });
+      expectCleanRefusal(validate(folder), {
+        file: folder,
+        message: /cannot read the template .*: it is a directory; name a template file/,
+      });
     });
 
     it('a missing template file', () => {

@@ -23,7 +23,10 @@ export interface CliOutcome {
 }
 
 /** Runs `exportkit …args` in a child process; measures wall time and peak RSS. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliOutcome {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): CliOutcome {
   const scratch = mkdtempSync(join(tmpdir(), 'exportkit-rss-'));
   const rssFile = join(scratch, 'rss');
   try {
@@ -61,7 +64,9 @@ export interface ExpectedRefusal {
 export function expectCleanRefusal(outcome: CliOutcome, expected: ExpectedRefusal): void {
   const context = `stderr: ${outcome.stderr.slice(0, 2000)}`;
   expect(outcome.code, context).to.equal(2);
-  expect(outcome.stderr, context).to.contain(expected.line === undefined ? expected.file : `${expected.file}:${expected.line}`);
+  expect(outcome.stderr, context).to.contain(
+    expected.line === undefined ? expected.file : `${expected.file}:${expected.line}`,
+  );
   expect(outcome.stderr, context).to.match(expected.message);
   expect(outcome.stderr, 'no stack trace').not.to.match(/\n\s+at .+[(:]\d+/);
   expect(outcome.milliseconds, 'refused in bounded time').to.be.below(REFUSAL_LIMITS.milliseconds);

@@ -36,17 +36,31 @@ interface Written {
   actionLine?: number;
 }
 
-const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xmlEscape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const xmlAttributes = (attributes: Record<string, string | undefined>) =>
-  Object.entries(attributes).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${xmlEscape(v!)}"`).join('');
+  Object.entries(attributes)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${xmlEscape(v!)}"`)
+    .join('');
 
 function xml(t: TemplateCase): Written {
-  const lines = ['<export-config>', `  <export${xmlAttributes({ guid: t.guid, name: t.name })}>`, '    <providers>', '      <consolidatedTrackingProvider>', '        <columns>'];
+  const lines = [
+    '<export-config>',
+    `  <export${xmlAttributes({ guid: t.guid, name: t.name })}>`,
+    '    <providers>',
+    '      <consolidatedTrackingProvider>',
+    '        <columns>',
+  ];
   const columnLines: number[] = [];
   for (const c of t.columns) {
     columnLines.push(lines.length + 1);
     const attributes = xmlAttributes({ label: c.label, ...c.attributes });
-    lines.push(c.value === undefined ? `          <${c.name}${attributes}/>` : `          <${c.name}${attributes}>${xmlEscape(c.value)}</${c.name}>`);
+    lines.push(
+      c.value === undefined
+        ? `          <${c.name}${attributes}/>`
+        : `          <${c.name}${attributes}>${xmlEscape(c.value)}</${c.name}>`,
+    );
   }
   lines.push('        </columns>', '        <parameters>');
   const parameterLines: Record<string, number> = {};
@@ -55,14 +69,20 @@ function xml(t: TemplateCase): Written {
     lines.push(
       typeof value === 'string'
         ? `          <${name}>${xmlEscape(value)}</${name}>`
-        : `          <${name}>${Object.entries(value).map(([id, text]) => `<template id="${xmlEscape(id)}">${xmlEscape(text)}</template>`).join('')}</${name}>`,
+        : `          <${name}>${Object.entries(value)
+            .map(([id, text]) => `<template id="${xmlEscape(id)}">${xmlEscape(text)}</template>`)
+            .join('')}</${name}>`,
     );
   }
   lines.push('        </parameters>', '      </consolidatedTrackingProvider>', '    </providers>');
   let actionLine: number | undefined;
   if (t.fileName !== undefined) {
     actionLine = lines.length + 2;
-    lines.push('    <actions>', `      <fileExportAction format="CSV" fileName="${xmlEscape(t.fileName)}"/>`, '    </actions>');
+    lines.push(
+      '    <actions>',
+      `      <fileExportAction format="CSV" fileName="${xmlEscape(t.fileName)}"/>`,
+      '    </actions>',
+    );
   }
   lines.push('  </export>', '</export-config>', '');
   return { text: lines.join('\n'), exportLine: 2, columnLines, parameterLines, actionLine };
@@ -90,7 +110,9 @@ function yaml(t: TemplateCase): Written {
     lines.push(
       typeof value === 'string'
         ? `      ${name}: ${q(value)}`
-        : `      ${name}: {${Object.entries(value).map(([id, text]) => `${q(id)}: ${q(text)}`).join(', ')}}`,
+        : `      ${name}: {${Object.entries(value)
+            .map(([id, text]) => `${q(id)}: ${q(text)}`)
+            .join(', ')}}`,
     );
   }
   let actionLine: number | undefined;
@@ -134,7 +156,10 @@ const cases: HostileCase[] = [
   // 8: static column checks
   {
     title: 'a templatedValue naming a missing column index',
-    template: { columns: [{ name: 'templatedValue', attributes: { templateId: '1' } }], parameters: { templates: { '1': '{42}' } } },
+    template: {
+      columns: [{ name: 'templatedValue', attributes: { templateId: '1' } }],
+      parameters: { templates: { '1': '{42}' } },
+    },
     line: (w) => w.columnLines[0]!,
     message: /template 1 refers to \{42\}, but the export has 1 column\(s\); allowed: \{0\} to \{0\}/,
   },
@@ -146,7 +171,10 @@ const cases: HostileCase[] = [
   },
   {
     title: 'a templateId that no template defines',
-    template: { columns: [{ name: 'candidateId' }, { name: 'templatedValue', attributes: { templateId: '7' } }], parameters: { templates: { '1': '{0}' } } },
+    template: {
+      columns: [{ name: 'candidateId' }, { name: 'templatedValue', attributes: { templateId: '7' } }],
+      parameters: { templates: { '1': '{0}' } },
+    },
     line: (w) => w.columnLines[1]!,
     message: /templatedValue names template 7, which the templates parameter does not define; known ids: 1/,
   },
@@ -214,7 +242,10 @@ const cases: HostileCase[] = [
   },
   {
     title: 'a template text over its bound',
-    template: { columns: [{ name: 'templatedValue', attributes: { templateId: '1' } }], parameters: { templates: { '1': longText(BOUNDS.templateText + 1) } } },
+    template: {
+      columns: [{ name: 'templatedValue', attributes: { templateId: '1' } }],
+      parameters: { templates: { '1': longText(BOUNDS.templateText + 1) } },
+    },
     line: (w) => w.parameterLines['templates']!,
     message: /template "1" is longer than 10,000 characters, the most allowed/,
   },
@@ -222,7 +253,8 @@ const cases: HostileCase[] = [
     title: 'an export name with ".."',
     template: { name: 'weekly..v2', columns: oneColumn },
     line: (w) => w.exportLine,
-    message: /export name "weekly\.\.v2" is not allowed; allowed: letters, digits, space, _, - and \., starting with a letter or digit, without "\.\.", at most 100 characters/,
+    message:
+      /export name "weekly\.\.v2" is not allowed; allowed: letters, digits, space, _, - and \., starting with a letter or digit, without "\.\.", at most 100 characters/,
   },
   {
     title: 'an export guid with a path separator',
@@ -299,7 +331,13 @@ describe('hostile values: every value bounded, every static check without a data
 });
 
 describe('hostile --now: strict ISO-8601, real instants', () => {
-  for (const now of ['2026-11-30junk', '2026-02-30T00:00:00Z', '2026-02-24T24:00:00Z', '2026-02-24T10:00', 'yesterday']) {
+  for (const now of [
+    '2026-11-30junk',
+    '2026-02-30T00:00:00Z',
+    '2026-02-24T24:00:00Z',
+    '2026-02-24T10:00',
+    'yesterday',
+  ]) {
     it(`--now ${now} is refused with exit 2, saying what is allowed`, () => {
       const outcome = runCli(['run', 'never-read.yaml', '--now', now]);
       expect(outcome.code, outcome.stderr).to.equal(2);

@@ -13,9 +13,13 @@ interface Tree {
 }
 
 async function installedNames(workspace: string): Promise<Set<string>> {
-  const { stdout } = await promisify(execFile)('npm', ['ls', '--all', '--json', '--omit', 'dev', '--workspace', workspace], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const { stdout } = await promisify(execFile)(
+    'npm',
+    ['ls', '--all', '--json', '--omit', 'dev', '--workspace', workspace],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const names = new Set<string>();
   const walk = (tree: Tree) => {
     for (const [name, child] of Object.entries(tree.dependencies ?? {})) {

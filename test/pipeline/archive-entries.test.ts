@@ -12,7 +12,8 @@ import { failureOf, filesUnder, NOW, steps } from './support/steps.js';
  * refused when they would climb out, and the manifest lists exactly the entries written.
  */
 
-const list = (command: string, args: string[]) => execFileSync(command, args, { encoding: 'utf8' }).trim().split('\n').sort();
+const list = (command: string, args: string[]) =>
+  execFileSync(command, args, { encoding: 'utf8' }).trim().split('\n').sort();
 const ENTRIES = {
   zip: (path: string) => list('unzip', ['-Z1', path]),
   tgz: (path: string) => list('tar', ['-tzf', path]),
@@ -37,12 +38,29 @@ describe('pipeline: archive entry names', () => {
     const workDir = join(dir, '.exportkit-work', 'run');
     mkdirSync(workDir, { recursive: true });
     return {
-      exportGuid: 'g', exportName: 'demo', provider: 'demo', now: NOW, timeZone: 'UTC', paths: new DataPaths(dir), workDir,
-      journal: new FileJournal(), files: [], timings: {}, rows: 0, warn: () => undefined, log: () => undefined, manifest: async () => ({}) as Manifest,
+      exportGuid: 'g',
+      exportName: 'demo',
+      provider: 'demo',
+      now: NOW,
+      timeZone: 'UTC',
+      paths: new DataPaths(dir),
+      workDir,
+      journal: new FileJournal(),
+      files: [],
+      timings: {},
+      rows: 0,
+      warn: () => undefined,
+      log: () => undefined,
+      manifest: async () => ({}) as Manifest,
     };
   }
   const pack = (type: 'zip' | 'tgz') =>
-    new steps.Packager().run(context(), { type, inputFolderPath: 'in', outputFilePath: 'bundles/pkg', removeSources: false });
+    new steps.Packager().run(context(), {
+      type,
+      inputFolderPath: 'in',
+      outputFilePath: 'bundles/pkg',
+      removeSources: false,
+    });
 
   for (const type of ['zip', 'tgz'] as const) {
     it(`${type}: a file whose name climbs out (a\\..\\..\\..\\b.txt) is refused, naming it; no archive is written`, async () => {
@@ -71,7 +89,9 @@ describe('pipeline: archive entry names', () => {
       put('g\\h.txt');
       put('g/h.txt');
       const error = await failureOf(pack(type));
-      expect(error?.message).to.equal('packager.inputFolderPath "in": two files would both be the archive entry "g/h.txt"; rename one');
+      expect(error?.message).to.equal(
+        'packager.inputFolderPath "in": two files would both be the archive entry "g/h.txt"; rename one',
+      );
       expect(filesUnder(join(dir, 'bundles'))).to.deep.equal([]);
     });
   }

@@ -53,14 +53,18 @@ describeCliOnDatabases(
 
     if (kind === 'postgres') {
       it('the database connection killed mid-stream: non-zero exit with the message, nothing kept, the run recorded failed', async () => {
-        const child = run(template('cli-db-lost', '    consolidators:\n      - moveToFolder: { folderPath: outbox }', SLOW_COLUMNS));
+        const child = run(
+          template('cli-db-lost', '    consolidators:\n      - moveToFolder: { folderPath: outbox }', SLOW_COLUMNS),
+        );
         await until(() => writingTemporary(env.dataDir), 60_000, 'the first batch');
         let killed = 0;
         await until(
           async () => {
-            const result = await env.withDatabase((knex) => knex.raw(
-              "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'FETCH%'",
-            ));
+            const result = await env.withDatabase((knex) =>
+              knex.raw(
+                "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'FETCH%'",
+              ),
+            );
             killed += result.rows.filter((r: { killed: boolean }) => r.killed).length;
             return killed > 0;
           },
@@ -83,7 +87,11 @@ describeCliOnDatabases(
       it(`${signal} during the stream: exit code 130, nothing kept, the run recorded failed`, async () => {
         const guid = `cli-${signal.toLowerCase()}`;
         const child = run(
-          template(guid, '    consolidators:\n      - moveToFolder: { folderPath: outbox }\n    postProcess:\n      - packager', SLOW_COLUMNS),
+          template(
+            guid,
+            '    consolidators:\n      - moveToFolder: { folderPath: outbox }\n    postProcess:\n      - packager',
+            SLOW_COLUMNS,
+          ),
         );
         await until(() => /started/.test(child.stderr()), 60_000, 'the first progress line');
         await until(() => writingTemporary(env.dataDir), 60_000, 'the first batch');

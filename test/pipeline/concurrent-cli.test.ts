@@ -29,9 +29,14 @@ interface Outcome {
 
 function cli(args: string[]): Promise<Outcome> {
   return new Promise((ok) => {
-    execFile(process.execPath, [MAIN, ...args], { cwd: root, env: { ...process.env, EXPORTKIT_DEBUG: '' } }, (error, stdout, stderr) => {
-      ok({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [MAIN, ...args],
+      { cwd: root, env: { ...process.env, EXPORTKIT_DEBUG: '' } },
+      (error, stdout, stderr) => {
+        ok({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -79,7 +84,20 @@ for (const kind of ['pglite', 'postgres'] as const) {
         const template = join(work, 'shared.yaml');
         writeFileSync(template, demoTemplate('', { guid: 'shared' }).replace('name: demo', 'name: shared'));
         const outcomes = await Promise.all(
-          urls.map((url) => cli(['run', template, '--db', url, '--data-dir', dataDir, '--now', '2021-03-01T08:00:00Z', '--plugin', PLUGIN])),
+          urls.map((url) =>
+            cli([
+              'run',
+              template,
+              '--db',
+              url,
+              '--data-dir',
+              dataDir,
+              '--now',
+              '2021-03-01T08:00:00Z',
+              '--plugin',
+              PLUGIN,
+            ]),
+          ),
         );
         for (const outcome of outcomes) expect(outcome.code, outcome.stderr).to.equal(0);
         const printed = outcomes.map((o) => o.stdout.split('\n').filter((line) => line.endsWith('.zip')));
@@ -89,9 +107,15 @@ for (const kind of ['pglite', 'postgres'] as const) {
         for (const path of packages) {
           expect(existsSync(path), path).to.equal(true);
           execFileSync('unzip', ['-tq', path]);
-          expect(execFileSync('unzip', ['-Z1', path], { encoding: 'utf8' }).trim().split('\n').sort()).to.deep.equal(['manifest.json', 'shared.csv']);
+          expect(execFileSync('unzip', ['-Z1', path], { encoding: 'utf8' }).trim().split('\n').sort()).to.deep.equal([
+            'manifest.json',
+            'shared.csv',
+          ]);
         }
-        const expected = ['shared_20210301-090000.zip', ...Array.from({ length: PROCESSES - 1 }, (_, i) => `shared_20210301-090000-${i + 2}.zip`)];
+        const expected = [
+          'shared_20210301-090000.zip',
+          ...Array.from({ length: PROCESSES - 1 }, (_, i) => `shared_20210301-090000-${i + 2}.zip`),
+        ];
         expect(filesUnder(dataDir)).to.deep.equal(expected.map((name) => `exports/${name}`).sort());
         expect(packages.map((p) => p.slice(join(dataDir, 'exports').length + 1)).sort()).to.deep.equal(expected.sort());
       });

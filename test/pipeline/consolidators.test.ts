@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pipelineStep, pluginModule, Contribution, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
+import {
+  pipelineStep,
+  pluginModule,
+  Contribution,
+  type PipelineStep,
+  type PipelineStepMetadata,
+  type RunContext,
+} from '@exportkit/core';
 import { createEngine } from 'exportkit';
 import { describeOnDemoDatabases } from '../support/demo-suite.js';
 import { demoTemplate, engineFor, filesUnder, NOW, pipelinePlugins, recorder, xml, yaml } from './support/steps.js';
@@ -38,8 +45,8 @@ class ProbeStep extends Contribution<PipelineStepMetadata> implements PipelineSt
 }
 
 describeOnDemoDatabases('pipeline: consolidators', (kind, env) => {
-
-  const run = (text: string, options: { batchSize?: number } = {}) => engineFor(env.db.knex, env.dataDir, options).run(yaml(text));
+  const run = (text: string, options: { batchSize?: number } = {}) =>
+    engineFor(env.db.knex, env.dataDir, options).run(yaml(text));
   const defaultZip = () => join(env.dataDir, 'exports', 'demo_20210301-090000.zip');
 
   describe('timeLogger', () => {
@@ -81,7 +88,9 @@ describeOnDemoDatabases('pipeline: consolidators', (kind, env) => {
         'outbox/daily/report_20210301.csv',
         'outbox/daily/report_20210301.json',
       ]);
-      expect(readFileSync(join(outbox, 'report_20210301.csv'), 'utf8').split('\r\n')[0]).to.equal('itemId;itemLabel;ownerName');
+      expect(readFileSync(join(outbox, 'report_20210301.csv'), 'utf8').split('\r\n')[0]).to.equal(
+        'itemId;itemLabel;ownerName',
+      );
       // Still final files of the run, beside the default package, which holds them too.
       expect(result.exports[0]!.files.sort()).to.deep.equal([
         defaultZip(),
@@ -114,9 +123,12 @@ describeOnDemoDatabases('pipeline: consolidators', (kind, env) => {
 
     it('deletes files without data rows when deleteEmptyFiles is yes, moves them otherwise', async () => {
       const empty = (deleteEmptyFiles: string) =>
-        demoTemplate(`    consolidators:\n      - moveToFolder: { folderPath: outbox, deleteEmptyFiles: ${deleteEmptyFiles} }`, {
-          parameters: '      ownerNames: [Nobody]',
-        });
+        demoTemplate(
+          `    consolidators:\n      - moveToFolder: { folderPath: outbox, deleteEmptyFiles: ${deleteEmptyFiles} }`,
+          {
+            parameters: '      ownerNames: [Nobody]',
+          },
+        );
       await run(empty('yes'));
       expect(existsSync(join(env.dataDir, 'outbox', 'demo.csv'))).to.equal(false);
       expect(zipEntries(defaultZip())).to.deep.equal(['manifest.json']);
@@ -140,12 +152,24 @@ describeOnDemoDatabases('pipeline: consolidators', (kind, env) => {
         'demo_20210301-090000.zip',
         'other_20210101-090000.zip',
       ]);
-      expect(readFileSync(join(env.dataDir, 'exports', 'archive', 'demo_20210101-090000.zip'), 'utf8')).to.equal('archived before');
-      expect(readFileSync(join(env.dataDir, 'exports', 'archive', 'demo_20210101-090000-2.zip'), 'utf8')).to.equal('jan');
+      expect(readFileSync(join(env.dataDir, 'exports', 'archive', 'demo_20210101-090000.zip'), 'utf8')).to.equal(
+        'archived before',
+      );
+      expect(readFileSync(join(env.dataDir, 'exports', 'archive', 'demo_20210101-090000-2.zip'), 'utf8')).to.equal(
+        'jan',
+      );
     });
 
     it("by default archives the export's own names only, not another export's that starts alike (demo_hr)", async () => {
-      for (const name of ['demo.csv', 'demo-2.csv', 'demo.end', 'demo_20210201-090000-2.zip', 'demo_hr.csv', 'demo_hr_20210201-090000.zip', 'demos.csv']) {
+      for (const name of [
+        'demo.csv',
+        'demo-2.csv',
+        'demo.end',
+        'demo_20210201-090000-2.zip',
+        'demo_hr.csv',
+        'demo_hr_20210201-090000.zip',
+        'demos.csv',
+      ]) {
         touch(join(env.dataDir, 'exports', name), name);
       }
       await run(demoTemplate('    consolidators:\n      - archive'));
@@ -173,22 +197,39 @@ describeOnDemoDatabases('pipeline: consolidators', (kind, env) => {
           ].join('\n'),
         ),
       );
-      expect(filesUnder(join(env.dataDir, 'outbox'))).to.deep.equal(['notes.txt', 'old/report_20210228.csv', 'report_20210301.csv']);
+      expect(filesUnder(join(env.dataDir, 'outbox'))).to.deep.equal([
+        'notes.txt',
+        'old/report_20210228.csv',
+        'report_20210301.csv',
+      ]);
     });
   });
 
   describe('generateEndFile', () => {
     it('writes the marker with its content beside the package by default', async () => {
-      const result = await run(demoTemplate('    consolidators:\n      - generateEndFile: { fileName: "%n_%y%m%d.end", fileContent: "done %g" }'));
+      const result = await run(
+        demoTemplate(
+          '    consolidators:\n      - generateEndFile: { fileName: "%n_%y%m%d.end", fileContent: "done %g" }',
+        ),
+      );
       const marker = join(env.dataDir, 'exports', 'demo_20210301.end');
       expect(readFileSync(marker, 'utf8')).to.equal('done demo-export');
       expect(result.exports[0]!.files).to.include(marker);
     });
 
     it('writes the marker last: after post-processing when the engine offers whenComplete', async () => {
-      const engine = createEngine({ knex: env.db.knex, plugins: [...pipelinePlugins, pluginModule([ProbeStep])], dataDir: env.dataDir, now: NOW });
+      const engine = createEngine({
+        knex: env.db.knex,
+        plugins: [...pipelinePlugins, pluginModule([ProbeStep])],
+        dataDir: env.dataDir,
+        now: NOW,
+      });
       await engine.run(
-        yaml(demoTemplate('    consolidators:\n      - generateEndFile: { folderPath: flags }\n    postProcess:\n      - packager\n      - probeStep')),
+        yaml(
+          demoTemplate(
+            '    consolidators:\n      - generateEndFile: { folderPath: flags }\n    postProcess:\n      - packager\n      - probeStep',
+          ),
+        ),
       );
       expect(readFileSync(join(env.dataDir, 'flags', 'demo.end'), 'utf8')).to.equal('');
       // Without the hook (an engine that does not set it), the marker is written in its consolidator slot.
@@ -210,11 +251,20 @@ describeOnDemoDatabases('pipeline: consolidators', (kind, env) => {
 
     it('deletes the files older than 30 days, sub-folders included, keeping logs, hidden files and the new package', async () => {
       await run(demoTemplate('    consolidators:\n      - cleanFolder'));
-      expect(filesUnder(join(env.dataDir, 'exports'))).to.deep.equal(['.hidden', 'demo_20210301-090000.zip', 'old.log', 'recent.csv']);
+      expect(filesUnder(join(env.dataDir, 'exports'))).to.deep.equal([
+        '.hidden',
+        'demo_20210301-090000.zip',
+        'old.log',
+        'recent.csv',
+      ]);
     });
 
     it('deletes old logs with cleanLogs and honours cleanOlderThan', async () => {
-      await run(demoTemplate('    consolidators:\n      - cleanFolder: { dataFolderPath: exports, cleanLogs: yes, cleanOlderThan: 5 }'));
+      await run(
+        demoTemplate(
+          '    consolidators:\n      - cleanFolder: { dataFolderPath: exports, cleanLogs: yes, cleanOlderThan: 5 }',
+        ),
+      );
       expect(filesUnder(join(env.dataDir, 'exports'))).to.deep.equal(['.hidden', 'demo_20210301-090000.zip']);
     });
   });
@@ -240,13 +290,22 @@ describeOnDemoDatabases('pipeline: consolidators', (kind, env) => {
       );
       // timeLogger before moveToFolder: the log was moved; archive after it: this run's files stayed;
       // cleanFolder last: the stale file went, the marker (this run's) stayed.
-      expect(filesUnder(join(env.dataDir, 'outbox'))).to.deep.equal(['demo.csv', 'demo.end', 'demo.log', 'old/demo_earlier.csv']);
+      expect(filesUnder(join(env.dataDir, 'outbox'))).to.deep.equal([
+        'demo.csv',
+        'demo.end',
+        'demo.log',
+        'old/demo_earlier.csv',
+      ]);
     });
 
     it('gives no warning when they are written in order', async () => {
       const progress = recorder();
       await engineFor(env.db.knex, env.dataDir).run(
-        yaml(demoTemplate('    consolidators:\n      - timeLogger\n      - moveToFolder: { folderPath: outbox }\n      - cleanFolder')),
+        yaml(
+          demoTemplate(
+            '    consolidators:\n      - timeLogger\n      - moveToFolder: { folderPath: outbox }\n      - cleanFolder',
+          ),
+        ),
         { onProgress: progress.listener },
       );
       expect(progress.warnings()).to.deep.equal([]);

@@ -15,10 +15,14 @@ describeOnDemoDatabases('pipeline: the default package holds the files as writte
     this.timeout(30_000);
     const formats = ['CSV', 'TSV', 'XML', 'XLSX', 'JSON', 'NDJSON'];
     const actions = formats.map((format) => `      - fileExportAction: { format: ${format} }`).join('\n');
-    const template = yaml(demoTemplate(`    actions:\n${actions}\n    consolidators:\n      - moveToFolder: { folderPath: outbox }`, {
-      columns: '[itemId, itemLabel, itemAt, itemDay]',
-    }));
-    const { exports: [result] } = await engineFor(env.db.knex, env.dataDir).run(template);
+    const template = yaml(
+      demoTemplate(`    actions:\n${actions}\n    consolidators:\n      - moveToFolder: { folderPath: outbox }`, {
+        columns: '[itemId, itemLabel, itemAt, itemDay]',
+      }),
+    );
+    const {
+      exports: [result],
+    } = await engineFor(env.db.knex, env.dataDir).run(template);
     const zip = result!.files.find((f) => f.endsWith('.zip'))!;
     expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).to.contain('No errors detected');
     const moved = filesUnder(join(env.dataDir, 'outbox'));
@@ -28,7 +32,10 @@ describeOnDemoDatabases('pipeline: the default package holds the files as writte
     // Dated with the run's now (archiver, compressing again, would date each file by its mtime).
     const pad = (n: number) => String(n).padStart(2, '0');
     const local = `${NOW.getFullYear()}${pad(NOW.getMonth() + 1)}${pad(NOW.getDate())}.${pad(NOW.getHours())}${pad(NOW.getMinutes())}${pad(NOW.getSeconds())}`;
-    const dates = execFileSync('unzip', ['-Z', '-T', zip], { encoding: 'utf8' }).split('\n').filter((l) => /^[-d]r/.test(l)).map((l) => l.split(/\s+/)[6]);
+    const dates = execFileSync('unzip', ['-Z', '-T', zip], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => /^[-d]r/.test(l))
+      .map((l) => l.split(/\s+/)[6]);
     expect(dates).to.deep.equal(entries.map(() => local));
     for (const file of moved) {
       const entry = execFileSync('unzip', ['-p', zip, basename(file)]);

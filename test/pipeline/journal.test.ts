@@ -38,7 +38,9 @@ describe('pipeline: FileJournal moves and deferred removals', () => {
     const kept = new FileJournal();
     file('old.csv', 'old');
     await kept.removeOnSuccess(join(dir, 'old.csv'));
-    expect(filesUnder(dir)).to.have.length(1).and.satisfy((names: string[]) => /^\.old\.csv\.tmp-/.test(names[0]!));
+    expect(filesUnder(dir))
+      .to.have.length(1)
+      .and.satisfy((names: string[]) => /^\.old\.csv\.tmp-/.test(names[0]!));
     await kept.rollback();
     expect(readFileSync(join(dir, 'old.csv'), 'utf8')).to.equal('old');
 
@@ -115,7 +117,9 @@ describe('pipeline: the journal on disk, read back after a crash', () => {
     const problems = await journal.rollback();
     expect(readFileSync(join(dir, 'mine.csv'), 'utf8')).to.equal('another run’s file of the same name');
     expect(readFileSync(join(dir, 'old.csv'), 'utf8')).to.equal('a new file that took the old name');
-    expect(problems.join('\n')).to.match(/old\.csv is taken by another file; the earlier file stays at .*\.old\.csv\.tmp-/);
+    expect(problems.join('\n')).to.match(
+      /old\.csv is taken by another file; the earlier file stays at .*\.old\.csv\.tmp-/,
+    );
   });
 
   it('a last line cut short by the crash is ignored; an unreadable line before others is an error', () => {
@@ -139,17 +143,35 @@ describe('pipeline: steps with an engine that offers manifest() and whenComplete
     mkdirSync(workDir, { recursive: true });
     writeFileSync(join(workDir, 'demo.csv'), 'a;b\r\n');
     return {
-      exportGuid: 'g', exportName: 'demo', provider: 'demo', now: NOW, timeZone: 'UTC', paths: new DataPaths(dir), workDir,
-      journal: new FileJournal(), files: [{ path: join(workDir, 'demo.csv'), rows: 0, format: 'CSV' }], timings: { write: 0.5 }, rows: 0,
-      warn: () => undefined, log: () => undefined, manifest: async () => ({}) as Manifest, ...extra,
+      exportGuid: 'g',
+      exportName: 'demo',
+      provider: 'demo',
+      now: NOW,
+      timeZone: 'UTC',
+      paths: new DataPaths(dir),
+      workDir,
+      journal: new FileJournal(),
+      files: [{ path: join(workDir, 'demo.csv'), rows: 0, format: 'CSV' }],
+      timings: { write: 0.5 },
+      rows: 0,
+      warn: () => undefined,
+      log: () => undefined,
+      manifest: async () => ({}) as Manifest,
+      ...extra,
     };
   }
 
   it("packager writes the engine's manifest, with the files it packaged", async () => {
-    const engineManifest = { engine: { name: 'exportkit', version: '9' }, columns: [{ name: 'a', header: 'A', type: 'string' }], files: [] } as unknown as Manifest;
+    const engineManifest = {
+      engine: { name: 'exportkit', version: '9' },
+      columns: [{ name: 'a', header: 'A', type: 'string' }],
+      files: [],
+    } as unknown as Manifest;
     const ctx = context({ manifest: async () => engineManifest });
     await new steps.Packager().run(ctx, { type: 'zip', outputFilePath: 'p', removeSources: true });
-    const manifest = JSON.parse(execFileSync('unzip', ['-p', join(dir, 'p.zip'), 'manifest.json'], { encoding: 'utf8' }));
+    const manifest = JSON.parse(
+      execFileSync('unzip', ['-p', join(dir, 'p.zip'), 'manifest.json'], { encoding: 'utf8' }),
+    );
     expect(manifest.engine.version).to.equal('9');
     expect(manifest.columns).to.deep.equal([{ name: 'a', header: 'A', type: 'string' }]);
     expect(manifest.files.map((f: { name: string }) => f.name)).to.deep.equal(['demo.csv']);
@@ -168,7 +190,10 @@ describe('pipeline: steps with an engine that offers manifest() and whenComplete
 
     const refused = context({ whenComplete: (work) => deferred.push(work) });
     const outside = symlinkOutside(join(dir, 'link'));
-    const error = await new steps.GenerateEndFile().run(refused, { fileName: 'x', folderPath: 'link' }).then(() => undefined, (e: Error) => e);
+    const error = await new steps.GenerateEndFile().run(refused, { fileName: 'x', folderPath: 'link' }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error?.message).to.match(/^generateEndFile\.folderPath: "link" leads through a symbolic link/);
     expect(deferred).to.have.length(1);
     rmSync(outside, { recursive: true, force: true });

@@ -28,9 +28,20 @@ describe('pipeline: names are claimed atomically', () => {
     mkdirSync(workDir, { recursive: true });
     writeFileSync(join(workDir, 'demo.csv'), `run ${n}`);
     return {
-      exportGuid: `run ${n}`, exportName: 'demo', provider: 'demo', now: NOW, timeZone: 'UTC', paths: new DataPaths(dir), workDir,
-      journal: new FileJournal(), files: [{ path: join(workDir, 'demo.csv'), rows: 0, format: 'CSV' }], timings: {}, rows: 0,
-      warn: () => undefined, log: () => undefined, manifest: async () => ({}) as Manifest,
+      exportGuid: `run ${n}`,
+      exportName: 'demo',
+      provider: 'demo',
+      now: NOW,
+      timeZone: 'UTC',
+      paths: new DataPaths(dir),
+      workDir,
+      journal: new FileJournal(),
+      files: [{ path: join(workDir, 'demo.csv'), rows: 0, format: 'CSV' }],
+      timings: {},
+      rows: 0,
+      warn: () => undefined,
+      log: () => undefined,
+      manifest: async () => ({}) as Manifest,
     };
   }
 
@@ -42,8 +53,14 @@ describe('pipeline: names are claimed atomically', () => {
   }
 
   const visible = (folder: string) => filesUnder(join(dir, folder)).filter((f) => !f.startsWith('.'));
-  const contents = (folder: string) => visible(folder).map((f) => readFileSync(join(dir, folder, f), 'utf8')).sort();
-  const zipped = (folder: string) => visible(folder).map((f) => execFileSync('unzip', ['-p', join(dir, folder, f), 'demo.csv'], { encoding: 'utf8' })).sort();
+  const contents = (folder: string) =>
+    visible(folder)
+      .map((f) => readFileSync(join(dir, folder, f), 'utf8'))
+      .sort();
+  const zipped = (folder: string) =>
+    visible(folder)
+      .map((f) => execFileSync('unzip', ['-p', join(dir, folder, f), 'demo.csv'], { encoding: 'utf8' }))
+      .sort();
 
   it('claimName: racing claims of one name get name, name-2 … each, and never replace a file', async () => {
     writeFileSync(join(dir, 'taken.txt'), 'earlier');
@@ -52,9 +69,13 @@ describe('pipeline: names are claimed atomically', () => {
       writeFileSync(source, text);
       return source;
     });
-    const claimed = await Promise.all(sources.map((source) => claimName(source, (i) => join(dir, i === 1 ? 'taken.txt' : `taken-${i}.txt`))));
+    const claimed = await Promise.all(
+      sources.map((source) => claimName(source, (i) => join(dir, i === 1 ? 'taken.txt' : `taken-${i}.txt`))),
+    );
     expect(new Set(claimed).size).to.equal(RUNS);
-    expect(filesUnder(dir)).to.deep.equal(['taken.txt', ...Array.from({ length: RUNS }, (_, i) => `taken-${i + 2}.txt`)].sort());
+    expect(filesUnder(dir)).to.deep.equal(
+      ['taken.txt', ...Array.from({ length: RUNS }, (_, i) => `taken-${i + 2}.txt`)].sort(),
+    );
     expect(readFileSync(join(dir, 'taken.txt'), 'utf8')).to.equal('earlier');
     expect(contents('.').filter((c) => c !== 'earlier')).to.deep.equal(ALL);
   });
@@ -62,7 +83,10 @@ describe('pipeline: names are claimed atomically', () => {
   it('the default package: one zip per run (-2, -3 …), each with its own files', async () => {
     const manifest = { files: [] } as unknown as Manifest;
     await race((ctx) => new steps.DefaultPackage().run({ context: ctx, manifest, outDir: join(dir, 'exports') }));
-    expect(visible('exports')).to.have.length(RUNS).and.to.include('demo_20210301-080000.zip').and.to.include(`demo_20210301-080000-${RUNS}.zip`);
+    expect(visible('exports'))
+      .to.have.length(RUNS)
+      .and.to.include('demo_20210301-080000.zip')
+      .and.to.include(`demo_20210301-080000-${RUNS}.zip`);
     expect(zipped('exports')).to.deep.equal(ALL);
   });
 
@@ -89,7 +113,9 @@ describe('pipeline: names are claimed atomically', () => {
     it(`moveToFolder, ${title}: every run's file lands under its own name, none replaced`, async () => {
       mkdirSync(join(dir, 'outbox'));
       writeFileSync(join(dir, 'outbox', first), 'earlier');
-      await race((ctx) => new steps.MoveToFolder().run(ctx, { folderPath: 'outbox', ...(fileName ? { fileName } : {}) }));
+      await race((ctx) =>
+        new steps.MoveToFolder().run(ctx, { folderPath: 'outbox', ...(fileName ? { fileName } : {}) }),
+      );
       expect(visible('outbox')).to.have.length(RUNS + 1);
       expect(contents('outbox')).to.deep.equal([...ALL, 'earlier'].sort());
     });

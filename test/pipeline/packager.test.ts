@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describeOnDemoDatabases } from '../support/demo-suite.js';
 import { demoTemplate, engineFor, filesUnder, xml, yaml } from './support/steps.js';
 
-const list = (command: string, args: string[]) => execFileSync(command, args, { encoding: 'utf8' }).trim().split('\n').sort();
+const list = (command: string, args: string[]) =>
+  execFileSync(command, args, { encoding: 'utf8' }).trim().split('\n').sort();
 const zipList = (zip: string) => {
   execFileSync('unzip', ['-tq', zip]);
   return list('unzip', ['-Z1', zip]);
@@ -19,7 +20,6 @@ function put(path: string, content: string): void {
 }
 
 describeOnDemoDatabases('pipeline: packager', (kind, env) => {
-
   const run = (extra: string) => engineFor(env.db.knex, env.dataDir).run(yaml(demoTemplate(extra)));
 
   it('zip by default: the report files and manifest.json, in place of the default package', async () => {
@@ -34,9 +34,12 @@ describeOnDemoDatabases('pipeline: packager', (kind, env) => {
     expect(manifest.provider).to.equal('demo');
     expect(manifest.rows).to.equal(5);
     expect(manifest.now).to.equal('2021-03-01T08:00:00.000Z');
-    expect(manifest.files).to.deep.equal([{ name: 'demo.csv', bytes: csv.length, sha256: sha256(csv), rows: 5, format: 'CSV' }]);
+    expect(manifest.files).to.deep.equal([
+      { name: 'demo.csv', bytes: csv.length, sha256: sha256(csv), rows: 5, format: 'CSV' },
+    ]);
     expect(manifest.timings).to.include.keys('query+write', 'write', 'consolidate');
-    if (manifest.columns.length) expect(manifest.columns[0]).to.deep.equal({ name: 'itemId', header: 'itemId', type: 'int' });
+    if (manifest.columns.length)
+      expect(manifest.columns[0]).to.deep.equal({ name: 'itemId', header: 'itemId', type: 'int' });
   });
 
   it('tar, to a path pattern with folders and %i', async () => {
@@ -47,7 +50,9 @@ describeOnDemoDatabases('pipeline: packager', (kind, env) => {
     expect(second.exports[0]!.files).to.deep.equal([tar]);
     expect(filesUnder(env.dataDir)).to.deep.equal(['packages/2021/demo_1.tar', 'packages/2021/demo_2.tar']);
     expect(list('tar', ['-tf', tar])).to.deep.equal(['demo.csv', 'manifest.json']);
-    expect(execFileSync('tar', ['-xOf', tar, 'demo.csv'], { encoding: 'utf8' }).split('\r\n')[1]).to.equal('1;item 1;Grace');
+    expect(execFileSync('tar', ['-xOf', tar, 'demo.csv'], { encoding: 'utf8' }).split('\r\n')[1]).to.equal(
+      '1;item 1;Grace',
+    );
   });
 
   it('tgz (gzip-compressed tar, .tgz), in XML', async () => {
@@ -84,10 +89,19 @@ describeOnDemoDatabases('pipeline: packager', (kind, env) => {
     );
     const zip = join(env.dataDir, 'bundles', 'all.zip');
     expect(zipList(zip)).to.deep.equal(['demo.csv', 'earlier.txt', 'manifest.json', 'sub/deep.txt']);
-    expect(filesUnder(env.dataDir)).to.deep.equal(['bundles/all.zip', 'outbox/demo.csv', 'outbox/earlier.txt', 'outbox/sub/deep.txt']);
+    expect(filesUnder(env.dataDir)).to.deep.equal([
+      'bundles/all.zip',
+      'outbox/demo.csv',
+      'outbox/earlier.txt',
+      'outbox/sub/deep.txt',
+    ]);
     expect(result.exports[0]!.files.sort()).to.deep.equal([zip, join(env.dataDir, 'outbox', 'demo.csv')]);
     const manifest = JSON.parse(execFileSync('unzip', ['-p', zip, 'manifest.json'], { encoding: 'utf8' }));
-    expect(manifest.files.map((f: { name: string }) => f.name)).to.deep.equal(['demo.csv', 'earlier.txt', 'sub/deep.txt']);
+    expect(manifest.files.map((f: { name: string }) => f.name)).to.deep.equal([
+      'demo.csv',
+      'earlier.txt',
+      'sub/deep.txt',
+    ]);
     expect(manifest.files[0].rows).to.equal(5);
     expect(manifest.files[1]).to.deep.equal({ name: 'earlier.txt', bytes: 7, sha256: sha256('earlier') });
   });
@@ -104,7 +118,11 @@ describeOnDemoDatabases('pipeline: packager', (kind, env) => {
     );
     expect(filesUnder(env.dataDir)).to.deep.equal(['bundles/demo.zip']);
     expect(existsSync(join(env.dataDir, 'outbox'))).to.equal(true);
-    expect(readFileSync(join(env.dataDir, 'bundles', 'demo.zip')).subarray(0, 2).toString()).to.equal('PK');
+    expect(
+      readFileSync(join(env.dataDir, 'bundles', 'demo.zip'))
+        .subarray(0, 2)
+        .toString(),
+    ).to.equal('PK');
   });
 
   it('refuses a missing input folder, naming the option, and keeps nothing', async () => {

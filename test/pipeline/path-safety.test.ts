@@ -9,13 +9,31 @@ import { demoTemplate, engineFor, failureOf, filesUnder, NOW, yaml } from './sup
 
 /** Every path option of the file steps, and the template lines that set it to `path`. */
 const PATH_OPTIONS: Array<{ option: string; lines: (path: string) => string }> = [
-  { option: 'moveToFolder.folderPath', lines: (p) => `    consolidators:\n      - moveToFolder: { folderPath: "${p}" }` },
+  {
+    option: 'moveToFolder.folderPath',
+    lines: (p) => `    consolidators:\n      - moveToFolder: { folderPath: "${p}" }`,
+  },
   { option: 'archive.folderPath', lines: (p) => `    consolidators:\n      - archive: { folderPath: "${p}" }` },
-  { option: 'archive.sourceFolderPath', lines: (p) => `    consolidators:\n      - archive: { sourceFolderPath: "${p}" }` },
-  { option: 'generateEndFile.folderPath', lines: (p) => `    consolidators:\n      - generateEndFile: { folderPath: "${p}" }` },
-  { option: 'cleanFolder.dataFolderPath', lines: (p) => `    consolidators:\n      - cleanFolder: { dataFolderPath: "${p}", cleanOlderThan: 0 }` },
-  { option: 'packager.inputFolderPath', lines: (p) => `    postProcess:\n      - packager: { inputFolderPath: "${p}" }` },
-  { option: 'packager.outputFilePath', lines: (p) => `    postProcess:\n      - packager: { outputFilePath: "${p}/pkg" }` },
+  {
+    option: 'archive.sourceFolderPath',
+    lines: (p) => `    consolidators:\n      - archive: { sourceFolderPath: "${p}" }`,
+  },
+  {
+    option: 'generateEndFile.folderPath',
+    lines: (p) => `    consolidators:\n      - generateEndFile: { folderPath: "${p}" }`,
+  },
+  {
+    option: 'cleanFolder.dataFolderPath',
+    lines: (p) => `    consolidators:\n      - cleanFolder: { dataFolderPath: "${p}", cleanOlderThan: 0 }`,
+  },
+  {
+    option: 'packager.inputFolderPath',
+    lines: (p) => `    postProcess:\n      - packager: { inputFolderPath: "${p}" }`,
+  },
+  {
+    option: 'packager.outputFilePath',
+    lines: (p) => `    postProcess:\n      - packager: { outputFilePath: "${p}/pkg" }`,
+  },
 ];
 
 for (const kind of ['pglite', 'postgres'] as const) {
@@ -50,16 +68,22 @@ for (const kind of ['pglite', 'postgres'] as const) {
         const guid = `paths-${option.replace('.', '-')}`;
 
         it(`${option}: an absolute path is refused before any query, naming the option`, async () => {
-          const error = await failureOf(engineFor(db.knex, dataDir).run(yaml(demoTemplate(lines(join(outside, 'x')), { guid }))));
+          const error = await failureOf(
+            engineFor(db.knex, dataDir).run(yaml(demoTemplate(lines(join(outside, 'x')), { guid }))),
+          );
           expect(error).to.be.instanceOf(TemplateError);
-          expect(error!.message).to.contain(`${option}: "${join(outside, 'x')}`).and.to.contain('is absolute');
+          expect(error!.message)
+            .to.contain(`${option}: "${join(outside, 'x')}`)
+            .and.to.contain('is absolute');
           expect(await runsOf(guid)).to.deep.equal([]);
           expect(filesUnder(dataDir)).to.deep.equal([]);
           expect(readdirSync(outside)).to.deep.equal(['demo_20200101.csv']);
         });
 
         it(`${option}: a path climbing out with .. is refused before any query`, async () => {
-          const error = await failureOf(engineFor(db.knex, dataDir).run(yaml(demoTemplate(lines('exports/../../x'), { guid }))));
+          const error = await failureOf(
+            engineFor(db.knex, dataDir).run(yaml(demoTemplate(lines('exports/../../x'), { guid }))),
+          );
           expect(error).to.be.instanceOf(TemplateError);
           expect(error!.message).to.contain(`${option}: "exports/../../x`).and.to.contain('leaves the data directory');
           expect(await runsOf(guid)).to.deep.equal([]);
@@ -69,7 +93,9 @@ for (const kind of ['pglite', 'postgres'] as const) {
         it(`${option}: a symbolic link out of the data directory is refused; nothing is kept, the run is recorded failed`, async () => {
           symlinkSync(outside, join(dataDir, 'link'));
           const error = await failureOf(engineFor(db.knex, dataDir).run(yaml(demoTemplate(lines('link'), { guid }))));
-          expect(error?.message).to.contain(`${option}: "link`).and.to.contain('symbolic link out of the data directory');
+          expect(error?.message)
+            .to.contain(`${option}: "link`)
+            .and.to.contain('symbolic link out of the data directory');
           expect(filesUnder(dataDir)).to.deep.equal(['link']);
           expect(readdirSync(outside)).to.deep.equal(['demo_20200101.csv']);
           const [run] = await runsOf(guid);
@@ -82,13 +108,20 @@ for (const kind of ['pglite', 'postgres'] as const) {
         mkdirSync(join(dataDir, 'real'));
         symlinkSync(join(dataDir, 'real'), join(dataDir, 'inside'));
         await engineFor(db.knex, dataDir).run(
-          yaml(demoTemplate('    consolidators:\n      - moveToFolder: { folderPath: "x/../inside" }\n    postProcess:\n      - packager: { outputFilePath: inside/pkg, removeSources: no }')),
+          yaml(
+            demoTemplate(
+              '    consolidators:\n      - moveToFolder: { folderPath: "x/../inside" }\n    postProcess:\n      - packager: { outputFilePath: inside/pkg, removeSources: no }',
+            ),
+          ),
         );
         expect(filesUnder(join(dataDir, 'real'))).to.deep.equal(['demo.csv', 'pkg.zip']);
       });
 
       for (const [option, lines] of [
-        ['moveToFolder.fileName', '    consolidators:\n      - moveToFolder: { folderPath: outbox, fileName: "sub/%n" }'],
+        [
+          'moveToFolder.fileName',
+          '    consolidators:\n      - moveToFolder: { folderPath: outbox, fileName: "sub/%n" }',
+        ],
         ['generateEndFile.fileName', '    consolidators:\n      - generateEndFile: { fileName: "../%n.end" }'],
         ['fileExportAction.fileName', '    actions:\n      - fileExportAction: { fileName: "..\\\\x.csv" }'],
       ] as const) {

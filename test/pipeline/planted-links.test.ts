@@ -33,7 +33,11 @@ describeOnDemoDatabases('pipeline: links planted in the data directory', (kind, 
       symlinkSync(outside, join(env.dataDir, planted));
       const guid = `planted-${planted.replace('.', '')}`;
       const error = await failureOf(engineFor(env.db.knex, env.dataDir).run(yaml(demoTemplate('', { guid }))));
-      expect(error?.message).to.match(new RegExp(`^${what}: "${planted.replace('.', '\\.')}.*" leads through a symbolic link out of the data directory`));
+      expect(error?.message).to.match(
+        new RegExp(
+          `^${what}: "${planted.replace('.', '\\.')}.*" leads through a symbolic link out of the data directory`,
+        ),
+      );
       expect(readdirSync(outside)).to.deep.equal([]);
       expect(filesUnder(env.dataDir)).to.deep.equal([planted]);
       const [run] = await runsOf(guid);
@@ -54,9 +58,20 @@ describeOnDemoDatabases('pipeline: links planted in the data directory', (kind, 
         const db = await connect(url);
         await migrate(db.knex).finally(() => db.close());
       }
-      const outcome = runCli(['run', template, '--db', url, '--data-dir', env.dataDir, '--plugin', resolve('test/dist/pipeline/support/cli-plugin.js')]);
+      const outcome = runCli([
+        'run',
+        template,
+        '--db',
+        url,
+        '--data-dir',
+        env.dataDir,
+        '--plugin',
+        resolve('test/dist/pipeline/support/cli-plugin.js'),
+      ]);
       expect(outcome.code, outcome.stderr).to.equal(1);
-      expect(outcome.stderr).to.match(/^exportkit: the output folder: "exports" leads through a symbolic link out of the data directory /m);
+      expect(outcome.stderr).to.match(
+        /^exportkit: the output folder: "exports" leads through a symbolic link out of the data directory /m,
+      );
       expect(outcome.stderr, 'no stack trace').not.to.match(/\n\s+at .+[(:]\d+/);
       expect(readdirSync(outside)).to.deep.equal([]);
     } finally {
@@ -65,7 +80,13 @@ describeOnDemoDatabases('pipeline: links planted in the data directory', (kind, 
   });
 
   it('an explicit out folder outside the data directory is used as given', async () => {
-    const engine = createEngine({ knex: env.db.knex, plugins: pipelinePlugins, dataDir: env.dataDir, outDir: outside, now: NOW });
+    const engine = createEngine({
+      knex: env.db.knex,
+      plugins: pipelinePlugins,
+      dataDir: env.dataDir,
+      outDir: outside,
+      now: NOW,
+    });
     const result = await engine.run(yaml(demoTemplate('', { guid: 'explicit-out' })));
     expect(result.exports[0]!.files).to.deep.equal([join(outside, 'demo_20210301-090000.zip')]);
     expect(readdirSync(outside)).to.deep.equal(['demo_20210301-090000.zip']);
@@ -90,10 +111,14 @@ describe('pipeline: DataPaths.guard', () => {
     expect(paths.guard(join(dir, 'inside', 'a.zip'), 'the output folder')).to.equal(join(dir, 'inside', 'a.zip'));
     symlinkSync('loop-b', join(dir, 'loop-a'));
     symlinkSync('loop-a', join(dir, 'loop-b'));
-    expect(() => paths.guard(join(dir, 'loop-a', 'a.zip'), 'the output folder')).to.throw(/leads through a symbolic link/);
+    expect(() => paths.guard(join(dir, 'loop-a', 'a.zip'), 'the output folder')).to.throw(
+      /leads through a symbolic link/,
+    );
   });
 
   it('takes a path outside the data directory (an explicit --out) as given', () => {
-    expect(new DataPaths(dir).guard(join(tmpdir(), 'elsewhere'), 'the output folder')).to.equal(join(tmpdir(), 'elsewhere'));
+    expect(new DataPaths(dir).guard(join(tmpdir(), 'elsewhere'), 'the output folder')).to.equal(
+      join(tmpdir(), 'elsewhere'),
+    );
   });
 });

@@ -12,9 +12,12 @@ describeOnDemoDatabases('pipeline: XLSX reruns with the same now', (_kind, env) 
   it('two runs, seconds apart, write byte-identical workbooks', async function () {
     this.timeout(30_000);
     const template = yaml(
-      demoTemplate('    actions:\n      - fileExportAction: { format: XLSX }\n    consolidators:\n      - moveToFolder: { folderPath: outbox, fileName: "%n_%i" }', {
-        columns: '[itemId, itemLabel, itemAt, itemDay]',
-      }),
+      demoTemplate(
+        '    actions:\n      - fileExportAction: { format: XLSX }\n    consolidators:\n      - moveToFolder: { folderPath: outbox, fileName: "%n_%i" }',
+        {
+          columns: '[itemId, itemLabel, itemAt, itemDay]',
+        },
+      ),
     );
     await engineFor(env.db.knex, env.dataDir).run(template);
     // Past the 2-second resolution of zip entry times, so that a date taken from the clock would differ.

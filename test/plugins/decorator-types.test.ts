@@ -11,8 +11,18 @@ import ts from 'typescript';
 const fixtures = resolve('test/fixtures/type-errors');
 
 function errorsOf(file: string): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(resolve('tsconfig.base.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
-  const program = ts.createProgram([resolve(fixtures, file)], { ...config.options, noEmit: true, composite: false, declaration: false, declarationMap: false });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    resolve('tsconfig.base.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  )!;
+  const program = ts.createProgram([resolve(fixtures, file)], {
+    ...config.options,
+    noEmit: true,
+    composite: false,
+    declaration: false,
+    declarationMap: false,
+  });
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
@@ -22,7 +32,9 @@ describe('plugins: decorators refuse a class without its contract', function () 
   it('a @writer class without open() does not compile', () => {
     const errors = errorsOf('writer-without-open.ts');
     expect(errors[0]).to.match(/^Unable to resolve signature of class decorator/);
-    expect(errors[0]).to.match(/Property 'open' is missing in type '\w+<WriterMetadata>' but required in type 'Writer'/);
+    expect(errors[0]).to.match(
+      /Property 'open' is missing in type '\w+<WriterMetadata>' but required in type 'Writer'/,
+    );
   });
 
   it('an action step without open() does not compile', () => {

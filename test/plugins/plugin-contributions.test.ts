@@ -38,7 +38,9 @@ describe('plugin contributions: describe and validate', () => {
   it("describes the plugin's writer, step, column, relation and parameter with the built-ins", async () => {
     const description = await engine.describe();
     expect(description.formats.find((f) => f.format === 'PIPES')).to.deep.equal({
-      format: 'PIPES', aliases: ['ACME-PIPES'], extension: 'pipes.txt',
+      format: 'PIPES',
+      aliases: ['ACME-PIPES'],
+      extension: 'pipes.txt',
       description: 'Cells joined by " | " (or "!"), one row per line, header first (a test format).',
       options: ['pipesSeparator'],
     });
@@ -59,7 +61,14 @@ describe('plugin contributions: describe and validate', () => {
 
   it("accepts the plugin's format by alias in any case, and checks its options as data", async () => {
     expect(await engine.validate(template(TEMPLATE))).to.deep.equal([]);
-    const issues = await engine.validate(template(TEMPLATE.replace('pipesSeparator: bang', 'pipesSeparator: colon').replace('format: acme-pipes', 'format: Pipes')));
+    const issues = await engine.validate(
+      template(
+        TEMPLATE.replace('pipesSeparator: bang', 'pipesSeparator: colon').replace(
+          'format: acme-pipes',
+          'format: Pipes',
+        ),
+      ),
+    );
     expect(issues.map((i) => `${i.element}: ${i.message}`)).to.deep.equal([
       'fileExportAction.pipesSeparator: "colon" is not allowed; allowed: pipe, bang',
     ]);
@@ -74,7 +83,14 @@ describe('plugin contributions: describe and validate', () => {
   });
 
   it("refuses a bad value of the plugin's parameter and of its step's option", async () => {
-    const issues = await engine.validate(template(TEMPLATE.replace('acmeLoginPrefix: bd', `acmeLoginPrefix: ${'x'.repeat(65)}`).replace('label: checked', 'labl: checked')));
+    const issues = await engine.validate(
+      template(
+        TEMPLATE.replace('acmeLoginPrefix: bd', `acmeLoginPrefix: ${'x'.repeat(65)}`).replace(
+          'label: checked',
+          'labl: checked',
+        ),
+      ),
+    );
     expect(issues.map((i) => i.element)).to.deep.equal(['acmeLoginPrefix', 'acmeStamp.labl']);
     expect(issues[1]!.suggestion).to.equal('label');
   });
@@ -88,25 +104,44 @@ forEachDatabase('plugin contributions: a run', (db) => {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("writes the plugin's format with its filter, its aggregate column and its consolidator's file", async () => {
-    const engine = createEngine({ knex: db().knex, dataDir, plugins: [ACME_KIT], now: new Date('2021-05-28T12:00:00Z') });
+    const engine = createEngine({
+      knex: db().knex,
+      dataDir,
+      plugins: [ACME_KIT],
+      now: new Date('2021-05-28T12:00:00Z'),
+    });
     const result = await engine.run(template(TEMPLATE));
     const zip = result.exports[0]!.files.find((f) => f.endsWith('.zip'))!;
-    expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n').sort()).to.deep.equal(['acme.pipes.txt', 'acme.stamp', 'manifest.json']);
+    expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n').sort()).to.deep.equal([
+      'acme.pipes.txt',
+      'acme.stamp',
+      'manifest.json',
+    ]);
 
     // What the file must hold, computed here from the tables directly.
     const expected = (await db().knex.raw(`
       SELECT l.login, r.guid::text AS guid, count(t.id)::int AS trackings
       FROM registrations r JOIN learners l ON l.id = r.learner_id LEFT JOIN trackings t ON t.registration_id = r.id
-      WHERE l.login LIKE 'bd%' GROUP BY r.id, l.login, r.guid ORDER BY r.id`)) as { rows: Array<{ login: string; guid: string; trackings: number }> };
+      WHERE l.login LIKE 'bd%' GROUP BY r.id, l.login, r.guid ORDER BY r.id`)) as {
+      rows: Array<{ login: string; guid: string; trackings: number }>;
+    };
     expect(expected.rows.length).to.be.greaterThan(1);
     expect(expected.rows.some((r) => r.trackings > 0)).to.equal(true);
     const lines = execFileSync('unzip', ['-p', zip, 'acme.pipes.txt'], { encoding: 'utf8' });
     expect(lines).to.equal(
-      ['candidateLogin!registrationGuid!acmeTrackingCount', ...expected.rows.map((r) => `${r.login}!${r.guid}!${r.trackings}`)].join('\n') + '\n',
+      [
+        'candidateLogin!registrationGuid!acmeTrackingCount',
+        ...expected.rows.map((r) => `${r.login}!${r.guid}!${r.trackings}`),
+      ].join('\n') + '\n',
     );
-    expect(execFileSync('unzip', ['-p', zip, 'acme.stamp'], { encoding: 'utf8' })).to.equal(`checked rows=${expected.rows.length}\n`);
+    expect(execFileSync('unzip', ['-p', zip, 'acme.stamp'], { encoding: 'utf8' })).to.equal(
+      `checked rows=${expected.rows.length}\n`,
+    );
     const manifest = JSON.parse(execFileSync('unzip', ['-p', zip, 'manifest.json'], { encoding: 'utf8' }));
-    expect(manifest.files.map((f: { name: string; format: string }) => [f.name, f.format])).to.deep.equal([['acme.pipes.txt', 'PIPES'], ['acme.stamp', 'stamp']]);
+    expect(manifest.files.map((f: { name: string; format: string }) => [f.name, f.format])).to.deep.equal([
+      ['acme.pipes.txt', 'PIPES'],
+      ['acme.stamp', 'stamp'],
+    ]);
     await engine.close();
   });
 });

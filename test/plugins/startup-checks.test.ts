@@ -14,10 +14,18 @@ const mistake = (name: string) => resolve('test/fixtures/plugin-mistakes', name)
 
 async function startUpError(plugin: string): Promise<Error> {
   const engine = createEngine({ plugins: [plugin] });
-  const error = await engine.registry().then(() => undefined, (e: Error) => e);
+  const error = await engine.registry().then(
+    () => undefined,
+    (e: Error) => e,
+  );
   if (!error) expect.fail('the registry was built');
   // The engine refuses templates for the same reason, before reading them.
-  const validated = await engine.validate(parseTemplate('provider: consolidatedTracking\ncolumns: [candidateId]\n', 't.yaml', 'yaml')).then(() => undefined, (e: Error) => e);
+  const validated = await engine
+    .validate(parseTemplate('provider: consolidatedTracking\ncolumns: [candidateId]\n', 't.yaml', 'yaml'))
+    .then(
+      () => undefined,
+      (e: Error) => e,
+    );
   expect(validated?.message).to.equal(error.message);
   return error;
 }
@@ -50,24 +58,42 @@ describe('plugins: contributions checked at start-up', () => {
 
 forEachDatabase('plugins: a SQL mistake found before any run', (db) => {
   const TYPO = resolve('test/fixtures/typo-plugin');
-  const template = parseTemplate('provider: consolidatedTracking\ncolumns: [candidateId, acmeLoginTypo, sessionTitle]\n', 'typo.yaml', 'yaml');
+  const template = parseTemplate(
+    'provider: consolidatedTracking\ncolumns: [candidateId, acmeLoginTypo, sessionTitle]\n',
+    'typo.yaml',
+    'yaml',
+  );
 
-  it('validate with a database names the column and its plugin, with the database\'s words, never the statement', async () => {
+  it("validate with a database names the column and its plugin, with the database's words, never the statement", async () => {
     const engine = createEngine({ knex: db().knex, plugins: [TYPO] });
     const issues = await engine.validate(template);
     expect(issues).to.deep.equal([
-      { file: 'typo.yaml', line: 2, element: 'acmeLoginTypo', message: 'column acmeLoginTypo (from @acme/exportkit-typo): column learner.logn does not exist' },
+      {
+        file: 'typo.yaml',
+        line: 2,
+        element: 'acmeLoginTypo',
+        message: 'column acmeLoginTypo (from @acme/exportkit-typo): column learner.logn does not exist',
+      },
     ]);
   });
 
   it('a dry run refuses the export with the same words', async () => {
     const engine = createEngine({ knex: db().knex, plugins: [TYPO] });
-    const error = await engine.dryRun(template).then(() => undefined, (e: Error) => e);
-    expect(error?.message).to.equal('export typo: column acmeLoginTypo (from @acme/exportkit-typo): column learner.logn does not exist');
+    const error = await engine.dryRun(template).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).to.equal(
+      'export typo: column acmeLoginTypo (from @acme/exportkit-typo): column learner.logn does not exist',
+    );
   });
 
   it('a sound template prepares: no issue', async () => {
     const engine = createEngine({ knex: db().knex, plugins: [TYPO] });
-    expect(await engine.validate(parseTemplate('provider: consolidatedTracking\ncolumns: [candidateId, sessionTitle]\n', 'ok.yaml', 'yaml'))).to.deep.equal([]);
+    expect(
+      await engine.validate(
+        parseTemplate('provider: consolidatedTracking\ncolumns: [candidateId, sessionTitle]\n', 'ok.yaml', 'yaml'),
+      ),
+    ).to.deep.equal([]);
   });
 });

@@ -31,7 +31,9 @@ describe('reliability: an abort stops packaging at once', function () {
     const controller = new AbortController();
     const started = performance.now();
     setTimeout(() => controller.abort(), Math.min(50, wholeMs / 4));
-    const error = await failureOf(writeArchive('zip', join(dir, 'cut.zip'), [{ name: 'big.bin', path: join(dir, 'big.bin') }], controller.signal));
+    const error = await failureOf(
+      writeArchive('zip', join(dir, 'cut.zip'), [{ name: 'big.bin', path: join(dir, 'big.bin') }], controller.signal),
+    );
     const elapsed = performance.now() - started;
     expect(error?.name).to.equal('AbortError');
     expect(elapsed, `whole archive: ${wholeMs.toFixed(0)} ms`).to.be.below(Math.min(50, wholeMs / 4) + 100);
@@ -43,17 +45,22 @@ describeOnDemoDatabases('reliability: an aborted run keeps nothing, whatever pha
     it(`aborted when the ${phase} phase starts: AbortError, no file, the run recorded failed`, async () => {
       const controller = new AbortController();
       const error = await failureOf(
-        engineFor(env.db.knex, env.dataDir).run(yaml(demoTemplate('    consolidators:\n      - timeLogger', { guid: `abort-${phase}` })), {
-          signal: controller.signal,
-          onProgress: (event) => {
-            if (event.type === 'phase' && event.phase === phase) controller.abort();
+        engineFor(env.db.knex, env.dataDir).run(
+          yaml(demoTemplate('    consolidators:\n      - timeLogger', { guid: `abort-${phase}` })),
+          {
+            signal: controller.signal,
+            onProgress: (event) => {
+              if (event.type === 'phase' && event.phase === phase) controller.abort();
+            },
           },
-        }),
+        ),
       );
       expect(error?.name).to.equal('AbortError');
       expect(filesUnder(env.dataDir)).to.deep.equal([]);
       expect(existsSync(join(env.dataDir, '.exportkit-work'))).to.equal(false);
-      const [run] = (await env.db.knex('exportkit.export_runs').where({ export_guid: `abort-${phase}` })) as Array<{ status: string }>;
+      const [run] = (await env.db.knex('exportkit.export_runs').where({ export_guid: `abort-${phase}` })) as Array<{
+        status: string;
+      }>;
       expect(run!.status).to.equal('failed');
     });
   }

@@ -83,10 +83,14 @@ describeCliOnDatabases(
       // The files are back; the journal stays for the next run (an operation in flight may land late).
       const now = contents(env.dataDir);
       expect(Object.keys(now).filter((name) => name.startsWith('.exportkit-work/'))).to.have.length(1);
-      expect(Object.fromEntries(Object.entries(now).filter(([name]) => !name.startsWith('.exportkit-work/')))).to.deep.equal(before);
+      expect(
+        Object.fromEntries(Object.entries(now).filter(([name]) => !name.startsWith('.exportkit-work/'))),
+      ).to.deep.equal(before);
       expect((await env.lastRun('int-twice')).status).to.equal('running');
       await nextRun(env);
-      expect(Object.keys(contents(env.dataDir)).filter((name) => name.startsWith('.exportkit-work/'))).to.deep.equal([]);
+      expect(Object.keys(contents(env.dataDir)).filter((name) => name.startsWith('.exportkit-work/'))).to.deep.equal(
+        [],
+      );
       const record = await env.lastRun('int-twice');
       expect(record.status).to.equal('failed');
       expect(record.error).to.match(/^abandoned: process \d+ on .+ stopped without finishing/);
@@ -102,7 +106,9 @@ describeCliOnDatabases(
       // What a SIGKILL leaves: this run's final-looking files, the earlier files hidden, the work folder.
       const left = filesUnder(env.dataDir);
       expect(left).to.include('bundles/demo.zip');
-      expect(left.filter((name) => /^exports\/\.stale\.csv\.tmp-|^\.exportkit-work\/.+\/journal\.ndjson$/.test(name))).to.have.length(2);
+      expect(
+        left.filter((name) => /^exports\/\.stale\.csv\.tmp-|^\.exportkit-work\/.+\/journal\.ndjson$/.test(name)),
+      ).to.have.length(2);
       expect((await env.lastRun('killed')).status).to.equal('running');
 
       const log = await nextRun(env);

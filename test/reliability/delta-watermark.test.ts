@@ -42,7 +42,10 @@ for (const kind of ['postgres', 'pglite'] as const) {
     before(async () => {
       db = await scratchDatabase(kind as DatabaseKind);
       await loadFixtureDataset(db.knex);
-      const registrations = (await db.knex('registrations').select('id', 'guid').orderBy('id')) as Array<{ id: number; guid: string }>;
+      const registrations = (await db.knex('registrations').select('id', 'guid').orderBy('id')) as Array<{
+        id: number;
+        guid: string;
+      }>;
       registrationIds = registrations.map((r) => Number(r.id));
       idOfGuid = new Map(registrations.map((r) => [r.guid.toLowerCase(), Number(r.id)]));
     });
@@ -58,9 +61,18 @@ for (const kind of ['postgres', 'pglite'] as const) {
     const deltaRun = async (): Promise<Set<number>> => {
       const [zip] = (await engine.run(parseTemplate(TEMPLATE, 'delta.yaml', 'yaml'))).exports[0]!.files;
       const csv = execFileSync('unzip', ['-p', zip!, 'delta.csv'], { encoding: 'utf8' });
-      return new Set(csv.split('\r\n').slice(1).filter(Boolean).map((guid) => idOfGuid.get(guid.toLowerCase())!));
+      return new Set(
+        csv
+          .split('\r\n')
+          .slice(1)
+          .filter(Boolean)
+          .map((guid) => idOfGuid.get(guid.toLowerCase())!),
+      );
     };
-    const touch = (ids: readonly number[], client: { query(sql: string, values: unknown[]): Promise<unknown> } | undefined = undefined) => {
+    const touch = (
+      ids: readonly number[],
+      client: { query(sql: string, values: unknown[]): Promise<unknown> } | undefined = undefined,
+    ) => {
       const sql = 'UPDATE registrations SET updated_at = now() WHERE id = ANY($1::bigint[])';
       return client ? client.query(sql, [ids]) : db.knex.raw(sql.replace('$1', '?'), [[...ids]]);
     };
@@ -73,8 +85,17 @@ for (const kind of ['postgres', 'pglite'] as const) {
         writer.on('error', () => undefined);
         await writer.connect();
         try {
-          const sleeping = writer.query(`BEGIN; UPDATE registrations SET updated_at = now() WHERE id = ${target}; SELECT pg_sleep(3); COMMIT;`);
-          await waitFor(async () => (await db.knex.raw(`SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid()`)).rows.length > 0);
+          const sleeping = writer.query(
+            `BEGIN; UPDATE registrations SET updated_at = now() WHERE id = ${target}; SELECT pg_sleep(3); COMMIT;`,
+          );
+          await waitFor(
+            async () =>
+              (
+                await db.knex.raw(
+                  `SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid()`,
+                )
+              ).rows.length > 0,
+          );
           const during = await deltaRun();
           expect(during.has(target), 'invisible while its transaction is open').to.equal(false);
           await sleeping;
@@ -97,9 +118,18 @@ for (const kind of ['postgres', 'pglite'] as const) {
         await deltaRun(); // the first run: everything
         for (let cycle = 0; cycle < (writer ? 100 : 25); cycle += 1) {
           const committed = pick(registrationIds, 1 + Math.floor(random() * 3));
-          const straddling = writer && random() < 0.4 ? pick(registrationIds.filter((id) => !committed.includes(id)), 1 + Math.floor(random() * 2)) : [];
+          const straddling =
+            writer && random() < 0.4
+              ? pick(
+                  registrationIds.filter((id) => !committed.includes(id)),
+                  1 + Math.floor(random() * 2),
+                )
+              : [];
           if (random() < 0.5) await touch(committed);
-          else await db.knex.raw('UPDATE trackings SET updated_at = now() WHERE registration_id = ANY(?::bigint[])', [committed]);
+          else
+            await db.knex.raw('UPDATE trackings SET updated_at = now() WHERE registration_id = ANY(?::bigint[])', [
+              committed,
+            ]);
           for (const id of committed) pending.add(id);
           if (straddling.length) {
             await writer!.query('BEGIN');

@@ -17,7 +17,9 @@ describeOnDemoDatabases('reliability: losing the lock of an incremental export',
 
   if (kind === 'postgres') {
     it('its connection terminated mid-run: a second run gets in; the first fails, keeps nothing, is recorded failed', async () => {
-      const template = yaml(demoTemplate('    postProcess:\n      - hookStep', { guid: 'lock-lost', parameters: '      exclusive: yes' }));
+      const template = yaml(
+        demoTemplate('    postProcess:\n      - hookStep', { guid: 'lock-lost', parameters: '      exclusive: yes' }),
+      );
       const other = await connect(env.db.url); // another process's pool, as far as the lock can tell
       let secondFiles: string[] = [];
       try {
@@ -38,7 +40,10 @@ describeOnDemoDatabases('reliability: losing the lock of an incremental export',
       expect(secondFiles).to.deep.equal([join(env.dataDir, 'exports', 'demo_20210301-090000.zip')]);
       expect(filesUnder(env.dataDir)).to.deep.equal(['exports/demo_20210301-090000.zip']);
       expect(existsSync(join(env.dataDir, '.exportkit-work'))).to.equal(false);
-      const runs = (await env.db.knex('exportkit.export_runs').where({ export_guid: 'lock-lost' }).orderBy('id')) as Array<{ status: string; error: string | null; delta_mark: Date | null }>;
+      const runs = (await env.db
+        .knex('exportkit.export_runs')
+        .where({ export_guid: 'lock-lost' })
+        .orderBy('id')) as Array<{ status: string; error: string | null; delta_mark: Date | null }>;
       expect(runs.map((r) => r.status)).to.deep.equal(['failed', 'succeeded']);
       expect(runs[0]!.error).to.match(/lock .* was lost/);
       expect(runs[0]!.delta_mark).to.equal(null);
@@ -47,8 +52,12 @@ describeOnDemoDatabases('reliability: losing the lock of an incremental export',
 
   it('an incremental run records its delta mark and gives the lock back: the next run gets it', async () => {
     const template = yaml(demoTemplate('', { guid: 'lock-release', parameters: '      exclusive: yes' }));
-    for (let i = 0; i < 2; i += 1) expect((await engineFor(env.db.knex, env.dataDir).run(template)).exports[0]!.files).to.have.length(1);
-    const runs = (await env.db.knex('exportkit.export_runs').where({ export_guid: 'lock-release' }).orderBy('id')) as Array<{ status: string; delta_mark: Date | null }>;
+    for (let i = 0; i < 2; i += 1)
+      expect((await engineFor(env.db.knex, env.dataDir).run(template)).exports[0]!.files).to.have.length(1);
+    const runs = (await env.db
+      .knex('exportkit.export_runs')
+      .where({ export_guid: 'lock-release' })
+      .orderBy('id')) as Array<{ status: string; delta_mark: Date | null }>;
     expect(runs.map((r) => r.status)).to.deep.equal(['succeeded', 'succeeded']);
     for (const run of runs) expect(run.delta_mark).to.be.instanceOf(Date);
   });

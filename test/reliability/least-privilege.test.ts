@@ -27,7 +27,9 @@ const TEMPLATE = (guid: string) => `exports:
 `;
 
 (postgresAvailable ? describe : describe.skip)(
-  postgresAvailable ? 'reliability: the least privileges a run needs [postgres]' : 'reliability: the least privileges a run needs [postgres] — skipped: DATABASE_URL is not set',
+  postgresAvailable
+    ? 'reliability: the least privileges a run needs [postgres]'
+    : 'reliability: the least privileges a run needs [postgres] — skipped: DATABASE_URL is not set',
   function () {
     this.timeout(120_000);
     const role = `exportkit_runner_${randomBytes(4).toString('hex')}`;
@@ -62,7 +64,11 @@ const TEMPLATE = (guid: string) => `exports:
       const result = await engine.run(parseTemplate(TEMPLATE(guid), 'restricted.yaml', 'yaml'), {
         onProgress: (event: ProgressEvent) => void (event.type === 'warning' && warnings.push(event.message)),
       });
-      const [mark] = (await db.knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id', 'desc').pluck('delta_mark')) as Array<Date | null>;
+      const [mark] = (await db
+        .knex('exportkit.export_runs')
+        .where({ export_guid: guid })
+        .orderBy('id', 'desc')
+        .pluck('delta_mark')) as Array<Date | null>;
       return { rows: result.exports[0]!.rows, warnings, mark };
     };
 
@@ -83,9 +89,16 @@ const TEMPLATE = (guid: string) => `exports:
     });
 
     it('db migrate with nothing pending succeeds read-only; the role cannot write reference data', async () => {
-      const migrate = spawnSync(process.execPath, ['packages/exportkit/dist/main.js', 'db', 'migrate', '--db', roleUrl()], { encoding: 'utf8' });
+      const migrate = spawnSync(
+        process.execPath,
+        ['packages/exportkit/dist/main.js', 'db', 'migrate', '--db', roleUrl()],
+        { encoding: 'utf8' },
+      );
       expect(migrate.status, migrate.stderr).to.equal(0);
-      const denied = await restricted.knex.raw(`UPDATE registrations SET updated_at = now()`).then(() => 'allowed', (e: Error) => e.message);
+      const denied = await restricted.knex.raw(`UPDATE registrations SET updated_at = now()`).then(
+        () => 'allowed',
+        (e: Error) => e.message,
+      );
       expect(denied).to.match(/permission denied/);
     });
   },

@@ -37,10 +37,17 @@ describe('reliability: one process per PGlite folder', function () {
     const first = await connect(url);
     try {
       expect(readFileSync(`${folder}.lock`, 'utf8')).to.contain(`"pid":${process.pid}`);
-      const error = await connect(url).then(() => undefined, (e: unknown) => e);
+      const error = await connect(url).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).to.be.instanceOf(DatabaseInUseError);
-      expect((error as Error).message).to.match(new RegExp(`in use by process ${process.pid} on ${hostname()} since .*PGlite allows one process at a time`));
-      const other = spawnSync(process.execPath, ['packages/exportkit/dist/main.js', 'db', 'migrate', '--db', url], { encoding: 'utf8' });
+      expect((error as Error).message).to.match(
+        new RegExp(`in use by process ${process.pid} on ${hostname()} since .*PGlite allows one process at a time`),
+      );
+      const other = spawnSync(process.execPath, ['packages/exportkit/dist/main.js', 'db', 'migrate', '--db', url], {
+        encoding: 'utf8',
+      });
       expect(other.status).to.equal(1);
       expect(other.stderr).to.contain(`in use by process ${process.pid}`);
       expect(other.stderr).not.to.match(/\n\s+at /);
@@ -54,7 +61,10 @@ describe('reliability: one process per PGlite folder', function () {
 
   it('a lock left by a dead process of this host is taken over', async () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    writeFileSync(`${folder}.lock`, JSON.stringify({ pid: Number(dead.stdout), host: hostname(), since: '2026-01-01T00:00:00Z', command: 'killed' }));
+    writeFileSync(
+      `${folder}.lock`,
+      JSON.stringify({ pid: Number(dead.stdout), host: hostname(), since: '2026-01-01T00:00:00Z', command: 'killed' }),
+    );
     const db = await connect(url);
     try {
       expect(JSON.parse(readFileSync(`${folder}.lock`, 'utf8')).pid).to.equal(process.pid);
@@ -80,7 +90,9 @@ describe('reliability: one process per PGlite folder', function () {
     }
     const db = await connect(url);
     try {
-      const rows = (await db.knex('exportkit.export_runs').where({ export_guid: 'pglite-delta' })) as Array<{ status: string }>;
+      const rows = (await db.knex('exportkit.export_runs').where({ export_guid: 'pglite-delta' })) as Array<{
+        status: string;
+      }>;
       expect(rows.map((r) => r.status)).to.deep.equal(Array(succeeded).fill('succeeded'));
     } finally {
       await db.close();

@@ -57,7 +57,10 @@ export function forEachDatabase(title: string, body: (db: () => TestDatabase) =>
         database = await sharedDatabase(kind);
       });
       body(() => {
-        if (!database) throw new Error(`the shared ${kind} database is not ready: call db() inside a test or hook, not while defining tests`);
+        if (!database)
+          throw new Error(
+            `the shared ${kind} database is not ready: call db() inside a test or hook, not while defining tests`,
+          );
         return database;
       });
     });
@@ -140,7 +143,8 @@ async function newPglite(): Promise<Created> {
 let admin: Knex | undefined;
 
 function adminKnex(): Knex {
-  if (!databaseUrl) throw new Error('PostgreSQL tests need DATABASE_URL (for example postgres://postgres@127.0.0.1:5432/test)');
+  if (!databaseUrl)
+    throw new Error('PostgreSQL tests need DATABASE_URL (for example postgres://postgres@127.0.0.1:5432/test)');
   if (!admin) {
     const knex = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 2 } });
     admin = knex;
@@ -164,7 +168,10 @@ async function newPostgresDatabase(): Promise<Created> {
   try {
     await adminConnection.raw(`CREATE DATABASE "${name}"`);
   } catch (error) {
-    throw new Error(`cannot create the test database ${name} on ${describeTarget(databaseUrl)}: ${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `cannot create the test database ${name} on ${describeTarget(databaseUrl)}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   let database: Database | undefined;
   const drop = track(async () => {
@@ -203,7 +210,9 @@ export async function disposeAllDatabases(): Promise<void> {
  * reporter's summary, so that the summary stays the last line).
  */
 export function skippedHalfNotice(): string | undefined {
-  return postgresAvailable ? undefined : 'PostgreSQL half not run: DATABASE_URL is not set (set it to run every database test on PostgreSQL too)';
+  return postgresAvailable
+    ? undefined
+    : 'PostgreSQL half not run: DATABASE_URL is not set (set it to run every database test on PostgreSQL too)';
 }
 
 // pgTypeParsers is re-exported for tests that open their own pg connections.

@@ -14,7 +14,8 @@ import {
 } from '@exportkit/core';
 import { issuesOf } from './helpers.js';
 
-const xmlColumns = (body: string) => `<providers><consolidatedTrackingProvider>\n<columns>${body}</columns>\n</consolidatedTrackingProvider></providers>\n`;
+const xmlColumns = (body: string) =>
+  `<providers><consolidatedTrackingProvider>\n<columns>${body}</columns>\n</consolidatedTrackingProvider></providers>\n`;
 
 describe('template: bounds and reading rules', () => {
   let dir: string;
@@ -24,7 +25,13 @@ describe('template: bounds and reading rules', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('documents its bounds: 1 MiB, 32 levels, 10,000 nodes, 50,000 YAML tokens, 100 aliases, 50 problems listed', () => {
-    expect(TEMPLATE_LIMITS).to.deep.equal({ maxBytes: 1_048_576, maxDepth: 32, maxNodes: 10_000, maxYamlTokens: 50_000, maxYamlAliases: 100 });
+    expect(TEMPLATE_LIMITS).to.deep.equal({
+      maxBytes: 1_048_576,
+      maxDepth: 32,
+      maxNodes: 10_000,
+      maxYamlTokens: 50_000,
+      maxYamlAliases: 100,
+    });
     expect(MAX_LISTED_PROBLEMS).to.equal(50);
   });
 
@@ -37,7 +44,10 @@ describe('template: bounds and reading rules', () => {
         () => parseTemplate(`provider: ${over}`, 't.yaml'),
       ]) {
         const [issue] = issuesOf(read);
-        expect(issue).to.deep.equal({ file: issue!.file, message: 'the template is more than 1,048,576 bytes; a template is at most 1,048,576 bytes (1 MiB)' });
+        expect(issue).to.deep.equal({
+          file: issue!.file,
+          message: 'the template is more than 1,048,576 bytes; a template is at most 1,048,576 bytes (1 MiB)',
+        });
       }
     });
 
@@ -54,7 +64,9 @@ describe('template: bounds and reading rules', () => {
       writeFileSync(file, `provider: consolidatedTracking\nx: ${over}\n`);
       const error = await readTemplate(file).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(TemplateError);
-      expect((error as TemplateError).message).to.equal(`${file}: the template is 1,048,611 bytes; a template is at most 1,048,576 bytes (1 MiB)`);
+      expect((error as TemplateError).message).to.equal(
+        `${file}: the template is 1,048,611 bytes; a template is at most 1,048,576 bytes (1 MiB)`,
+      );
     });
   });
 
@@ -75,23 +87,38 @@ describe('template: bounds and reading rules', () => {
       expect(readYamlTemplate(within, 't.yaml').exports[0]!.provider.parameters).to.have.length(1);
       const beyond = within.replace('{a: ', '{a: {a: ').replace('}', '}}');
       expect(issuesOf(() => readYamlTemplate(beyond, 't.yaml'))).to.deep.equal([
-        { file: 't.yaml', line: 3, message: 'lists and maps are nested more than 32 deep; a template nests at most 32' },
+        {
+          file: 't.yaml',
+          line: 3,
+          message: 'lists and maps are nested more than 32 deep; a template nests at most 32',
+        },
       ]);
     });
 
     it('XML: 10,000 elements and attributes are read, one more is refused', () => {
       const within = xmlColumns('<c/>'.repeat(TEMPLATE_LIMITS.maxNodes - 3));
-      expect(readXmlTemplate(within, 't.xml').exports[0]!.provider.columns).to.have.length(TEMPLATE_LIMITS.maxNodes - 3);
-      const issues = issuesOf(() => readXmlTemplate(xmlColumns('<c/>'.repeat(TEMPLATE_LIMITS.maxNodes - 4) + '<c a=""/>'), 't.xml'));
+      expect(readXmlTemplate(within, 't.xml').exports[0]!.provider.columns).to.have.length(
+        TEMPLATE_LIMITS.maxNodes - 3,
+      );
+      const issues = issuesOf(() =>
+        readXmlTemplate(xmlColumns('<c/>'.repeat(TEMPLATE_LIMITS.maxNodes - 4) + '<c a=""/>'), 't.xml'),
+      );
       expect(issues).to.deep.equal([
-        { file: 't.xml', line: 2, element: 'c', message: 'the template holds more than 10,000 elements and attributes; that is the most a template may hold' },
+        {
+          file: 't.xml',
+          line: 2,
+          element: 'c',
+          message: 'the template holds more than 10,000 elements and attributes; that is the most a template may hold',
+        },
       ]);
     });
 
     it('YAML: 10,000 keys, values and list items are read, one more is refused', () => {
       const columns = (count: number) => `provider: p\ncolumns: [${Array(count).fill('c').join(',')}]\n`;
       // provider, p, columns and the list itself are four nodes.
-      expect(readYamlTemplate(columns(TEMPLATE_LIMITS.maxNodes - 4), 't.yaml').exports[0]!.provider.columns).to.have.length(TEMPLATE_LIMITS.maxNodes - 4);
+      expect(
+        readYamlTemplate(columns(TEMPLATE_LIMITS.maxNodes - 4), 't.yaml').exports[0]!.provider.columns,
+      ).to.have.length(TEMPLATE_LIMITS.maxNodes - 4);
       expect(issuesOf(() => readYamlTemplate(columns(TEMPLATE_LIMITS.maxNodes - 3), 't.yaml'))[0]!.message).to.equal(
         'the template holds more than 10,000 keys, values and list items; that is the most a template may hold',
       );
@@ -99,24 +126,35 @@ describe('template: bounds and reading rules', () => {
 
     it('YAML: aliases within the bounds are expanded; an expansion past the node bound is refused', () => {
       const list = Array(1000).fill('c').join(',');
-      const text = (uses: number) => `a: &a [${list}]\n` + Array.from({ length: uses }, (_, i) => `b${i}: *a\n`).join('') + 'provider: p\n';
+      const text = (uses: number) =>
+        `a: &a [${list}]\n` + Array.from({ length: uses }, (_, i) => `b${i}: *a\n`).join('') + 'provider: p\n';
       expect(() => readYamlTemplate(text(5), 't.yaml')).to.throw(TemplateError, /unknown key/); // read, then refused for its keys only
       const [issue] = issuesOf(() => readYamlTemplate(text(25), 't.yaml'));
-      expect(issue!.message).to.match(/^too many alias expansions: with its aliases expanded the template holds more than 10,000/);
+      expect(issue!.message).to.match(
+        /^too many alias expansions: with its aliases expanded the template holds more than 10,000/,
+      );
     });
   });
 
   describe('text', () => {
     it('a NUL character is refused at its line, raw or escaped, in keys and values', () => {
       expect(issuesOf(() => readXmlTemplate('<providers>\n<p\u0000/></providers>', 't.xml'))).to.deep.equal([
-        { file: 't.xml', line: 2, message: 'holds a NUL character (U+0000); a template is text and no value may contain one' },
+        {
+          file: 't.xml',
+          line: 2,
+          message: 'holds a NUL character (U+0000); a template is text and no value may contain one',
+        },
       ]);
-      expect(issuesOf(() => readYamlTemplate('provider: p\ncolumns:\n  - "c\\x00"\n', 't.yaml'))[0]).to.include({ line: 3 });
+      expect(issuesOf(() => readYamlTemplate('provider: p\ncolumns:\n  - "c\\x00"\n', 't.yaml'))[0]).to.include({
+        line: 3,
+      });
       expect(issuesOf(() => readYamlTemplate('provider: p\n"k\\u0000": v\n', 't.yaml'))[0]).to.include({ line: 2 });
     });
 
     it('every tag is a problem at its line, whatever the schema knows of it', () => {
-      const issues = issuesOf(() => readYamlTemplate('provider: !!str p\ncolumns: !!seq [c]\nparameters: {a: !!binary aGk=, b: !x y}\n', 't.yaml'));
+      const issues = issuesOf(() =>
+        readYamlTemplate('provider: !!str p\ncolumns: !!seq [c]\nparameters: {a: !!binary aGk=, b: !x y}\n', 't.yaml'),
+      );
       expect(issues.map((i) => [i.line, i.message])).to.deep.equal([
         [1, 'YAML tags (!!str) are not used in templates; write the value without it'],
         [2, 'YAML tags (!!seq) are not used in templates; write the value without it'],
@@ -129,18 +167,23 @@ describe('template: bounds and reading rules', () => {
       const file = join(dir, 'latin1.yaml');
       writeFileSync(file, Buffer.from('provider: p\ncolumns:\n  - caf\xe9\n', 'latin1'));
       const error = await readTemplate(file).catch((e: unknown) => e);
-      expect((error as TemplateError).issues).to.deep.equal([{ file, line: 3, message: 'the file is not valid UTF-8 text' }]);
+      expect((error as TemplateError).issues).to.deep.equal([
+        { file, line: 3, message: 'the file is not valid UTF-8 text' },
+      ]);
       const folder = join(dir, 'folder.xml');
       mkdirSync(folder);
       const notAFile = await readTemplate(folder).catch((e: unknown) => e);
       expect(notAFile).to.be.instanceOf(TemplateFileError);
       expect((notAFile as TemplateFileError).exitCode).to.equal(2);
-      expect((notAFile as Error).message).to.equal(`cannot read the template ${folder}: it is a directory; name a template file`);
+      expect((notAFile as Error).message).to.equal(
+        `cannot read the template ${folder}: it is a directory; name a template file`,
+      );
     });
   });
 
   describe('the problems listed', () => {
-    const issues = (count: number) => Array.from({ length: count }, (_, i) => ({ file: 't.xml', line: i + 1, message: 'wrong' }));
+    const issues = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ file: 't.xml', line: i + 1, message: 'wrong' }));
     it(`lists ${MAX_LISTED_PROBLEMS} problems and says how many more, keeping all of them`, () => {
       const error = new TemplateError(issues(120_000));
       expect(error.issues).to.have.length(120_000);

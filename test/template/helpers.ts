@@ -17,7 +17,9 @@ export function withoutLines<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutLines) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).filter(([key]) => key !== 'line').map(([key, v]) => [key, withoutLines(v)]),
+      Object.entries(value)
+        .filter(([key]) => key !== 'line')
+        .map(([key, v]) => [key, withoutLines(v)]),
     ) as T;
   }
   return value;

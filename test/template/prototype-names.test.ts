@@ -28,7 +28,10 @@ function yaml(name: string): ExportConfig {
 }
 
 describe('template: names of Object.prototype members', () => {
-  for (const [spelling, read] of [['XML', xml], ['YAML', yaml]] as const) {
+  for (const [spelling, read] of [
+    ['XML', xml],
+    ['YAML', yaml],
+  ] as const) {
     for (const name of NAMES) {
       it(`${spelling}: ${name} is stored as itself in column attributes, maps, entries and step options`, () => {
         const [definition] = read(name).exports;

@@ -71,7 +71,8 @@ describe('template: readTemplate / parseTemplate', () => {
 
   it('honours the encoding of the XML declaration', async () => {
     const latin1 = join(dir, 'latin1.xml');
-    const text = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<providers><p><columns><constantValue>Montréal</constantValue></columns></p></providers>';
+    const text =
+      '<?xml version="1.0" encoding="ISO-8859-1"?>\n<providers><p><columns><constantValue>Montréal</constantValue></columns></p></providers>';
     writeFileSync(latin1, Buffer.from(text, 'latin1'));
     const config = await readTemplate(latin1);
     expect(config.exports[0]!.provider.columns[0]!.value).to.equal('Montréal');

@@ -9,7 +9,8 @@ import {
 } from '@exportkit/core';
 import { fixture, withoutLines } from './helpers.js';
 
-const same = (a: ExportConfig, b: ExportConfig) => expect(withoutLines(a.exports)).to.deep.equal(withoutLines(b.exports));
+const same = (a: ExportConfig, b: ExportConfig) =>
+  expect(withoutLines(a.exports)).to.deep.equal(withoutLines(b.exports));
 
 describe('template: writers and round trips', () => {
   for (const name of ['user-example', 'full-form']) {
@@ -36,11 +37,17 @@ describe('template: writers and round trips', () => {
     const fromXml = readXmlTemplate(fixture('user-example.xml'), 'user-example.xml');
     const yaml = toYaml(fromXml);
     expect(yaml).to.match(/^provider: consolidatedTrackingProvider\ncolumns:\n {2}- candidateId\n/);
-    expect(yaml).to.contain('  - candidateCustomFieldGuid:\n      label: Department\n      value: 8345C0A3-B8AB-7F65-0638-39B0E1244AA8\n');
+    expect(yaml).to.contain(
+      '  - candidateCustomFieldGuid:\n      label: Department\n      value: 8345C0A3-B8AB-7F65-0638-39B0E1244AA8\n',
+    );
     expect(yaml).to.contain('  timeFrames: "3"\n');
     const xml = toXml(fromXml);
-    expect(xml).to.match(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<providers>\n {2}<consolidatedTrackingProvider>\n/);
-    expect(xml).to.contain('<candidateCustomFieldGuid label="Department">8345C0A3-B8AB-7F65-0638-39B0E1244AA8</candidateCustomFieldGuid>');
+    expect(xml).to.match(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<providers>\n {2}<consolidatedTrackingProvider>\n/,
+    );
+    expect(xml).to.contain(
+      '<candidateCustomFieldGuid label="Department">8345C0A3-B8AB-7F65-0638-39B0E1244AA8</candidateCustomFieldGuid>',
+    );
   });
 
   it('writes templates as an id map and escapes XML', () => {

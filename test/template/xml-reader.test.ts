@@ -54,7 +54,9 @@ describe('template: XML reader', () => {
     });
 
     it('ignores comments, the XML declaration and a BOM (the example is wrapped in <!-- --> in the seed)', () => {
-      const text = '\uFEFF<?xml version="1.0"?>\n<!--\n### Example\n-->\n' + fixture('user-example.xml').replace('<columns>', '<columns><!-- a comment -->');
+      const text =
+        '\uFEFF<?xml version="1.0"?>\n<!--\n### Example\n-->\n' +
+        fixture('user-example.xml').replace('<columns>', '<columns><!-- a comment -->');
       const shifted = readXmlTemplate(text, 'x.xml');
       expect(shifted.exports[0]!.provider.columns).to.have.length(45);
       expect(shifted.exports[0]!.provider.columns[0]!.line).to.equal(8);
@@ -108,7 +110,10 @@ describe('template: XML reader', () => {
       });
       expect(byName['sessionReportStatus']!.value).to.deep.equal({
         kind: 'map',
-        children: { completed: { kind: 'scalar', text: '', line: 27 }, incomplete: { kind: 'scalar', text: '', line: 28 } },
+        children: {
+          completed: { kind: 'scalar', text: '', line: 27 },
+          incomplete: { kind: 'scalar', text: '', line: 28 },
+        },
       });
       expect(byName['templates']).to.deep.equal({
         line: 30,
@@ -180,7 +185,12 @@ describe('template: XML reader', () => {
 
   it('gives a multi-line start tag the line of its `<`', () => {
     const config = readXmlTemplate(wrap('<columns>\n<candidateId\n  label="Id"\n/>\n</columns>'), 't.xml');
-    expect(config.exports[0]!.provider.columns[0]).to.deep.equal({ line: 4, name: 'candidateId', label: 'Id', attributes: {} });
+    expect(config.exports[0]!.provider.columns[0]).to.deep.equal({
+      line: 4,
+      name: 'candidateId',
+      label: 'Id',
+      attributes: {},
+    });
   });
 
   it('accepts character references and an export-config with namespace attributes', () => {
@@ -206,7 +216,9 @@ describe('template: XML reader', () => {
     });
 
     it('an undefined entity is malformed (no entity expansion beyond the predefined ones)', () => {
-      const issues = issuesOf(() => readXmlTemplate(wrap('<columns>\n<constantValue>&foo;</constantValue>\n</columns>'), 'e.xml'));
+      const issues = issuesOf(() =>
+        readXmlTemplate(wrap('<columns>\n<constantValue>&foo;</constantValue>\n</columns>'), 'e.xml'),
+      );
       expect(issues[0]!.line).to.equal(4);
       expect(issues[0]!.message).to.match(/undefined entity/);
     });
@@ -273,7 +285,9 @@ describe('template: XML reader', () => {
     });
 
     it('no provider in an export', () => {
-      const issues = issuesOf(() => readXmlTemplate('<export-config>\n<export>\n<providers/>\n</export>\n<export/>\n</export-config>', 'n.xml'));
+      const issues = issuesOf(() =>
+        readXmlTemplate('<export-config>\n<export>\n<providers/>\n</export>\n<export/>\n</export-config>', 'n.xml'),
+      );
       expect(issues.map((i) => [i.line, i.element])).to.deep.equal([
         [3, 'providers'],
         [5, 'export'],
@@ -282,7 +296,10 @@ describe('template: XML reader', () => {
 
     it('mixed text and elements in a parameter', () => {
       const issues = issuesOf(() =>
-        readXmlTemplate(wrap('<parameters>\n<statusFormat>Done<completed>x</completed></statusFormat>\n</parameters>'), 'm.xml'),
+        readXmlTemplate(
+          wrap('<parameters>\n<statusFormat>Done<completed>x</completed></statusFormat>\n</parameters>'),
+          'm.xml',
+        ),
       );
       expect(issues).to.have.length(1);
       expect(issues[0]).to.include({ line: 4, element: 'statusFormat' });

@@ -106,13 +106,20 @@ describe('template: YAML reader', () => {
       ].join('\n'),
     );
     const [list, map, templates] = config.exports[0]!.provider.parameters;
-    expect(list).to.deep.equal({ line: 3, name: 'activityType', value: { kind: 'list', items: ['learning_resource', 'classroom'] } });
+    expect(list).to.deep.equal({
+      line: 3,
+      name: 'activityType',
+      value: { kind: 'list', items: ['learning_resource', 'classroom'] },
+    });
     expect(map).to.deep.equal({
       line: 4,
       name: 'statusFormat',
       value: {
         kind: 'map',
-        children: { completed: { kind: 'scalar', text: 'Done', line: 5 }, notAttempted: { kind: 'scalar', text: '-', line: 6 } },
+        children: {
+          completed: { kind: 'scalar', text: 'Done', line: 5 },
+          notAttempted: { kind: 'scalar', text: '-', line: 6 },
+        },
       },
     });
     const expected = {
@@ -125,7 +132,14 @@ describe('template: YAML reader', () => {
     expect(templates).to.deep.equal({ line: 7, name: 'templates', value: expected });
 
     const asList = read(
-      ['provider: consolidatedTracking', 'parameters:', '  templates:', '    - {id: 1, text: "{0} - {1}"}', '    - id: 2', '      text: "{1}"'].join('\n'),
+      [
+        'provider: consolidatedTracking',
+        'parameters:',
+        '  templates:',
+        '    - {id: 1, text: "{0} - {1}"}',
+        '    - id: 2',
+        '      text: "{1}"',
+      ].join('\n'),
     );
     expect(asList.exports[0]!.provider.parameters[0]!.value).to.deep.equal({
       kind: 'entries',
@@ -175,7 +189,9 @@ describe('template: YAML reader', () => {
   });
 
   it('expands aliases within the limit', () => {
-    const config = read(['exports:', '  - provider: p', '    columns: &cols [a, b]', '  - provider: p', '    columns: *cols'].join('\n'));
+    const config = read(
+      ['exports:', '  - provider: p', '    columns: &cols [a, b]', '  - provider: p', '    columns: *cols'].join('\n'),
+    );
     expect(config.exports[1]!.provider.columns.map((c) => c.name)).to.deep.equal(['a', 'b']);
   });
 
@@ -186,11 +202,16 @@ describe('template: YAML reader', () => {
       expect(issues[0]!.message).to.match(/^YAML syntax error: /);
       expect(issues[0]!.line).to.be.oneOf([2, 3, 4]);
       const tab = issuesOf(() => read('provider: p\n\tcolumns: x\n'));
-      expect(tab[0]).to.include({ line: 2, message: 'YAML syntax error: Tabs are not allowed as indentation (column 1)' });
+      expect(tab[0]).to.include({
+        line: 2,
+        message: 'YAML syntax error: Tabs are not allowed as indentation (column 1)',
+      });
     });
 
     it('a duplicate key names the key and both lines', () => {
-      const issues = issuesOf(() => read('provider: p\nparameters:\n  dateFormat: a\n  maxLength: 3\n  dateFormat: b\n'));
+      const issues = issuesOf(() =>
+        read('provider: p\nparameters:\n  dateFormat: a\n  maxLength: 3\n  dateFormat: b\n'),
+      );
       expect(issues).to.have.length(1);
       expect(issues[0]).to.include({ file: 't.yaml', line: 5, element: 'dateFormat' });
       expect(issues[0]!.message).to.match(/duplicate key .*first at line 3/);
@@ -246,7 +267,10 @@ describe('template: YAML reader', () => {
 
     it('refuses a billion-laughs document', () => {
       let text = 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
-      for (let i = 1; i < 9; i++) text += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]\n`;
+      for (let i = 1; i < 9; i++)
+        text += `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]\n`;
       text += 'provider: p\ncolumns: *a8\n';
       const started = Date.now();
       const issues = issuesOf(() => read(text));

@@ -75,7 +75,11 @@ async function settledMemory(): Promise<number> {
 async function measure(
   writer: Writer,
   output: Writable & { bytes: number },
-  { rows = ROWS, columns = COLUMNS, make = makeRow }: { rows?: number; columns?: OutputColumn[]; make?: (i: number) => OutputRow } = {},
+  {
+    rows = ROWS,
+    columns = COLUMNS,
+    make = makeRow,
+  }: { rows?: number; columns?: OutputColumn[]; make?: (i: number) => OutputRow } = {},
 ): Promise<{ growth: number; waits: number; bytes: number }> {
   const base = await settledMemory();
   let peak = 0;
@@ -103,7 +107,9 @@ describe('writers: back-pressure and flat memory', function () {
       const { growth, waits, bytes } = await measure(writer, slowOutput(1));
       expect(bytes).to.be.greaterThan(20 * MB);
       expect(waits, 'the sink asked the caller to wait').to.be.greaterThan(100);
-      expect(growth, `grew ${(growth / MB).toFixed(1)} MB for ${(bytes / MB).toFixed(0)} MB written`).to.be.lessThan(8 * MB);
+      expect(growth, `grew ${(growth / MB).toFixed(1)} MB for ${(bytes / MB).toFixed(0)} MB written`).to.be.lessThan(
+        8 * MB,
+      );
     });
   }
 
@@ -115,7 +121,11 @@ describe('writers: back-pressure and flat memory', function () {
   });
 
   it('XLSX: 100k wide rows into a fast output do not pile up before the compressor', async () => {
-    const { growth, bytes } = await measure(new XlsxWriter(), fastOutput(), { rows: 100_000, columns: WIDE_COLUMNS, make: makeWideRow });
+    const { growth, bytes } = await measure(new XlsxWriter(), fastOutput(), {
+      rows: 100_000,
+      columns: WIDE_COLUMNS,
+      make: makeWideRow,
+    });
     expect(bytes).to.be.greaterThan(20 * MB);
     expect(growth, `grew ${(growth / MB).toFixed(1)} MB`).to.be.lessThan(16 * MB);
   });

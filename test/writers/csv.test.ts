@@ -27,20 +27,38 @@ describe('writers: CSV and TSV', () => {
   });
 
   it('quotes a field holding a lone LF or CR, so that readers splitting records on any line break keep the row whole', async () => {
-    const columns = [{ header: 'chapters', type: 'longtext' as const }, { header: 'n', type: 'int' as const }];
-    const rows = [{ cells: ['1. One\n2. Two', '1'], raw: ['1. One\n2. Two', '1'] }, { cells: ['a\rb', '2'], raw: ['a\rb', '2'] }];
+    const columns = [
+      { header: 'chapters', type: 'longtext' as const },
+      { header: 'n', type: 'int' as const },
+    ];
+    const rows = [
+      { cells: ['1. One\n2. Two', '1'], raw: ['1. One\n2. Two', '1'] },
+      { cells: ['a\rb', '2'], raw: ['a\rb', '2'] },
+    ];
     for (const writer of [new CsvWriter(), new TsvWriter()]) {
       const bytes = await writeFile(writer, join(dir, `breaks-${writer.metadata.format}.txt`), columns, rows, {});
       const text = bytes.toString('utf8');
       expect(text).to.contain('"1. One\n2. Two"');
       expect(text).to.contain('"a\rb"');
       // A strict reader that treats LF, CR and CRLF alike as record ends still sees 3 records.
-      const strict = parse(text, { delimiter: writer.metadata.format === 'CSV' ? ';' : '\t', record_delimiter: ['\r\n', '\n', '\r'] }) as string[][];
-      expect(strict).to.deep.equal([['chapters', 'n'], ['1. One\n2. Two', '1'], ['a\rb', '2']]);
+      const strict = parse(text, {
+        delimiter: writer.metadata.format === 'CSV' ? ';' : '\t',
+        record_delimiter: ['\r\n', '\n', '\r'],
+      }) as string[][];
+      expect(strict).to.deep.equal([
+        ['chapters', 'n'],
+        ['1. One\n2. Two', '1'],
+        ['a\rb', '2'],
+      ]);
     }
   });
 
-  for (const [word, char] of [['comma', ','], ['pipe', '|'], ['semicolon', ';'], ['tabulation', '\t']] as const) {
+  for (const [word, char] of [
+    ['comma', ','],
+    ['pipe', '|'],
+    ['semicolon', ';'],
+    ['tabulation', '\t'],
+  ] as const) {
     it(`honours delimiter ${word}`, async () => {
       const bytes = await writeFile(new CsvWriter(), join(dir, `d-${word}.csv`), COLUMNS, ROWS, { delimiter: word });
       expect(read(bytes, char)).to.deep.equal([HEADERS, ...cells]);
@@ -53,7 +71,10 @@ describe('writers: CSV and TSV', () => {
   });
 
   it('writes float cells (only) with a decimal comma, quoted when the delimiter is a comma', async () => {
-    const bytes = await writeFile(new CsvWriter(), join(dir, 'decimal.csv'), COLUMNS, ROWS, { decimal: 'comma', delimiter: 'comma' });
+    const bytes = await writeFile(new CsvWriter(), join(dir, 'decimal.csv'), COLUMNS, ROWS, {
+      decimal: 'comma',
+      delimiter: 'comma',
+    });
     const rows = read(bytes, ',');
     expect(rows.slice(1)).to.deep.equal(cells.map(decimalComma));
     expect(rows.map((r) => r[2])).to.deep.equal(['Score', '12,5', '-3,25', '', '0,5', '1234567,89']);
@@ -89,7 +110,10 @@ describe('writers: CSV and TSV', () => {
   });
 
   it('writes TSV with formula escaping and decimal comma', async () => {
-    const bytes = await writeFile(new TsvWriter(), join(dir, 'opts.tsv'), COLUMNS, ROWS, { formulaEscape: 'yes', decimal: 'comma' });
+    const bytes = await writeFile(new TsvWriter(), join(dir, 'opts.tsv'), COLUMNS, ROWS, {
+      formulaEscape: 'yes',
+      decimal: 'comma',
+    });
     expect(read(bytes, '\t').slice(1)).to.deep.equal(cells.map((c) => formulaEscaped(decimalComma(c))));
   });
 

@@ -58,7 +58,12 @@ describe('writers: JSON and NDJSON', () => {
       { header: 'computed', type: 'string' },
       { header: 'big', type: 'int' },
     ];
-    const rows = [{ cells: ['NaN', 'x', 'from a template', '12345678901234567890'], raw: ['NaN', 'x', null, '12345678901234567890'] }];
+    const rows = [
+      {
+        cells: ['NaN', 'x', 'from a template', '12345678901234567890'],
+        raw: ['NaN', 'x', null, '12345678901234567890'],
+      },
+    ];
     const text = (await writeFile(new NdjsonWriter(), join(dir, 'odd.ndjson'), columns, rows, {})).toString('utf8');
     expect(text).to.equal('{"n":"NaN","n_2":"x","computed":"from a template","big":12345678901234567890}\n');
   });

@@ -11,12 +11,27 @@ import writersModule, {
 describe('writers: fileExportAction options', () => {
   it('describes every template option with PIPELINE.md defaults', () => {
     expect(Object.keys(FILE_ACTION_OPTIONS)).to.deep.equal([
-      'format', 'encoding', 'bom', 'delimiter', 'showHeaders', 'decimal', 'fileName', 'formulaEscape', 'unmappable',
+      'format',
+      'encoding',
+      'bom',
+      'delimiter',
+      'showHeaders',
+      'decimal',
+      'fileName',
+      'formulaEscape',
+      'unmappable',
     ]);
     const defaults = Object.fromEntries(Object.entries(FILE_ACTION_OPTIONS).map(([k, v]) => [k, v.default]));
     expect(defaults).to.deep.equal({
-      format: 'CSV', encoding: 'UTF-8', bom: false, delimiter: 'semicolon', showHeaders: true, decimal: 'point',
-      fileName: undefined, formulaEscape: false, unmappable: 'error',
+      format: 'CSV',
+      encoding: 'UTF-8',
+      bom: false,
+      delimiter: 'semicolon',
+      showHeaders: true,
+      decimal: 'point',
+      fileName: undefined,
+      formulaEscape: false,
+      unmappable: 'error',
     });
     // The formats are not listed here: the registry's writers declare them (next test).
     expect(FILE_ACTION_OPTIONS['format']!.type).to.deep.equal({ kind: 'string', nonEmpty: true });
@@ -33,7 +48,9 @@ describe('writers: fileExportAction options', () => {
     expect(format.kind === 'enum' && format.synonyms?.['xls']).to.equal('XLSX');
     expect(format.kind === 'enum' && format.synonyms?.['csv']).to.equal('CSV');
     expect(registry.writer('xls')?.metadata.format).to.equal('XLSX');
-    expect(action.check({ format: 'PDF' }, registry)).to.deep.equal(['no writer for format PDF; known: CSV, TSV, XML, XLSX, JSON, NDJSON']);
+    expect(action.check({ format: 'PDF' }, registry)).to.deep.equal([
+      'no writer for format PDF; known: CSV, TSV, XML, XLSX, JSON, NDJSON',
+    ]);
     const plan = action.prepare({ format: 'xls', showHeaders: false }, registry);
     expect(plan.writer).to.equal(registry.writer('XLSX'));
     expect(plan.options.format).to.equal('XLSX');
@@ -44,19 +61,40 @@ describe('writers: fileExportAction options', () => {
   it('resolves defaults when nothing is given', () => {
     expect(resolveFileActionOptions({})).to.deep.equal({ format: 'CSV', ...DEFAULT_FILE_ACTION_OPTIONS });
     expect(DEFAULT_FILE_ACTION_OPTIONS).to.deep.equal({
-      encoding: 'UTF-8', bom: false, delimiter: ';', showHeaders: true, decimal: '.', formulaEscape: false, unmappable: 'error',
+      encoding: 'UTF-8',
+      bom: false,
+      delimiter: ';',
+      showHeaders: true,
+      decimal: '.',
+      formulaEscape: false,
+      unmappable: 'error',
     });
   });
 
   it('maps template words to values', () => {
     expect(
       resolveFileActionOptions({
-        format: 'XLSX', encoding: 'windows-1252', bom: 'yes', delimiter: 'tabulation', showHeaders: 'no',
-        decimal: 'comma', fileName: 'out_%y%m%d', formulaEscape: true, unmappable: 'replace', dateFormat: 'DD/MM/YYYY',
+        format: 'XLSX',
+        encoding: 'windows-1252',
+        bom: 'yes',
+        delimiter: 'tabulation',
+        showHeaders: 'no',
+        decimal: 'comma',
+        fileName: 'out_%y%m%d',
+        formulaEscape: true,
+        unmappable: 'replace',
+        dateFormat: 'DD/MM/YYYY',
       }),
     ).to.deep.equal({
-      format: 'XLSX', encoding: 'WINDOWS-1252', bom: true, delimiter: '\t', showHeaders: false, decimal: ',',
-      fileName: 'out_%y%m%d', formulaEscape: true, unmappable: 'replace',
+      format: 'XLSX',
+      encoding: 'WINDOWS-1252',
+      bom: true,
+      delimiter: '\t',
+      showHeaders: false,
+      decimal: ',',
+      fileName: 'out_%y%m%d',
+      formulaEscape: true,
+      unmappable: 'replace',
     });
     expect(resolveFileActionOptions({ delimiter: 'comma' }).delimiter).to.equal(',');
     expect(resolveFileActionOptions({ delimiter: 'pipe' }).delimiter).to.equal('|');
@@ -66,12 +104,21 @@ describe('writers: fileExportAction options', () => {
   });
 
   it('is idempotent on resolved values', () => {
-    const resolved = resolveFileActionOptions({ format: 'TSV', delimiter: 'pipe', decimal: 'comma', encoding: 'UTF-16LE', bom: true });
+    const resolved = resolveFileActionOptions({
+      format: 'TSV',
+      delimiter: 'pipe',
+      decimal: 'comma',
+      encoding: 'UTF-16LE',
+      bom: true,
+    });
     expect(resolveFileActionOptions(resolved)).to.deep.equal(resolved);
   });
 
   it('refuses values it does not know, naming the option and what is allowed', () => {
-    expect(() => resolveFileActionOptions({ delimiter: 'colon' })).to.throw(InvalidFileOptionError, /delimiter.*allowed: comma, pipe, semicolon, tabulation/);
+    expect(() => resolveFileActionOptions({ delimiter: 'colon' })).to.throw(
+      InvalidFileOptionError,
+      /delimiter.*allowed: comma, pipe, semicolon, tabulation/,
+    );
     expect(() => resolveFileActionOptions({ encoding: 'EBCDIC' })).to.throw(InvalidFileOptionError, /encoding/);
     expect(() => resolveFileActionOptions({ format: '' })).to.throw(InvalidFileOptionError, /format/);
     expect(() => resolveFileActionOptions({ bom: 'maybe' })).to.throw(InvalidFileOptionError, /bom/);

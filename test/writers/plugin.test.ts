@@ -21,7 +21,9 @@ describe('writers: plugin module', () => {
 
   it('is declared as a plugin in package.json', async () => {
     const require = createRequire(import.meta.url);
-    const pkg = JSON.parse(await readFile(require.resolve('@exportkit/writers/package.json'), 'utf8')) as { exportkit?: { plugin?: string } };
+    const pkg = JSON.parse(await readFile(require.resolve('@exportkit/writers/package.json'), 'utf8')) as {
+      exportkit?: { plugin?: string };
+    };
     expect(pkg.exportkit?.plugin).to.equal('dist/index.js');
     expect(new CsvWriter().metadata.options).to.have.keys('delimiter', 'formulaEscape');
   });

@@ -32,7 +32,8 @@ async function readSheet(path: string): Promise<ExcelJS.Worksheet> {
 function values(row: ExcelJS.Row, count: number): unknown[] {
   return Array.from({ length: count }, (_, i) => {
     const value = row.getCell(i + 1).value ?? null;
-    if (value && typeof value === 'object' && 'richText' in value) return value.richText.map((run) => run.text).join('');
+    if (value && typeof value === 'object' && 'richText' in value)
+      return value.richText.map((run) => run.text).join('');
     return value;
   });
 }
@@ -73,7 +74,9 @@ describe('writers: XLSX', function () {
     const header = sheet.getRow(1);
     expect(values(header, COLUMNS.length)).to.deep.equal(HEADERS);
     for (let i = 1; i <= COLUMNS.length; i++) expect(header.getCell(i).font?.bold, `header ${i} bold`).to.equal(true);
-    ROWS.forEach((_, r) => expect(values(sheet.getRow(r + 2), COLUMNS.length), `row ${r + 1}`).to.deep.equal(EXPECTED[r]));
+    ROWS.forEach((_, r) =>
+      expect(values(sheet.getRow(r + 2), COLUMNS.length), `row ${r + 1}`).to.deep.equal(EXPECTED[r]),
+    );
 
     const first = sheet.getRow(2);
     expect(first.getCell(3).type).to.equal(ExcelJS.ValueType.Number);
@@ -123,7 +126,12 @@ describe('writers: XLSX', function () {
       { header: 'bad', type: 'datetime' },
       { header: 'text', type: 'string' },
     ];
-    const rows = [{ cells: ['12345678901234567890', '01/01/1850', 'soon', 'a\u0000b\uFFFF _x0041_'], raw: ['12345678901234567890', '1850-01-01', 'soon', 'x'] }];
+    const rows = [
+      {
+        cells: ['12345678901234567890', '01/01/1850', 'soon', 'a\u0000b\uFFFF _x0041_'],
+        raw: ['12345678901234567890', '1850-01-01', 'soon', 'x'],
+      },
+    ];
     await writeFile(new XlsxWriter(), path, columns, rows, {});
     const sheet = await readSheet(path);
     expect(values(sheet.getRow(2), 4)).to.deep.equal(['12345678901234567890', '01/01/1850', 'soon', 'ab _x0041_']);
@@ -163,7 +171,15 @@ describe('writers: XLSX', function () {
     const outDir = join(dir, 'lo-out');
     execFileSync(
       soffice!,
-      [`-env:UserInstallation=file://${join(dir, 'lo-profile')}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', outDir, path],
+      [
+        `-env:UserInstallation=file://${join(dir, 'lo-profile')}`,
+        '--headless',
+        '--convert-to',
+        'csv:Text - txt - csv (StarCalc):44,34,76,1',
+        '--outdir',
+        outDir,
+        path,
+      ],
       { stdio: 'pipe', timeout: 170_000 },
     );
     expect(await readdir(outDir)).to.deep.equal(['lo.csv']);
@@ -174,7 +190,15 @@ describe('writers: XLSX', function () {
     // The same file as LibreOffice's flat XML: cell types, wall-clock dates, bold header.
     execFileSync(
       soffice!,
-      [`-env:UserInstallation=file://${join(dir, 'lo-profile')}`, '--headless', '--convert-to', 'fods', '--outdir', outDir, path],
+      [
+        `-env:UserInstallation=file://${join(dir, 'lo-profile')}`,
+        '--headless',
+        '--convert-to',
+        'fods',
+        '--outdir',
+        outDir,
+        path,
+      ],
       { stdio: 'pipe', timeout: 170_000 },
     );
     const fods = await readFile(join(outDir, 'lo.fods'), 'utf8');
@@ -186,7 +210,9 @@ describe('writers: XLSX', function () {
     expect(firstData).to.contain('office:value-type="date" office:date-value="2024-03-05T14:30:00"');
     expect(dataRows[2]!).to.contain('office:value-type="string"'); // =cmd... stays text
     expect(dataRows[2]!).not.to.contain('table:formula');
-    const headerStyle = /table:style-name="([^"]+)"/.exec(dataRows[0]!.slice(dataRows[0]!.indexOf('<table:table-cell')))![1];
+    const headerStyle = /table:style-name="([^"]+)"/.exec(
+      dataRows[0]!.slice(dataRows[0]!.indexOf('<table:table-cell')),
+    )![1];
     const style = new RegExp(`<style:style style:name="${headerStyle}"[\\s\\S]*?</style:style>`).exec(fods)![0];
     expect(style).to.contain('fo:font-weight="bold"');
   });

@@ -42,7 +42,9 @@ describe('writers: XML', () => {
   it('writes <rows><row> with element names from headers, read back by fast-xml-parser', async () => {
     const bytes = await writeFile(new XmlWriter(), join(dir, 'data.xml'), COLUMNS, ROWS, {});
     const text = bytes.toString('utf8');
-    expect(text.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<rows>\n<row><Name>Zoë "Z" Müller</Name>')).to.equal(true);
+    expect(
+      text.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<rows>\n<row><Name>Zoë "Z" Müller</Name>'),
+    ).to.equal(true);
     expect(text.endsWith('</rows>\n')).to.equal(true);
     const rows = parseXml(text);
     expect(rows).to.have.length(ROWS.length);
@@ -55,7 +57,9 @@ describe('writers: XML', () => {
   it('escapes markup and keeps CR as a character reference; NULL is an empty element', async () => {
     const bytes = await writeFile(new XmlWriter(), join(dir, 'escape.xml'), COLUMNS, ROWS, {});
     const text = bytes.toString('utf8');
-    expect(text).to.contain('<Comment___quoted___with_pipe>@mention&#13;\nCRLF &amp; &lt;tag&gt; ]]&gt;</Comment___quoted___with_pipe>');
+    expect(text).to.contain(
+      '<Comment___quoted___with_pipe>@mention&#13;\nCRLF &amp; &lt;tag&gt; ]]&gt;</Comment___quoted___with_pipe>',
+    );
     expect(text).to.contain('<row><Name/><Comment___quoted___with_pipe/><Score/>');
   });
 
@@ -68,7 +72,9 @@ describe('writers: XML', () => {
 
   it('applies the decimal comma to float cells only', async () => {
     const bytes = await writeFile(new XmlWriter(), join(dir, 'decimal.xml'), COLUMNS, ROWS, { decimal: 'comma' });
-    parseXml(bytes.toString('utf8')).forEach((row, i) => expect(Object.values(row)).to.deep.equal(decimalComma(ROWS[i]!.cells)));
+    parseXml(bytes.toString('utf8')).forEach((row, i) =>
+      expect(Object.values(row)).to.deep.equal(decimalComma(ROWS[i]!.cells)),
+    );
   });
 
   it('makes header names valid, unique element names', () => {
@@ -81,7 +87,13 @@ describe('writers: XML', () => {
     expect(toXmlName('Prénom')).to.equal('Prénom');
     expect(toXmlName('日本')).to.equal('日本');
     expect(toXmlName('a.b-c·d')).to.equal('a.b-c·d');
-    expect(xmlElementNames(['Name', 'Name', 'Name_2', 'a b', 'a_b'])).to.deep.equal(['Name', 'Name_3', 'Name_2', 'a_b', 'a_b_2']);
+    expect(xmlElementNames(['Name', 'Name', 'Name_2', 'a b', 'a_b'])).to.deep.equal([
+      'Name',
+      'Name_3',
+      'Name_2',
+      'a_b',
+      'a_b_2',
+    ]);
   });
 
   it('writes documents that parse with odd and duplicate headers', async () => {
@@ -89,7 +101,15 @@ describe('writers: XML', () => {
     const columns: OutputColumn[] = headers.map((header) => ({ header, type: 'string' }));
     const rows = [{ cells: headers.map((_, i) => `v${i}`), raw: headers.map(() => null) }];
     const text = (await writeFile(new XmlWriter(), join(dir, 'names.xml'), columns, rows, {})).toString('utf8');
-    expect(parseXml(text)[0]).to.deep.equal({ _1st: 'v0', _xml_data: 'v1', a_b: 'v2', _: 'v3', Name: 'v4', Name_2: 'v5', _tag__: 'v6' });
+    expect(parseXml(text)[0]).to.deep.equal({
+      _1st: 'v0',
+      _xml_data: 'v1',
+      a_b: 'v2',
+      _: 'v3',
+      Name: 'v4',
+      Name_2: 'v5',
+      _tag__: 'v6',
+    });
   });
 
   it('writes an empty <rows> element when there are no rows', async () => {
@@ -107,7 +127,9 @@ describe('writers: XML', () => {
       const rows = ROWS.filter((r) => encoding.startsWith('UTF') || !r.cells.some((c) => /[日本€]/.test(c)));
       const path = join(dir, `enc-${encoding}-${bom}.xml`);
       const bytes = await writeFile(new XmlWriter(), path, COLUMNS, rows, { encoding, bom });
-      const text = iconv.decode(bytes, encoding === 'UTF-16LE' ? 'utf16le' : encoding.toLowerCase(), { stripBOM: true });
+      const text = iconv.decode(bytes, encoding === 'UTF-16LE' ? 'utf16le' : encoding.toLowerCase(), {
+        stripBOM: true,
+      });
       expect(text.startsWith(`<?xml version="1.0" encoding="${label}"?>`)).to.equal(true);
       parseXml(text).forEach((row, i) => expect(Object.values(row)).to.deep.equal(rows[i]!.cells));
       if (hasXmllint()) execFileSync('xmllint', ['--noout', path]); // a byte-level parser reading the declaration

@@ -20,13 +20,18 @@ describe('writers: zip from deflated copies', () => {
   async function written(name: string, chunks: Buffer[]) {
     const output = new DeflatingFileOutput(join(dir, name), join(dir, `${name}.deflate`));
     for (const chunk of chunks) if (!output.write(chunk)) await new Promise((resolve) => output.once('drain', resolve));
-    await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      output.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
     return { path: join(dir, name), copy: await output.copy() };
   }
 
   for (const forceZip64 of [false, true]) {
     it(`entries read back identical${forceZip64 ? ', with Zip64 records' : ''}: files (text, random bytes, empty) and a content`, async () => {
-      const text = await written('rows é.csv', Array.from({ length: 50 }, (_, i) => Buffer.from(`row ${i};é;"x"\r\n`.repeat(500))));
+      const text = await written(
+        'rows é.csv',
+        Array.from({ length: 50 }, (_, i) => Buffer.from(`row ${i};é;"x"\r\n`.repeat(500))),
+      );
       const noise = await written('noise.bin', [randomBytes(300_000), randomBytes(5)]);
       const empty = await written('empty.txt', []);
       const zip = join(dir, forceZip64 ? 'out64.zip' : 'out.zip');
@@ -43,7 +48,12 @@ describe('writers: zip from deflated copies', () => {
         { forceZip64 },
       );
       expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).to.contain('No errors detected');
-      expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n')).to.deep.equal(['rows é.csv', 'noise.bin', 'empty.txt', 'manifest.json']);
+      expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n')).to.deep.equal([
+        'rows é.csv',
+        'noise.bin',
+        'empty.txt',
+        'manifest.json',
+      ]);
       for (const file of [text, noise, empty]) {
         const entry = execFileSync('unzip', ['-p', zip, file.path.slice(dir.length + 1)], { maxBuffer: 1 << 26 });
         expect(entry.equals(await readFile(file.path)), file.path).to.equal(true);

@@ -13,9 +13,24 @@ export type * from './contributions/query-scope.js';
 export type { Provider, ProviderMetadata } from './contributions/provider.js';
 export type { Relation, RelationMetadata, SharedAggregates } from './contributions/relation.js';
 export { AGGREGATES_PLACEHOLDER, isSharedAggregates } from './contributions/relation.js';
-export type { Column, ColumnMetadata, ColumnUse, ColumnCheckContext, RowView, SqlFormatContext } from './contributions/column.js';
+export type {
+  Column,
+  ColumnMetadata,
+  ColumnUse,
+  ColumnCheckContext,
+  RowView,
+  SqlFormatContext,
+} from './contributions/column.js';
 export type { Parameter, ParameterMetadata, ParameterCheckContext } from './contributions/parameter.js';
-export type { Writer, WriterMetadata, OutputColumn, OutputRow, RowSink, WriterOpenOptions, CopyFormat } from './contributions/writer.js';
+export type {
+  Writer,
+  WriterMetadata,
+  OutputColumn,
+  OutputRow,
+  RowSink,
+  WriterOpenOptions,
+  CopyFormat,
+} from './contributions/writer.js';
 export type { PipelineStep, PipelineStepMetadata, OptionMetadata, StepPhase } from './contributions/pipeline-step.js';
 export * from './di/origin.js';
 export type { FormatContext } from './format/format-context.js';
@@ -27,23 +42,23 @@ export type { FormattingRoles } from './contributions/provider.js';
 export * from './base/sql-column.js';
 export * from './base/sql-relation.js';
 export * from './base/filter-parameter.js';
-export * from "./parameters/parse-value.js";
+export * from './parameters/parse-value.js';
 export * from './parameters/iso-instant.js';
 export * from './parameters/time-zones.js';
 export * from './parameters/quote-value.js';
-export * from "./query/composer.js";
-export * from "./query/type-normalisation.js";
+export * from './query/composer.js';
+export * from './query/type-normalisation.js';
 export * from './format/date-pattern.js';
 export * from './format/duration.js';
 export * from './format/cell-options.js';
 export * from './format/type-formatters.js';
 export * from './format/create-format-context.js';
 export * from './format/row-formatter.js';
-export * from "./stream/cursor.js";
-export * from "./stream/copy-query.js";
-export * from "./stream/pglite-copy.js";
-export * from "./format/sql-formatters.js";
-export * from "./engine/choose-row-path.js";
+export * from './stream/cursor.js';
+export * from './stream/copy-query.js';
+export * from './stream/pglite-copy.js';
+export * from './format/sql-formatters.js';
+export * from './engine/choose-row-path.js';
 export * from './validation/export-plan.js';
 export * from './validation/validate-export.js';
 export * from './validation/database-time-zone.js';
@@ -61,22 +76,28 @@ export * from './registry/describe.js';
 export { closest } from './validation/suggest.js';
 export { readXmlTemplate } from './template/xml-reader.js';
 export { readYamlTemplate, YAML_MAX_ALIAS_COUNT } from './template/yaml-reader.js';
-export { readTemplate, parseTemplate, detectTemplateFormat, TemplateFileError, type TemplateFormat } from './template/read-template.js';
+export {
+  readTemplate,
+  parseTemplate,
+  detectTemplateFormat,
+  TemplateFileError,
+  type TemplateFormat,
+} from './template/read-template.js';
 export { TEMPLATE_LIMITS } from './template/limits.js';
 export { nameTable, nameTableOf, ownEntry, hasOwnName } from './template/name-table.js';
 export { toYaml, TemplateConversionError } from './template/yaml-writer.js';
 export { toXml } from './template/xml-writer.js';
-export * from "./registry/markdown.js";
-export * from "./engine/export-lock.js";
-export * from "./engine/delta-mark.js";
-export * from "./engine/database-kind.js";
-export * from "./engine/recover-abandoned-runs.js";
-export * from "./engine/run-history.js";
-export * from "./engine/logger.js";
-export * from "./pipeline/journal-state.js";
-export * from "./engine/engine-state.js";
-export * from "./engine/code-migrations.js";
-export * from "./engine/process-alive.js";
-export { EXPORT_RUN_STATUSES, type ExportRunStatus } from "./engine/migrations/export-runs.js";
+export * from './registry/markdown.js';
+export * from './engine/export-lock.js';
+export * from './engine/delta-mark.js';
+export * from './engine/database-kind.js';
+export * from './engine/recover-abandoned-runs.js';
+export * from './engine/run-history.js';
+export * from './engine/logger.js';
+export * from './pipeline/journal-state.js';
+export * from './engine/engine-state.js';
+export * from './engine/code-migrations.js';
+export * from './engine/process-alive.js';
+export { EXPORT_RUN_STATUSES, type ExportRunStatus } from './engine/migrations/export-runs.js';
 export * from './engine/prepared-statement-check.js';
 export * from './registry/json-schema.js';

@@ -29,8 +29,7 @@ export const ACCEPTED_TARGETS =
   'or a PostgreSQL URL postgres://user[:password]@host[:port]/database (postgresql:// also accepted)';
 
 export type ParsedTarget =
-  | { kind: 'pglite'; dataDir: string | undefined; target: string }
-  | { kind: 'postgres'; url: string; target: string };
+  { kind: 'pglite'; dataDir: string | undefined; target: string } | { kind: 'postgres'; url: string; target: string };
 
 /** Reads a target string (see {@link connect}); throws a DatabaseTargetError naming the accepted forms. */
 export function parseTarget(target: string | undefined, options: ConnectOptions = {}): ParsedTarget {
@@ -46,9 +45,14 @@ export function parseTarget(target: string | undefined, options: ConnectOptions 
     try {
       path = /^file:\/\//i.test(text) ? fileURLToPath(text) : text.slice('file:'.length);
     } catch (error) {
-      throw new DatabaseTargetError(`invalid database target "${target}": ${(error as Error).message}. Accepted: ${ACCEPTED_TARGETS}`);
+      throw new DatabaseTargetError(
+        `invalid database target "${target}": ${(error as Error).message}. Accepted: ${ACCEPTED_TARGETS}`,
+      );
     }
-    if (!path) throw new DatabaseTargetError(`invalid database target "${target}": file: needs a path. Accepted: ${ACCEPTED_TARGETS}`);
+    if (!path)
+      throw new DatabaseTargetError(
+        `invalid database target "${target}": file: needs a path. Accepted: ${ACCEPTED_TARGETS}`,
+      );
     const dataDir = resolve(cwd, path);
     return { kind: 'pglite', dataDir, target: `file:${dataDir}` };
   }
@@ -57,10 +61,14 @@ export function parseTarget(target: string | undefined, options: ConnectOptions 
     try {
       url = new URL(text);
     } catch {
-      throw new DatabaseTargetError(`invalid database target "${describeTarget(text)}": not a valid URL. Accepted: ${ACCEPTED_TARGETS}`);
+      throw new DatabaseTargetError(
+        `invalid database target "${describeTarget(text)}": not a valid URL. Accepted: ${ACCEPTED_TARGETS}`,
+      );
     }
     if (!url.hostname && !url.searchParams.get('host')) {
-      throw new DatabaseTargetError(`invalid database target "${describeTarget(text)}": no host. Accepted: ${ACCEPTED_TARGETS}`);
+      throw new DatabaseTargetError(
+        `invalid database target "${describeTarget(text)}": no host. Accepted: ${ACCEPTED_TARGETS}`,
+      );
     }
     return { kind: 'postgres', url: text, target: text };
   }
@@ -77,7 +85,9 @@ export function describeTarget(target: string | undefined): string {
   if (!match) return target;
   const [, scheme, userInfo, rest] = match;
   const user = userInfo ? userInfo.slice(0, -1).split(':')[0] : '';
-  const withoutQueryPassword = rest!.replace(/([?&])password=[^&#]*(&?)/gi, (_m, sep: string, next: string) => (next ? sep : '')).replace(/[?&]$/, '');
+  const withoutQueryPassword = rest!
+    .replace(/([?&])password=[^&#]*(&?)/gi, (_m, sep: string, next: string) => (next ? sep : ''))
+    .replace(/[?&]$/, '');
   return `${scheme}${user ? `${user}@` : ''}${withoutQueryPassword}`;
 }
 
@@ -132,7 +142,9 @@ export async function connect(target?: string, options: ConnectOptions = {}): Pr
     } catch (error) {
       release();
       if (error instanceof DatabaseTargetError) throw error;
-      throw new Error(`cannot open the embedded database at ${parsed.target}: ${(error as Error).message}`, { cause: error });
+      throw new Error(`cannot open the embedded database at ${parsed.target}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     return fromPglite(pglite, parsed.target, release);
   }
@@ -143,7 +155,9 @@ export async function connect(target?: string, options: ConnectOptions = {}): Pr
   try {
     await probe.connect();
   } catch (error) {
-    throw new Error(`cannot connect to PostgreSQL at ${describeTarget(parsed.url)}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`cannot connect to PostgreSQL at ${describeTarget(parsed.url)}: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     await probe.end().catch(() => undefined);
   }
@@ -159,9 +173,17 @@ export async function connect(target?: string, options: ConnectOptions = {}): Pr
  * Wraps an open PGlite instance (for example a host's own, or a `clone()`) as a Database;
  * `close()` closes the instance too.
  */
-export async function fromPglite(pglite: PGlite, target = 'memory:', releaseFolder: () => void = () => undefined): Promise<Database> {
+export async function fromPglite(
+  pglite: PGlite,
+  target = 'memory:',
+  releaseFolder: () => void = () => undefined,
+): Promise<Database> {
   const ClientPgLite = (await importPglite('knex-pglite')).default;
-  const knex = knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: () => ({ pglite }) } as Knex.Config);
+  const knex = knexFactory({
+    client: ClientPgLite,
+    dialect: 'postgres',
+    connection: () => ({ pglite }),
+  } as Knex.Config);
   return database(knex, 'pglite', target, async () => {
     try {
       await knex.destroy();
@@ -177,7 +199,11 @@ export async function fromPglite(pglite: PGlite, target = 'memory:', releaseFold
  * are optional peers of this package: a host on PostgreSQL need not install them (the exportkit
  * package does).
  */
-async function importPglite<M extends '@electric-sql/pglite' | 'knex-pglite'>(name: M): Promise<M extends 'knex-pglite' ? { default: typeof import('knex-pglite') } : typeof import('@electric-sql/pglite')> {
+async function importPglite<M extends '@electric-sql/pglite' | 'knex-pglite'>(
+  name: M,
+): Promise<
+  M extends 'knex-pglite' ? { default: typeof import('knex-pglite') } : typeof import('@electric-sql/pglite')
+> {
   try {
     return (await import(name)) as never;
   } catch (error) {

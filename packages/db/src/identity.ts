@@ -20,7 +20,9 @@ WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 
 ORDER BY c.relname, a.attname`;
 
 /** The identity (and serial) sequences of the current schema and where they were moved to. */
-export async function syncIdentitySequencesWith(run: SqlRunner): Promise<Array<{ table: string; column: string; next: number }>> {
+export async function syncIdentitySequencesWith(
+  run: SqlRunner,
+): Promise<Array<{ table: string; column: string; next: number }>> {
   const moved: Array<{ table: string; column: string; next: number }> = [];
   for (const row of await run(IDENTITY_COLUMNS)) {
     const table = String(row.table_name);
@@ -41,6 +43,8 @@ export async function syncIdentitySequencesWith(run: SqlRunner): Promise<Array<{
  * column, so that inserts without an explicit id keep working after bulk inserts that gave
  * explicit ids. Returns, per column, the next value the sequence will give.
  */
-export async function syncIdentitySequences(knex: Knex): Promise<Array<{ table: string; column: string; next: number }>> {
+export async function syncIdentitySequences(
+  knex: Knex,
+): Promise<Array<{ table: string; column: string; next: number }>> {
   return syncIdentitySequencesWith(knexRunner(knex));
 }

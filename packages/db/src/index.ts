@@ -1,4 +1,12 @@
-export { connect, fromPglite, describeTarget, parseTarget, pgTypeParsers, ACCEPTED_TARGETS, DEFAULT_PGLITE_DIR } from './connect.js';
+export {
+  connect,
+  fromPglite,
+  describeTarget,
+  parseTarget,
+  pgTypeParsers,
+  ACCEPTED_TARGETS,
+  DEFAULT_PGLITE_DIR,
+} from './connect.js';
 export type { Database, ConnectOptions, ParsedTarget } from './connect.js';
 export { DatabaseInUseError, lockPgliteFolder } from './pglite-folder-lock.js';
 export { DatabaseTargetError } from './database-target-error.js';

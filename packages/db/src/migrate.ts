@@ -58,9 +58,15 @@ export async function migrate(knex: Knex, options: MigrateOptions = {}): Promise
  * knex's `migrate.list` takes several per set (and ~0.3 s more on PGlite); anything else is left to
  * knex, which then checks and applies.
  */
-async function everyMigrationRecorded(knex: Knex, sets: ReadonlyArray<{ set: MigrationSet; table: string }>): Promise<boolean> {
+async function everyMigrationRecorded(
+  knex: Knex,
+  sets: ReadonlyArray<{ set: MigrationSet; table: string }>,
+): Promise<boolean> {
   const tables = sets.map(({ table }) => table);
-  const found = (await knex.raw(`SELECT ${tables.map((_, i) => `to_regclass(?) IS NOT NULL AS t${i}`).join(', ')}`, tables)) as {
+  const found = (await knex.raw(
+    `SELECT ${tables.map((_, i) => `to_regclass(?) IS NOT NULL AS t${i}`).join(', ')}`,
+    tables,
+  )) as {
     rows: Array<Record<string, boolean>>;
   };
   if (!tables.every((_, i) => found.rows[0]?.[`t${i}`] === true)) return false;

@@ -59,7 +59,9 @@ export function lockPgliteFolder(folder: string): () => void {
     if (holder && (holder.host !== me.host || isProcessAlive(holder))) throw inUse(folder, lockPath, holder);
     takeOverStale(lockPath, text);
   }
-  throw new DatabaseInUseError(`the embedded database ${folder} is being opened by other processes at this very moment; try again`);
+  throw new DatabaseInUseError(
+    `the embedded database ${folder} is being opened by other processes at this very moment; try again`,
+  );
 }
 
 /**

@@ -9,13 +9,18 @@ export type LogFormat = 'text' | 'json';
  * shipper. The progress display is a separate stream (progress-reporter.ts).
  */
 export function cliLogger(format: LogFormat = 'text', stream: NodeJS.WritableStream = process.stderr): Logger {
-  if (format === 'json') return pino({ base: { pid: process.pid, hostname: undefined } }, pino.destination({ fd: 2, sync: true })) as unknown as Logger;
+  if (format === 'json')
+    return pino(
+      { base: { pid: process.pid, hostname: undefined } },
+      pino.destination({ fd: 2, sync: true }),
+    ) as unknown as Logger;
   return textLogger(stream, {});
 }
 
 function textLogger(stream: NodeJS.WritableStream, context: Record<string, unknown>): Logger {
   const prefix = context['runId'] !== undefined ? `[run ${String(context['runId'])}] ` : '';
-  const line = (level: string) => (_fields: Record<string, unknown>, message: string) => void stream.write(`${level}${prefix}${message}\n`);
+  const line = (level: string) => (_fields: Record<string, unknown>, message: string) =>
+    void stream.write(`${level}${prefix}${message}\n`);
   return {
     info: line('  '),
     warn: line('warning: '),

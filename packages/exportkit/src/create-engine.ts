@@ -18,6 +18,7 @@ export interface ExportkitEngineOptions extends EngineOptions {
 export function createEngine(options: ExportkitEngineOptions = {}): Engine {
   const { builtinPlugins, ...engineOptions } = options;
   // Resolved from this package, not from the host's folder: the host need not install them itself.
-  const builtins = builtinPlugins === false ? [] : BUILTIN_PLUGINS.map((name) => fileURLToPath(import.meta.resolve(name)));
+  const builtins =
+    builtinPlugins === false ? [] : BUILTIN_PLUGINS.map((name) => fileURLToPath(import.meta.resolve(name)));
   return createCoreEngine({ connect, ...engineOptions, plugins: [...builtins, ...(options.plugins ?? [])] });
 }

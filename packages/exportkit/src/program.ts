@@ -17,7 +17,18 @@ export function buildProgram(): Command {
     .version(ENGINE_VERSION)
     .exitOverride()
     .showHelpAfterError();
-  for (const command of [runCommand(), runsCommand(), sqlCommand(), validateCommand(), columnsCommand(), dbCommand(), quickstartCommand(), docsCommand(), convertCommand(), schemaCommand()]) {
+  for (const command of [
+    runCommand(),
+    runsCommand(),
+    sqlCommand(),
+    validateCommand(),
+    columnsCommand(),
+    dbCommand(),
+    quickstartCommand(),
+    docsCommand(),
+    convertCommand(),
+    schemaCommand(),
+  ]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -29,7 +29,11 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
         estimate = undefined;
         if (interactive) {
           bar = new cliProgress.SingleBar(
-            { format: `${event.exportName} | {rows} rows{total} | {rate} rows/s | {duration_formatted}`, stream, hideCursor: true },
+            {
+              format: `${event.exportName} | {rows} rows{total} | {rate} rows/s | {duration_formatted}`,
+              stream,
+              hideCursor: true,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(0, 0, { rows: 0, rate: 0, total: '' });

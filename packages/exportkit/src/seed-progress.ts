@@ -13,7 +13,10 @@ export function seedProgress(stream: NodeJS.WriteStream = process.stderr) {
       stop();
       phase = event.phase;
       if (stream.isTTY) {
-        bar = new cliProgress.SingleBar({ format: `${phase} [{bar}] {value}/{total}`, stream }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          { format: `${phase} [{bar}] {value}/{total}`, stream },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(event.total, event.done);
       } else {
         stream.write(`seeding ${phase}…\n`); // its total counts learners, not rows: the summary gives the rows

@@ -5,7 +5,15 @@
  * registrations.
  */
 import type { Faker } from '@faker-js/faker';
-import { ACTIVITY_TYPES, DEPARTMENT_FIELD_GUID, MODALITIES, TRAINING_STATUSES, type ActivityType, type Modality, type TrainingStatus } from '@exportkit/db';
+import {
+  ACTIVITY_TYPES,
+  DEPARTMENT_FIELD_GUID,
+  MODALITIES,
+  TRAINING_STATUSES,
+  type ActivityType,
+  type Modality,
+  type TrainingStatus,
+} from '@exportkit/db';
 import { Domain, Rng, cumulative, guidFor } from './random.js';
 import {
   ACTIVITY_TITLES,
@@ -121,7 +129,12 @@ export interface Catalogue {
   activityCount: number;
 }
 
-const CLASSROOM_MODALITIES: ReadonlySet<Modality> = new Set(['campus', 'public_course', 'blended', 'mentored_action_learning']);
+const CLASSROOM_MODALITIES: ReadonlySet<Modality> = new Set([
+  'campus',
+  'public_course',
+  'blended',
+  'mentored_action_learning',
+]);
 
 const MODALITY_WEIGHTS: Record<Modality, number> = {
   learning_channel: 25,
@@ -171,9 +184,24 @@ export function buildCatalogue(seed: number, size: CatalogueSize, faker: Faker):
   const companyCount = size.learners >= 50_000 ? 3 : size.learners >= 2_000 ? 2 : 1;
   const companies: Company[] = [];
   const entities: Entity[] = [];
-  const add = (name: string, parent: Entity | null, company: number, region: number, department: string | null): Entity => {
+  const add = (
+    name: string,
+    parent: Entity | null,
+    company: number,
+    region: number,
+    department: string | null,
+  ): Entity => {
     const id = entities.length + 1;
-    const entity: Entity = { id, guid: guidFor(seed, GuidTable.Entity, id), name, parentId: parent?.id ?? null, depth: parent ? parent.depth + 1 : 1, company, region, department };
+    const entity: Entity = {
+      id,
+      guid: guidFor(seed, GuidTable.Entity, id),
+      name,
+      parentId: parent?.id ?? null,
+      depth: parent ? parent.depth + 1 : 1,
+      company,
+      region,
+      department,
+    };
     entities.push(entity);
     return entity;
   };
@@ -185,19 +213,30 @@ export function buildCatalogue(seed: number, size: CatalogueSize, faker: Faker):
   };
   for (let c = 0; c < companyCount; c++) {
     const name = faker.company.name();
-    companies.push({ name, domain: `${name.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'company'}.example.com` });
+    companies.push({
+      name,
+      domain: `${
+        name
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '') || 'company'
+      }.example.com`,
+    });
     const root = add(name, null, c, 0, null);
     place(root, 0.3);
     const regions = [...REGIONS.keys()];
     // The first company spans the main regions; the others a random few.
-    const chosen = c === 0 ? regions.slice(0, Math.min(regions.length, 4 + rng.int(0, 2))) : regions.filter(() => rng.chance(0.45));
+    const chosen =
+      c === 0 ? regions.slice(0, Math.min(regions.length, 4 + rng.int(0, 2))) : regions.filter(() => rng.chance(0.45));
     if (!chosen.length) chosen.push(rng.int(0, regions.length - 1));
     let firstTeam = true;
     for (const r of chosen) {
       const division = add(`${name} ${REGIONS[r]!.name}`, root, c, r, null);
       place(division, 1.5);
       const departments = DEPARTMENTS.filter(() => rng.chance(0.35));
-      if (departments.length < 2) departments.push(DEPARTMENTS[rng.int(0, 3)]!, DEPARTMENTS[rng.int(4, DEPARTMENTS.length - 1)]!);
+      if (departments.length < 2)
+        departments.push(DEPARTMENTS[rng.int(0, 3)]!, DEPARTMENTS[rng.int(4, DEPARTMENTS.length - 1)]!);
       for (const department of new Set(departments)) {
         const team = add(department, division, c, r, department);
         const subTeams = firstTeam || rng.chance(0.35) ? SUB_TEAMS.filter(() => rng.chance(0.3)) : [];
@@ -213,14 +252,30 @@ export function buildCatalogue(seed: number, size: CatalogueSize, faker: Faker):
     }
   }
 
-  const customFields = CUSTOM_FIELDS.map((label, i) => ({ id: i + 1, guid: i === 0 ? DEPARTMENT_FIELD_GUID : guidFor(seed, GuidTable.CustomField, i + 1), label }));
-  const smartgroups = SMARTGROUPS.map((name, i) => ({ id: i + 1, guid: guidFor(seed, GuidTable.Smartgroup, i + 1), name }));
-  const publishers = PUBLISHERS.map((name, i) => ({ id: i + 1, guid: guidFor(seed, GuidTable.Publisher, i + 1), name }));
+  const customFields = CUSTOM_FIELDS.map((label, i) => ({
+    id: i + 1,
+    guid: i === 0 ? DEPARTMENT_FIELD_GUID : guidFor(seed, GuidTable.CustomField, i + 1),
+    label,
+  }));
+  const smartgroups = SMARTGROUPS.map((name, i) => ({
+    id: i + 1,
+    guid: guidFor(seed, GuidTable.Smartgroup, i + 1),
+    name,
+  }));
+  const publishers = PUBLISHERS.map((name, i) => ({
+    id: i + 1,
+    guid: guidFor(seed, GuidTable.Publisher, i + 1),
+    name,
+  }));
   const publisherWeights = cumulative(PUBLISHERS.map((_, i) => (i === 0 ? 6 : 1)));
 
   // Trainings: enough sessions for every learner's registrations to be distinct.
   const perLearner = size.registrations / Math.max(1, size.learners);
-  const trainingCount = Math.max(30, Math.min(600, Math.round(size.registrations / 2000)), Math.ceil(2 * perLearner + 4));
+  const trainingCount = Math.max(
+    30,
+    Math.min(600, Math.round(size.registrations / 2000)),
+    Math.ceil(2 * perLearner + 4),
+  );
   const modalityWeights = cumulative(MODALITIES.map((m) => MODALITY_WEIGHTS[m]));
   const statusWeights = cumulative([8, 80, 12]);
   const pathCodes = Math.max(3, Math.ceil(trainingCount / 4));
@@ -278,7 +333,12 @@ export function buildCatalogue(seed: number, size: CatalogueSize, faker: Faker):
       trainingTranslations.push({ trainingId: id, locale: other, title: titleIn(other, topic, pattern, html) });
     }
 
-    const kind = CLASSROOM_MODALITIES.has(modality) && modality !== 'blended' ? 'classroom' : modality === 'blended' || modality === 'distanciel' || modality === 'guided' ? 'blended' : 'digital';
+    const kind =
+      CLASSROOM_MODALITIES.has(modality) && modality !== 'blended'
+        ? 'classroom'
+        : modality === 'blended' || modality === 'distanciel' || modality === 'guided'
+          ? 'blended'
+          : 'digital';
     const typeWeights = cumulative(TYPE_WEIGHTS[kind]);
     const sessionCount = 1 + rng.geometric(0.45, 5);
     for (let s = 0; s < sessionCount; s++) {
@@ -287,7 +347,10 @@ export function buildCatalogue(seed: number, size: CatalogueSize, faker: Faker):
       const dated = rng.chance(0.97);
       const earliest = Math.max(createdDay, A - 760);
       const startDay = dated ? earliest + rng.skewedLow(0, A - 20 - earliest) : null;
-      const endDay = startDay !== null && rng.chance(0.92) ? Math.min(A, startDay + rng.pick([1, 2, 5, 14, 30, 90, 180, 365])) : null;
+      const endDay =
+        startDay !== null && rng.chance(0.92)
+          ? Math.min(A, startDay + rng.pick([1, 2, 5, 14, 30, 90, 180, 365]))
+          : null;
       const month = startDay !== null ? new Date(startDay * DAY_S * 1000).toISOString().slice(0, 7) : null;
       const city = rng.pick(CITIES);
       const labelStyle = rng.float();
@@ -334,7 +397,8 @@ export function buildCatalogue(seed: number, size: CatalogueSize, faker: Faker):
             points = 0;
         }
         if (zeroPoints) points = 0;
-        const mandatory = !noMandatory && (type === 'nps' ? false : type === 'survey' ? rng.chance(0.3) : rng.chance(0.75));
+        const mandatory =
+          !noMandatory && (type === 'nps' ? false : type === 'survey' ? rng.chance(0.3) : rng.chance(0.75));
         const publisherRoll = rng.float();
         activityId++;
         activities.push({
@@ -344,13 +408,24 @@ export function buildCatalogue(seed: number, size: CatalogueSize, faker: Faker):
           type,
           mandatory,
           points,
-          publisherId: publisherRoll < 0.5 ? training.publisherId : publisherRoll < 0.75 ? rng.weighted(publisherWeights) + 1 : null,
+          publisherId:
+            publisherRoll < 0.5
+              ? training.publisherId
+              : publisherRoll < 0.75
+                ? rng.weighted(publisherWeights) + 1
+                : null,
           position,
         });
       }
       const total = activities.reduce((sum, a) => sum + a.points, 0);
-      const threshold = total > 0 && rng.chance(0.3) ? Math.round(total * (0.5 + rng.float() * 0.4)) + (rng.chance(0.1) ? 0.5 : 0) : null;
-      const sessionCreated = startDay !== null ? Math.max(createdAt, (startDay - rng.int(1, 30)) * DAY_S + rng.int(28_800, 64_800)) : createdAt + DAY_S;
+      const threshold =
+        total > 0 && rng.chance(0.3)
+          ? Math.round(total * (0.5 + rng.float() * 0.4)) + (rng.chance(0.1) ? 0.5 : 0)
+          : null;
+      const sessionCreated =
+        startDay !== null
+          ? Math.max(createdAt, (startDay - rng.int(1, 30)) * DAY_S + rng.int(28_800, 64_800))
+          : createdAt + DAY_S;
       const session: Session = {
         id: sessionId,
         guid: guidFor(seed, GuidTable.Session, sessionId),

@@ -86,7 +86,12 @@ const copySql = (table: string, columns: readonly string[], source: string, free
 
 /** Opens a bulk session on a knex instance's own connection (released by release()). */
 export async function openBulkSession(knex: Knex): Promise<BulkSession> {
-  const client = knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void>; dialect: string; config: { client?: unknown } };
+  const client = knex.client as {
+    acquireConnection(): Promise<unknown>;
+    releaseConnection(c: unknown): Promise<void>;
+    dialect: string;
+    config: { client?: unknown };
+  };
   const connection = await client.acquireConnection();
   const release = () => client.releaseConnection(connection);
   if (isPglite(connection)) return pgliteSession(connection, release);

@@ -28,7 +28,12 @@ export interface World {
 }
 
 /** How many registrations each learner gets: exactly `registrations` in all, some learners with none. */
-export function registrationCounts(seed: number, learners: number, registrations: number, maxPerLearner: number): { counts: Uint32Array; offsets: Float64Array } {
+export function registrationCounts(
+  seed: number,
+  learners: number,
+  registrations: number,
+  maxPerLearner: number,
+): { counts: Uint32Array; offsets: Float64Array } {
   const rng = Rng.stream(seed, Domain.Counts);
   const weights = new Float64Array(learners);
   let total = 0;
@@ -64,7 +69,10 @@ export function registrationCounts(seed: number, learners: number, registrations
     counts[i] = counts[i]! + add;
     carry -= add;
   }
-  if (carry > 0) throw new Error(`cannot place ${registrations} registrations on ${learners} learners with ${maxPerLearner} sessions`);
+  if (carry > 0)
+    throw new Error(
+      `cannot place ${registrations} registrations on ${learners} learners with ${maxPerLearner} sessions`,
+    );
   const offsets = new Float64Array(learners + 1);
   for (let i = 0; i < learners; i++) offsets[i + 1] = offsets[i]! + counts[i]!;
   return { counts, offsets };
@@ -93,7 +101,9 @@ export function profileOf(world: World, index: number): Profile {
   const { catalogue, anchorDay: A, seed } = world;
   const rng = Rng.stream(seed, Domain.Learner, index);
   const id = index + 1;
-  const entity = rng.chance(0.03) ? null : catalogue.entities[catalogue.placement.entityIndex[rng.weighted(catalogue.placement.cumulative)]!]!;
+  const entity = rng.chance(0.03)
+    ? null
+    : catalogue.entities[catalogue.placement.entityIndex[rng.weighted(catalogue.placement.cumulative)]!]!;
   const region = entity ? REGIONS[entity.region]! : null;
   const locale: Locale = region && rng.chance(0.8) ? region.locale : rng.pick(LOCALES);
   const recentHire = rng.chance(0.15);
@@ -105,12 +115,24 @@ export function profileOf(world: World, index: number): Profile {
   let department = entity?.department ?? (rng.chance(entity ? 0.7 : 0.5) ? rng.pick(DEPARTMENTS) : null);
   if (departmentRoll < 0.08) department = null;
   const jobTitle = rng.chance(0.6) ? rng.pick(JOB_TITLES) : null;
-  const costCenter = rng.chance(0.7) ? `CC-${String(((entity?.id ?? 0) * 10 + rng.int(0, 9)) % 10000).padStart(4, '0')}` : null;
+  const costCenter = rng.chance(0.7)
+    ? `CC-${String(((entity?.id ?? 0) * 10 + rng.int(0, 9)) % 10000).padStart(4, '0')}`
+    : null;
   const hireDay = rng.chance(0.5) ? createdDay - rng.int(0, 3000) : null;
-  const country = region ? (rng.chance(0.8) ? region.country : null) : rng.chance(0.4) ? rng.pick(REGIONS).country : null;
+  const country = region
+    ? rng.chance(0.8)
+      ? region.country
+      : null
+    : rng.chance(0.4)
+      ? rng.pick(REGIONS).country
+      : null;
   const rolls = [rng.float(), rng.float(), rng.float(), rng.float(), rng.float(), rng.float()];
   const groups: number[] = [];
-  const manager = jobTitle === 'Director' || jobTitle === 'Team Lead' || jobTitle === 'Account Manager' || jobTitle === 'Marketing Manager';
+  const manager =
+    jobTitle === 'Director' ||
+    jobTitle === 'Team Lead' ||
+    jobTitle === 'Account Manager' ||
+    jobTitle === 'Marketing Manager';
   if (manager || rolls[0]! < 0.08) groups.push(1); // Managers
   if (recentHire) groups.push(2); // New hires
   if (department === 'Sales' || department === 'Customer Success') groups.push(3); // Sales force
@@ -120,7 +142,22 @@ export function profileOf(world: World, index: number): Profile {
   if (locale === 'fr') groups.push(7); // French speakers
   if (rolls[4]! < 0.03) groups.push(8); // Mentors
   if (rolls[5]! < 0.01 || index === 0) groups.push(9); // Pilot group; group 10 stays empty
-  return { index, id, guid: guidFor(seed, GuidTable.Learner, id), entity, locale, createdAt, updatedAt, department, jobTitle, costCenter, hireDay, country, smartgroups: groups, rng };
+  return {
+    index,
+    id,
+    guid: guidFor(seed, GuidTable.Learner, id),
+    entity,
+    locale,
+    createdAt,
+    updatedAt,
+    department,
+    jobTitle,
+    costCenter,
+    hireDay,
+    country,
+    smartgroups: groups,
+    rng,
+  };
 }
 
 export const enum Outcome {
@@ -154,15 +191,25 @@ export function registrationsOf(world: World, profile: Profile): RegistrationPla
   const plans: RegistrationPlan[] = [];
   for (let j = 0; j < count; j++) {
     let s = rng.weighted(catalogue.sessionPopularity);
-    for (let tries = 0; chosen.includes(s); tries++) s = tries < 20 ? rng.weighted(catalogue.sessionPopularity) : (s + 1) % sessions.length;
+    for (let tries = 0; chosen.includes(s); tries++)
+      s = tries < 20 ? rng.weighted(catalogue.sessionPopularity) : (s + 1) % sessions.length;
     chosen.push(s);
     const session = sessions[s]!;
     const slot = firstSlot + j;
-    const forcedDay = slot % world.forcedStride === 0 && slot / world.forcedStride < 7 ? A - slot / world.forcedStride : null;
+    const forcedDay =
+      slot % world.forcedStride === 0 && slot / world.forcedStride < 7 ? A - slot / world.forcedStride : null;
     const roll = rng.float();
     const notAttempted = session.trainingStatus === 'C' ? 0.5 : 0.18;
     const outcome =
-      forcedDay !== null ? (roll < 0.5 ? Outcome.Completed : Outcome.Incomplete) : roll < notAttempted ? Outcome.NotAttempted : roll < notAttempted + 0.45 ? Outcome.Completed : Outcome.Incomplete;
+      forcedDay !== null
+        ? roll < 0.5
+          ? Outcome.Completed
+          : Outcome.Incomplete
+        : roll < notAttempted
+          ? Outcome.NotAttempted
+          : roll < notAttempted + 0.45
+            ? Outcome.Completed
+            : Outcome.Incomplete;
     let low = Math.max(world.windowStartDay, Math.floor(profile.createdAt / DAY_S) + 1);
     if (session.startDay !== null) low = Math.max(low, session.startDay - 14);
     // Up to the session's end (a session that ended before the two years: late registrations, right after their start).
@@ -181,10 +228,16 @@ export function registrationsOf(world: World, profile: Profile): RegistrationPla
         firstLaunch = registeredAt + rng.skewedLow(0, lastAccess - registeredAt);
       } else {
         const delay = rng.chance(0.5) ? rng.int(0, 4 * 3600) : rng.int(0, 20 * DAY_S);
-        firstLaunch = registeredAt + delay <= anchorEnd ? registeredAt + delay : registeredAt + Math.floor(rng.float() * (anchorEnd - registeredAt));
+        firstLaunch =
+          registeredAt + delay <= anchorEnd
+            ? registeredAt + delay
+            : registeredAt + Math.floor(rng.float() * (anchorEnd - registeredAt));
         const span = Math.floor(expo(rng, outcome === Outcome.Completed ? 25 * DAY_S : 45 * DAY_S));
         // A registration still going on at the anchor day was last accessed some time before its end.
-        lastAccess = firstLaunch + span <= anchorEnd ? firstLaunch + span : firstLaunch + Math.floor(rng.float() * (anchorEnd - firstLaunch));
+        lastAccess =
+          firstLaunch + span <= anchorEnd
+            ? firstLaunch + span
+            : firstLaunch + Math.floor(rng.float() * (anchorEnd - firstLaunch));
       }
     }
     plans.push({ id: 0, guid: '', session, registeredAt, imported, outcome, firstLaunch, lastAccess });
@@ -258,7 +311,8 @@ export function trackingsOf(world: World, registration: RegistrationPlan): Learn
   const required = (a: Activity) => (session.hasMandatory ? a.mandatory : threshold === null);
   const status: St[] = new Array<St>(n).fill(St.None);
   const earned = () => activities.reduce((sum, a, j) => (status[j] === St.Completed ? sum + a.points : sum), 0);
-  const met = () => (threshold !== null ? earned() >= threshold : activities.every((a, j) => !required(a) || status[j] === St.Completed));
+  const met = () =>
+    threshold !== null ? earned() >= threshold : activities.every((a, j) => !required(a) || status[j] === St.Completed);
 
   if (outcome === Outcome.NotAttempted) {
     for (let j = 0; j < n; j++) status[j] = rng.chance(0.12) ? St.NotAttempted : St.None;
@@ -266,7 +320,8 @@ export function trackingsOf(world: World, registration: RegistrationPlan): Learn
     for (let j = 0; j < n; j++) {
       const a = activities[j]!;
       if (a.mandatory || required(a)) status[j] = St.Completed;
-      else if (a.type === 'nps') status[j] = rng.chance(0.65) ? St.Completed : rng.chance(0.3) ? St.NotAttempted : St.None;
+      else if (a.type === 'nps')
+        status[j] = rng.chance(0.65) ? St.Completed : rng.chance(0.3) ? St.NotAttempted : St.None;
       else {
         const u = rng.float();
         status[j] = u < 0.4 ? St.Completed : u < 0.55 ? St.Incomplete : u < 0.6 ? St.NotAttempted : St.None;
@@ -287,7 +342,12 @@ export function trackingsOf(world: World, registration: RegistrationPlan): Learn
       const a = activities[j]!;
       if (rng.chance(0.45)) {
         const u = rng.float();
-        status[j] = u < 0.45 ? St.Completed : (a.type === 'assessment' || a.type === 'assignment') && u < 0.7 ? St.PendingFeedback : St.Incomplete;
+        status[j] =
+          u < 0.45
+            ? St.Completed
+            : (a.type === 'assessment' || a.type === 'assignment') && u < 0.7
+              ? St.PendingFeedback
+              : St.Incomplete;
         launched++;
       } else status[j] = rng.chance(0.1) ? St.NotAttempted : St.None;
     }
@@ -316,7 +376,17 @@ export function trackingsOf(world: World, registration: RegistrationPlan): Learn
     if (st === St.None) continue;
     const a = activities[j]!;
     if (st === St.NotAttempted) {
-      trackings.push({ activity: a, status: st, firstLaunch: NaN, lastAccess: NaN, firstCompletion: NaN, progression: '0.00', score: null, time: 0, updatedAt: registration.registeredAt });
+      trackings.push({
+        activity: a,
+        status: st,
+        firstLaunch: NaN,
+        lastAccess: NaN,
+        firstCompletion: NaN,
+        progression: '0.00',
+        score: null,
+        time: 0,
+        updatedAt: registration.registeredAt,
+      });
       continue;
     }
     const closer = k === launchedIdx.length - 1;
@@ -328,27 +398,42 @@ export function trackingsOf(world: World, registration: RegistrationPlan): Learn
     let first = starts[k]!;
     let last: number;
     if (closer) last = Z;
-    else if (a.type === 'classroom' || a.type === 'virtual_classroom' || a.type === 'nps' || a.type === 'survey') last = Math.min(Z, first + time + rng.int(0, 600));
+    else if (a.type === 'classroom' || a.type === 'virtual_classroom' || a.type === 'nps' || a.type === 'survey')
+      last = Math.min(Z, first + time + rng.int(0, 600));
     else last = Math.min(Z, first + time + Math.floor(expo(rng, 10 * DAY_S)));
     if (first > last) first = last;
     k++;
     let firstCompletion = NaN;
-    if (st === St.Completed) firstCompletion = a.type === 'classroom' ? last : first + Math.floor((last - first) * (0.5 + 0.5 * rng.float()));
+    if (st === St.Completed)
+      firstCompletion = a.type === 'classroom' ? last : first + Math.floor((last - first) * (0.5 + 0.5 * rng.float()));
     let score: string | null = null;
     if (a.type === 'assessment') {
-      if (st === St.Completed) score = rng.chance(0.7) ? String(rng.int(40, 100)) : (rng.int(4000, 10000) / 100).toFixed(2);
+      if (st === St.Completed)
+        score = rng.chance(0.7) ? String(rng.int(40, 100)) : (rng.int(4000, 10000) / 100).toFixed(2);
       else if (st === St.Incomplete && rng.chance(0.3)) score = String(rng.int(0, 60));
     } else if (a.type === 'nps' && st === St.Completed) score = String(rng.weighted(NPS_WEIGHTS));
     const progression = st === St.Incomplete ? (rng.int(100, 9900) / 100).toFixed(2) : '100.00';
     const updatedAt = Math.min(world.anchorEnd, last + rng.int(0, 120));
     if (updatedAt > maxUpdated) maxUpdated = updatedAt;
-    trackings.push({ activity: a, status: st, firstLaunch: first, lastAccess: last, firstCompletion, progression, score, time, updatedAt });
+    trackings.push({
+      activity: a,
+      status: st,
+      firstLaunch: first,
+      lastAccess: last,
+      firstCompletion,
+      progression,
+      score,
+      time,
+      updatedAt,
+    });
   }
 
   let thresholdReachedAt = NaN;
   if (met() && launchedIdx.length) {
     if (threshold !== null) {
-      const done = trackings.filter((t) => t.status === St.Completed).sort((x, y) => x.firstCompletion - y.firstCompletion);
+      const done = trackings
+        .filter((t) => t.status === St.Completed)
+        .sort((x, y) => x.firstCompletion - y.firstCompletion);
       let sum = 0;
       for (const t of done) {
         sum += t.activity.points;
@@ -358,7 +443,9 @@ export function trackingsOf(world: World, registration: RegistrationPlan): Learn
         }
       }
     } else {
-      for (const t of trackings) if (t.status === St.Completed && required(t.activity) && !(t.firstCompletion <= thresholdReachedAt)) thresholdReachedAt = t.firstCompletion;
+      for (const t of trackings)
+        if (t.status === St.Completed && required(t.activity) && !(t.firstCompletion <= thresholdReachedAt))
+          thresholdReachedAt = t.firstCompletion;
     }
   }
   if (thresholdReachedAt > maxUpdated) maxUpdated = thresholdReachedAt;
@@ -370,7 +457,12 @@ export function trackingsOf(world: World, registration: RegistrationPlan): Learn
  * Each tracking with time spent gets 1 to 13 days between its first launch's day and its last access's
  * day, always including the latter, whose seconds add up to its time spent.
  */
-export function daysOf(world: World, registration: RegistrationPlan, plan: LearningPlan, emit: (tracking: number, day: number, seconds: number) => void): void {
+export function daysOf(
+  world: World,
+  registration: RegistrationPlan,
+  plan: LearningPlan,
+  emit: (tracking: number, day: number, seconds: number) => void,
+): void {
   const rng = Rng.stream(world.seed, Domain.Days, registration.id);
   const picked: number[] = [];
   const weights: number[] = [];

@@ -37,7 +37,7 @@ export class Rng {
   /** The stream of one part of the data. `index` is any integer below 2^53. */
   static stream(seed: number, domain: Domain, index = 0): Rng {
     const s = fmix32(fmix32(seed | 0) ^ Math.imul(domain, 0x9e3779b9));
-    const lo = index % TWO_32 >>> 0;
+    const lo = (index % TWO_32) >>> 0;
     const hi = Math.floor(index / TWO_32) >>> 0;
     const a = fmix32(s ^ lo); // a bijection of lo for a given (seed, domain): distinct indexes, distinct states
     const b = fmix32(a ^ fmix32(hi ^ 0x27d4eb2f));

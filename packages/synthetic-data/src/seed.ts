@@ -5,7 +5,16 @@ import { syncIdentitySequences } from '@exportkit/db';
 import { REFERENCE_TABLES } from '@exportkit/db';
 import { DAY_S, buildCatalogue } from './catalogue.js';
 import { NULL, TimeFormat, bool, openBulkSession, text, type BulkSession, type CopyIn } from './copy.js';
-import { STATUS_NAMES, daysOf, profileOf, registrationCounts, registrationsOf, trackingsOf, type Profile, type World } from './plan.js';
+import {
+  STATUS_NAMES,
+  daysOf,
+  profileOf,
+  registrationCounts,
+  registrationsOf,
+  trackingsOf,
+  type Profile,
+  type World,
+} from './plan.js';
 import { LOCALES, type Locale } from './vocabulary.js';
 
 export interface SeedProgress {
@@ -32,7 +41,8 @@ interface SeedOptionsBase {
  * Size of the dataset: a number of learners (about 5 registrations each), a number of registrations
  * (one learner per 5), or both.
  */
-export type SeedOptions = SeedOptionsBase & ({ learners: number; registrations?: number } | { learners?: number; registrations: number });
+export type SeedOptions = SeedOptionsBase &
+  ({ learners: number; registrations?: number } | { learners?: number; registrations: number });
 
 export interface SeedSummary {
   seed: number;
@@ -56,32 +66,97 @@ export const REGISTRATIONS_PER_LEARNER = 5;
 
 const COLUMNS = {
   entities: ['id', 'guid', 'name', 'parent_id'],
-  learners: ['id', 'guid', 'login', 'email', 'ref_number', 'first_name', 'last_name', 'entity_id', 'last_platform_access_at', 'created_at', 'updated_at'],
+  learners: [
+    'id',
+    'guid',
+    'login',
+    'email',
+    'ref_number',
+    'first_name',
+    'last_name',
+    'entity_id',
+    'last_platform_access_at',
+    'created_at',
+    'updated_at',
+  ],
   custom_fields: ['id', 'guid', 'label'],
   learner_custom_field_values: ['learner_id', 'custom_field_id', 'value'],
   smartgroups: ['id', 'guid', 'name'],
   smartgroup_members: ['smartgroup_id', 'learner_id'],
   publishers: ['id', 'guid', 'name'],
-  trainings: ['id', 'guid', 'title', 'locale', 'path_code', 'modality', 'status', 'publisher_id', 'catalog_visible', 'duration', 'chapters', 'imported', 'hris_selected', 'created_at', 'updated_at'],
+  trainings: [
+    'id',
+    'guid',
+    'title',
+    'locale',
+    'path_code',
+    'modality',
+    'status',
+    'publisher_id',
+    'catalog_visible',
+    'duration',
+    'chapters',
+    'imported',
+    'hris_selected',
+    'created_at',
+    'updated_at',
+  ],
   training_translations: ['training_id', 'locale', 'title'],
-  sessions: ['id', 'guid', 'training_id', 'title', 'locale', 'start_date', 'end_date', 'success_threshold', 'imported', 'created_at', 'updated_at'],
+  sessions: [
+    'id',
+    'guid',
+    'training_id',
+    'title',
+    'locale',
+    'start_date',
+    'end_date',
+    'success_threshold',
+    'imported',
+    'created_at',
+    'updated_at',
+  ],
   session_translations: ['session_id', 'locale', 'title'],
   activities: ['id', 'guid', 'session_id', 'title', 'type', 'mandatory', 'points', 'publisher_id', 'position'],
-  registrations: ['id', 'guid', 'learner_id', 'session_id', 'registered_at', 'imported', 'threshold_reached_at', 'created_at', 'updated_at'],
-  trackings: ['id', 'registration_id', 'activity_id', 'status', 'first_launch_at', 'last_access_at', 'first_completion_at', 'progression', 'score', 'time_spent_s', 'updated_at'],
+  registrations: [
+    'id',
+    'guid',
+    'learner_id',
+    'session_id',
+    'registered_at',
+    'imported',
+    'threshold_reached_at',
+    'created_at',
+    'updated_at',
+  ],
+  trackings: [
+    'id',
+    'registration_id',
+    'activity_id',
+    'status',
+    'first_launch_at',
+    'last_access_at',
+    'first_completion_at',
+    'progression',
+    'score',
+    'time_spent_s',
+    'updated_at',
+  ],
   tracking_days: ['tracking_id', 'day', 'time_spent_s'],
 } as const satisfies Record<(typeof REFERENCE_TABLES)[number], readonly string[]>;
 
-const num = (value: number | null | undefined): string => (value === null || value === undefined ? NULL : String(value));
+const num = (value: number | null | undefined): string =>
+  value === null || value === undefined ? NULL : String(value);
 const row = (values: string[]): string => `${values.join('\t')}\n`;
 
 function resolveOptions(options: SeedOptions) {
   const check = (name: string, value: number | undefined) => {
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw new Error(`seed: ${name} must be a positive integer, got ${value}`);
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1))
+      throw new Error(`seed: ${name} must be a positive integer, got ${value}`);
   };
   check('learners', options.learners);
   check('registrations', options.registrations);
-  if (options.learners === undefined && options.registrations === undefined) throw new Error('seed: give learners or registrations (the size of the dataset)');
+  if (options.learners === undefined && options.registrations === undefined)
+    throw new Error('seed: give learners or registrations (the size of the dataset)');
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new Error(`seed: seed must be an integer, got ${seed}`);
   const learners = options.learners ?? Math.max(1, Math.round(options.registrations! / REGISTRATIONS_PER_LEARNER));
@@ -89,10 +164,12 @@ function resolveOptions(options: SeedOptions) {
   const seededAt = Math.floor(Date.now() / 1000);
   const anchor = options.anchor ?? new Date(seededAt * 1000).toISOString().slice(0, 10);
   const anchorTime = /^\d{4}-\d{2}-\d{2}$/.test(anchor) ? Date.parse(`${anchor}T00:00:00Z`) : NaN;
-  if (Number.isNaN(anchorTime) || new Date(anchorTime).toISOString().slice(0, 10) !== anchor) throw new Error(`seed: anchor must be a day YYYY-MM-DD, got "${anchor}"`);
+  if (Number.isNaN(anchorTime) || new Date(anchorTime).toISOString().slice(0, 10) !== anchor)
+    throw new Error(`seed: anchor must be a day YYYY-MM-DD, got "${anchor}"`);
   const anchorDay = anchorTime / 1000 / DAY_S;
   // Without an anchor the data ends now, not at the end of today: nothing happens in the future.
-  const anchorEnd = options.anchor === undefined ? Math.min((anchorDay + 1) * DAY_S - 1, seededAt) : (anchorDay + 1) * DAY_S - 1;
+  const anchorEnd =
+    options.anchor === undefined ? Math.min((anchorDay + 1) * DAY_S - 1, seededAt) : (anchorDay + 1) * DAY_S - 1;
   return { seed, learners, registrations, anchor, anchorDay, anchorEnd };
 }
 
@@ -117,7 +194,9 @@ const ascii = (value: string) =>
 
 /** Row counts of the schema's tables that hold rows. */
 async function nonEmptyTables(session: BulkSession): Promise<string[]> {
-  const probes = REFERENCE_TABLES.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} LIMIT 1) x) AS ${t}`).join(', ');
+  const probes = REFERENCE_TABLES.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} LIMIT 1) x) AS ${t}`).join(
+    ', ',
+  );
   const [counts] = await session.query(`SELECT ${probes}`);
   return REFERENCE_TABLES.filter((t) => Number(counts?.[t]) > 0);
 }
@@ -137,8 +216,17 @@ export async function seed(knex: Knex, options: SeedOptions): Promise<SeedSummar
 
   const fakers = await loadFaker(resolved.seed);
   const A = resolved.anchorDay;
-  const catalogue = buildCatalogue(resolved.seed, { learners: resolved.learners, registrations: resolved.registrations, anchorDay: A }, fakers.catalogue);
-  const { counts, offsets } = registrationCounts(resolved.seed, resolved.learners, resolved.registrations, catalogue.sessions.length);
+  const catalogue = buildCatalogue(
+    resolved.seed,
+    { learners: resolved.learners, registrations: resolved.registrations, anchorDay: A },
+    fakers.catalogue,
+  );
+  const { counts, offsets } = registrationCounts(
+    resolved.seed,
+    resolved.learners,
+    resolved.registrations,
+    catalogue.sessions.length,
+  );
   const world: World = {
     seed: resolved.seed,
     anchorDay: A,
@@ -175,7 +263,8 @@ export async function seed(knex: Knex, options: SeedOptions): Promise<SeedSummar
     const filled = await nonEmptyTables(session);
     if (filled.length && !options.reset) {
       throw new Error(
-        `seed: refusing to seed a database that already holds data (in ${filled.join(', ')}); ` + 'pass reset: true (CLI: --reset) to empty the schema tables first',
+        `seed: refusing to seed a database that already holds data (in ${filled.join(', ')}); ` +
+          'pass reset: true (CLI: --reset) to empty the schema tables first',
       );
     }
     await session.query('BEGIN');
@@ -190,7 +279,9 @@ export async function seed(knex: Knex, options: SeedOptions): Promise<SeedSummar
     let tablesDone = 0;
     const catalogueStep = () => progress({ phase: 'catalogue', done: ++tablesDone, total: catalogueTables });
     progress({ phase: 'catalogue', done: 0, total: catalogueTables });
-    await writeAll(copy('entities'), catalogue.entities, (e) => row([num(e.id), e.guid, text(e.name), num(e.parentId)]));
+    await writeAll(copy('entities'), catalogue.entities, (e) =>
+      row([num(e.id), e.guid, text(e.name), num(e.parentId)]),
+    );
     catalogueStep();
     await writeAll(copy('custom_fields'), catalogue.customFields, (f) => row([num(f.id), f.guid, text(f.label)]));
     catalogueStep();
@@ -218,7 +309,9 @@ export async function seed(knex: Knex, options: SeedOptions): Promise<SeedSummar
       ]),
     );
     catalogueStep();
-    await writeAll(copy('training_translations'), catalogue.trainingTranslations, (t) => row([num(t.trainingId), t.locale, text(t.title)]));
+    await writeAll(copy('training_translations'), catalogue.trainingTranslations, (t) =>
+      row([num(t.trainingId), t.locale, text(t.title)]),
+    );
     catalogueStep();
     await writeAll(copy('sessions'), catalogue.sessions, (s) =>
       row([
@@ -236,19 +329,35 @@ export async function seed(knex: Knex, options: SeedOptions): Promise<SeedSummar
       ]),
     );
     catalogueStep();
-    await writeAll(copy('session_translations'), catalogue.sessionTranslations, (t) => row([num(t.sessionId), t.locale, text(t.title)]));
+    await writeAll(copy('session_translations'), catalogue.sessionTranslations, (t) =>
+      row([num(t.sessionId), t.locale, text(t.title)]),
+    );
     catalogueStep();
     await writeAll(
       copy('activities'),
       catalogue.sessions.flatMap((s) => s.activities.map((a) => ({ a, s }))),
-      ({ a, s }) => row([num(a.id), a.guid, num(s.id), text(a.title), a.type, bool(a.mandatory), num(a.points), num(a.publisherId), num(a.position)]),
+      ({ a, s }) =>
+        row([
+          num(a.id),
+          a.guid,
+          num(s.id),
+          text(a.title),
+          a.type,
+          bool(a.mandatory),
+          num(a.points),
+          num(a.publisherId),
+          num(a.position),
+        ]),
     );
     catalogueStep();
 
     const L = resolved.learners;
     const every = Math.max(1, Math.floor(L / 200));
     /** One pass over every learner, writing the rows of one table. */
-    const pass = async (phase: keyof typeof COLUMNS, each: (profile: Profile, out: CopyIn) => void): Promise<number> => {
+    const pass = async (
+      phase: keyof typeof COLUMNS,
+      each: (profile: Profile, out: CopyIn) => void,
+    ): Promise<number> => {
       const out = copy(phase);
       progress({ phase, done: 0, total: L });
       for (let i = 0; i < L; i++) {
@@ -268,12 +377,17 @@ export async function seed(knex: Knex, options: SeedOptions): Promise<SeedSummar
       const handle = `${ascii(firstName) || 'user'}.${ascii(lastName) || 'learner'}`;
       const domain = p.entity ? catalogue.companies[p.entity.company]!.domain : 'example.com';
       let lastAccess = NaN;
-      for (const r of registrationsOf(world, p)) if (r.lastAccess > lastAccess || (Number.isNaN(lastAccess) && !Number.isNaN(r.lastAccess))) lastAccess = r.lastAccess;
+      for (const r of registrationsOf(world, p))
+        if (r.lastAccess > lastAccess || (Number.isNaN(lastAccess) && !Number.isNaN(r.lastAccess)))
+          lastAccess = r.lastAccess;
       const roll = p.rng.float();
       let lastPlatformAccess: number | null;
       // After the last access to any activity (within two days, not after the anchor day); else some other visit, or never.
-      if (!Number.isNaN(lastAccess)) lastPlatformAccess = Math.min(world.anchorEnd, lastAccess + Math.floor(roll * 2 * DAY_S));
-      else lastPlatformAccess = roll < 0.85 ? p.createdAt + Math.floor(p.rng.float() * (world.anchorEnd - p.createdAt)) : null;
+      if (!Number.isNaN(lastAccess))
+        lastPlatformAccess = Math.min(world.anchorEnd, lastAccess + Math.floor(roll * 2 * DAY_S));
+      else
+        lastPlatformAccess =
+          roll < 0.85 ? p.createdAt + Math.floor(p.rng.float() * (world.anchorEnd - p.createdAt)) : null;
       const withEmail = p.rng.chance(0.96);
       out.write(
         row([
@@ -293,7 +407,13 @@ export async function seed(knex: Knex, options: SeedOptions): Promise<SeedSummar
     });
 
     summary.learnerCustomFieldValues = await pass('learner_custom_field_values', (p, out) => {
-      const values = [p.department, p.jobTitle, p.costCenter, p.hireDay === null ? null : time.day(p.hireDay), p.country];
+      const values = [
+        p.department,
+        p.jobTitle,
+        p.costCenter,
+        p.hireDay === null ? null : time.day(p.hireDay),
+        p.country,
+      ];
       values.forEach((value, f) => {
         if (value !== null) out.write(row([num(p.id), num(f + 1), text(value)]));
       });
@@ -410,8 +530,10 @@ async function dropSecondaryStructures(session: BulkSession): Promise<string[]> 
     ORDER BY t.relname, i.relname`);
   const foreignKeys = constraints.filter((c) => c.type === 'f');
   const keys = constraints.filter((c) => c.type !== 'f');
-  const add = (c: Record<string, unknown>) => `ALTER TABLE ${quote(String(c.table_name))} ADD CONSTRAINT ${quote(String(c.name))} ${String(c.definition)}`;
-  for (const c of [...foreignKeys, ...keys]) await session.query(`ALTER TABLE ${quote(String(c.table_name))} DROP CONSTRAINT ${quote(String(c.name))}`);
+  const add = (c: Record<string, unknown>) =>
+    `ALTER TABLE ${quote(String(c.table_name))} ADD CONSTRAINT ${quote(String(c.name))} ${String(c.definition)}`;
+  for (const c of [...foreignKeys, ...keys])
+    await session.query(`ALTER TABLE ${quote(String(c.table_name))} DROP CONSTRAINT ${quote(String(c.name))}`);
   for (const index of indexes) await session.query(`DROP INDEX ${quote(String(index.name))}`);
   return [...keys.map(add), ...indexes.map((index) => String(index.definition)), ...foreignKeys.map(add)];
 }

@@ -12,34 +12,154 @@ const l = (en: string, fr: string, de: string, es: string, it: string): Localise
 
 /** Training topics, translated. A few carry characters that exports must escape. */
 export const TOPICS: readonly Localised[] = [
-  l('Cybersecurity basics', 'Les bases de la cybersécurité', 'Grundlagen der Cybersicherheit', 'Fundamentos de ciberseguridad', 'Basi di sicurezza informatica'),
-  l('Health & Safety at work', 'Santé & sécurité au travail', 'Arbeitsschutz & Gesundheit', 'Salud y seguridad en el trabajo', 'Salute & sicurezza sul lavoro'),
-  l('GDPR and data protection', 'RGPD et protection des données', 'DSGVO und Datenschutz', 'RGPD y protección de datos', 'GDPR e protezione dei dati'),
-  l('Leading remote teams', 'Manager des équipes à distance', 'Remote-Teams führen', 'Liderar equipos remotos', 'Guidare team da remoto'),
-  l('Negotiation skills', 'Techniques de négociation', 'Verhandlungstechniken', 'Técnicas de negociación', 'Tecniche di negoziazione'),
+  l(
+    'Cybersecurity basics',
+    'Les bases de la cybersécurité',
+    'Grundlagen der Cybersicherheit',
+    'Fundamentos de ciberseguridad',
+    'Basi di sicurezza informatica',
+  ),
+  l(
+    'Health & Safety at work',
+    'Santé & sécurité au travail',
+    'Arbeitsschutz & Gesundheit',
+    'Salud y seguridad en el trabajo',
+    'Salute & sicurezza sul lavoro',
+  ),
+  l(
+    'GDPR and data protection',
+    'RGPD et protection des données',
+    'DSGVO und Datenschutz',
+    'RGPD y protección de datos',
+    'GDPR e protezione dei dati',
+  ),
+  l(
+    'Leading remote teams',
+    'Manager des équipes à distance',
+    'Remote-Teams führen',
+    'Liderar equipos remotos',
+    'Guidare team da remoto',
+  ),
+  l(
+    'Negotiation skills',
+    'Techniques de négociation',
+    'Verhandlungstechniken',
+    'Técnicas de negociación',
+    'Tecniche di negoziazione',
+  ),
   l('Time management', 'Gestion du temps', 'Zeitmanagement', 'Gestión del tiempo', 'Gestione del tempo'),
-  l('Excel: pivot tables', 'Excel : tableaux croisés dynamiques', 'Excel: Pivot-Tabellen', 'Excel: tablas dinámicas', 'Excel: tabelle pivot'),
-  l('Anti-corruption compliance', 'Conformité anticorruption', 'Compliance: Korruptionsbekämpfung', 'Cumplimiento anticorrupción', 'Conformità anticorruzione'),
+  l(
+    'Excel: pivot tables',
+    'Excel : tableaux croisés dynamiques',
+    'Excel: Pivot-Tabellen',
+    'Excel: tablas dinámicas',
+    'Excel: tabelle pivot',
+  ),
+  l(
+    'Anti-corruption compliance',
+    'Conformité anticorruption',
+    'Compliance: Korruptionsbekämpfung',
+    'Cumplimiento anticorrupción',
+    'Conformità anticorruzione',
+  ),
   l('Customer experience', 'Expérience client', 'Kundenerlebnis', 'Experiencia del cliente', 'Esperienza del cliente'),
-  l('Project management fundamentals', 'Fondamentaux de la gestion de projet', 'Grundlagen des Projektmanagements', 'Fundamentos de gestión de proyectos', 'Fondamenti di project management'),
+  l(
+    'Project management fundamentals',
+    'Fondamentaux de la gestion de projet',
+    'Grundlagen des Projektmanagements',
+    'Fundamentos de gestión de proyectos',
+    'Fondamenti di project management',
+  ),
   l('Agile & Scrum', 'Agilité & Scrum', 'Agilität & Scrum', 'Agilidad y Scrum', 'Agile & Scrum'),
   l('Effective feedback', 'Le feedback efficace', 'Wirksames Feedback', 'Feedback eficaz', 'Feedback efficace'),
-  l('Diversity and inclusion', 'Diversité et inclusion', 'Vielfalt und Inklusion', 'Diversidad e inclusión', 'Diversità e inclusione'),
+  l(
+    'Diversity and inclusion',
+    'Diversité et inclusion',
+    'Vielfalt und Inklusion',
+    'Diversidad e inclusión',
+    'Diversità e inclusione',
+  ),
   l('Public speaking', 'Prise de parole en public', 'Öffentliches Reden', 'Hablar en público', 'Parlare in pubblico'),
-  l('Financial literacy for managers', 'Finance pour managers', 'Finanzwissen für Führungskräfte', 'Finanzas para directivos', 'Finanza per manager'),
-  l('Onboarding: welcome to the company', "Intégration : bienvenue dans l'entreprise", 'Onboarding: Willkommen im Unternehmen', 'Incorporación: bienvenido a la empresa', "Onboarding: benvenuti in azienda"),
+  l(
+    'Financial literacy for managers',
+    'Finance pour managers',
+    'Finanzwissen für Führungskräfte',
+    'Finanzas para directivos',
+    'Finanza per manager',
+  ),
+  l(
+    'Onboarding: welcome to the company',
+    "Intégration : bienvenue dans l'entreprise",
+    'Onboarding: Willkommen im Unternehmen',
+    'Incorporación: bienvenido a la empresa',
+    'Onboarding: benvenuti in azienda',
+  ),
   l('First aid', 'Premiers secours', 'Erste Hilfe', 'Primeros auxilios', 'Primo soccorso'),
   l('Fire safety', 'Sécurité incendie', 'Brandschutz', 'Seguridad contra incendios', 'Sicurezza antincendio'),
-  l('Sales prospecting', 'Prospection commerciale', 'Vertriebsakquise', 'Prospección comercial', 'Prospezione commerciale'),
-  l('Data analysis with Python', 'Analyse de données avec Python', 'Datenanalyse mit Python', 'Análisis de datos con Python', 'Analisi dei dati con Python'),
-  l('Writing clear e-mails', 'Rédiger des e-mails clairs', 'Klare E-Mails schreiben', 'Redactar correos claros', 'Scrivere e-mail chiare'),
+  l(
+    'Sales prospecting',
+    'Prospection commerciale',
+    'Vertriebsakquise',
+    'Prospección comercial',
+    'Prospezione commerciale',
+  ),
+  l(
+    'Data analysis with Python',
+    'Analyse de données avec Python',
+    'Datenanalyse mit Python',
+    'Análisis de datos con Python',
+    'Analisi dei dati con Python',
+  ),
+  l(
+    'Writing clear e-mails',
+    'Rédiger des e-mails clairs',
+    'Klare E-Mails schreiben',
+    'Redactar correos claros',
+    'Scrivere e-mail chiare',
+  ),
   l('Stress management', 'Gestion du stress', 'Stressbewältigung', 'Gestión del estrés', 'Gestione dello stress'),
-  l('Cloud computing essentials', 'Les essentiels du cloud', 'Cloud-Grundlagen', 'Fundamentos de la nube', 'Fondamenti del cloud'),
-  l('Conflict resolution', 'Gestion des conflits', 'Konfliktlösung', 'Resolución de conflictos', 'Gestione dei conflitti'),
-  l('Sustainable development "in practice"', 'Le développement durable « en pratique »', 'Nachhaltigkeit „in der Praxis“', 'Desarrollo sostenible «en la práctica»', 'Sviluppo sostenibile «in pratica»'),
-  l('Coaching your team', 'Coacher son équipe', 'Das eigene Team coachen', 'Coaching de equipos', 'Fare coaching al proprio team'),
-  l('Product knowledge: range 2024', 'Connaissance produit : gamme 2024', 'Produktwissen: Sortiment 2024', 'Conocimiento del producto: gama 2024', 'Conoscenza del prodotto: gamma 2024'),
-  l('Accessibility (a11y) for web teams', 'Accessibilité (a11y) pour les équipes web', 'Barrierefreiheit (a11y) für Webteams', 'Accesibilidad (a11y) para equipos web', 'Accessibilità (a11y) per i team web'),
+  l(
+    'Cloud computing essentials',
+    'Les essentiels du cloud',
+    'Cloud-Grundlagen',
+    'Fundamentos de la nube',
+    'Fondamenti del cloud',
+  ),
+  l(
+    'Conflict resolution',
+    'Gestion des conflits',
+    'Konfliktlösung',
+    'Resolución de conflictos',
+    'Gestione dei conflitti',
+  ),
+  l(
+    'Sustainable development "in practice"',
+    'Le développement durable « en pratique »',
+    'Nachhaltigkeit „in der Praxis“',
+    'Desarrollo sostenible «en la práctica»',
+    'Sviluppo sostenibile «in pratica»',
+  ),
+  l(
+    'Coaching your team',
+    'Coacher son équipe',
+    'Das eigene Team coachen',
+    'Coaching de equipos',
+    'Fare coaching al proprio team',
+  ),
+  l(
+    'Product knowledge: range 2024',
+    'Connaissance produit : gamme 2024',
+    'Produktwissen: Sortiment 2024',
+    'Conocimiento del producto: gama 2024',
+    'Conoscenza del prodotto: gamma 2024',
+  ),
+  l(
+    'Accessibility (a11y) for web teams',
+    'Accessibilité (a11y) pour les équipes web',
+    'Barrierefreiheit (a11y) für Webteams',
+    'Accesibilidad (a11y) para equipos web',
+    'Accessibilità (a11y) per i team web',
+  ),
 ];
 
 /** Title patterns; `{t}` is the topic. Index 0 is the plain topic. */
@@ -60,16 +180,64 @@ export const SESSION_WORDS: Record<Locale, { session: string; cohort: string; cl
   it: { session: 'Sessione', cohort: 'Edizione', class: 'Classe' },
 };
 
-export const CITIES = ['Paris', 'Lyon', 'Berlin', 'München', 'Madrid', 'Barcelona', 'Milano', 'Roma', 'London', 'Bruxelles', 'Zürich', 'Lisboa'];
+export const CITIES = [
+  'Paris',
+  'Lyon',
+  'Berlin',
+  'München',
+  'Madrid',
+  'Barcelona',
+  'Milano',
+  'Roma',
+  'London',
+  'Bruxelles',
+  'Zürich',
+  'Lisboa',
+];
 
 /** Activity titles by type; `{n}` is a number within the session. */
 export const ACTIVITY_TITLES: Record<string, Record<Locale, readonly string[]>> = {
   learning_resource: {
-    en: ['Module {n}: key concepts', 'Video: getting started', 'Reading: the essentials', 'Module {n}: case study', 'Podcast episode {n}', 'Interactive lesson {n}'],
-    fr: ['Module {n} : notions clés', 'Vidéo : pour commencer', "Lecture : l'essentiel", 'Module {n} : étude de cas', 'Épisode de podcast {n}', 'Leçon interactive {n}'],
-    de: ['Modul {n}: Grundbegriffe', 'Video: Erste Schritte', 'Lektüre: das Wichtigste', 'Modul {n}: Fallstudie', 'Podcast-Folge {n}', 'Interaktive Lektion {n}'],
-    es: ['Módulo {n}: conceptos clave', 'Vídeo: primeros pasos', 'Lectura: lo esencial', 'Módulo {n}: caso práctico', 'Episodio de pódcast {n}', 'Lección interactiva {n}'],
-    it: ['Modulo {n}: concetti chiave', 'Video: per iniziare', "Lettura: l'essenziale", 'Modulo {n}: caso di studio', 'Episodio podcast {n}', 'Lezione interattiva {n}'],
+    en: [
+      'Module {n}: key concepts',
+      'Video: getting started',
+      'Reading: the essentials',
+      'Module {n}: case study',
+      'Podcast episode {n}',
+      'Interactive lesson {n}',
+    ],
+    fr: [
+      'Module {n} : notions clés',
+      'Vidéo : pour commencer',
+      "Lecture : l'essentiel",
+      'Module {n} : étude de cas',
+      'Épisode de podcast {n}',
+      'Leçon interactive {n}',
+    ],
+    de: [
+      'Modul {n}: Grundbegriffe',
+      'Video: Erste Schritte',
+      'Lektüre: das Wichtigste',
+      'Modul {n}: Fallstudie',
+      'Podcast-Folge {n}',
+      'Interaktive Lektion {n}',
+    ],
+    es: [
+      'Módulo {n}: conceptos clave',
+      'Vídeo: primeros pasos',
+      'Lectura: lo esencial',
+      'Módulo {n}: caso práctico',
+      'Episodio de pódcast {n}',
+      'Lección interactiva {n}',
+    ],
+    it: [
+      'Modulo {n}: concetti chiave',
+      'Video: per iniziare',
+      "Lettura: l'essenziale",
+      'Modulo {n}: caso di studio',
+      'Episodio podcast {n}',
+      'Lezione interattiva {n}',
+    ],
   },
   assessment: {
     en: ['Knowledge check {n}', 'Final quiz', 'Certification exam'],
@@ -116,14 +284,79 @@ export const ACTIVITY_TITLES: Record<string, Record<Locale, readonly string[]>> 
 };
 
 export const CHAPTERS: Record<Locale, readonly string[]> = {
-  en: ['Overview', 'Key concepts', 'Regulations', 'Case studies', 'Hands-on practice', 'Common mistakes', 'Tools & templates', 'Assessment', 'Wrap-up'],
-  fr: ["Vue d'ensemble", 'Notions clés', 'Réglementation', 'Études de cas', 'Mise en pratique', 'Erreurs fréquentes', 'Outils & modèles', 'Évaluation', 'Synthèse'],
-  de: ['Überblick', 'Grundbegriffe', 'Vorschriften', 'Fallstudien', 'Praxisübungen', 'Häufige Fehler', 'Werkzeuge & Vorlagen', 'Prüfung', 'Zusammenfassung'],
-  es: ['Visión general', 'Conceptos clave', 'Normativa', 'Casos prácticos', 'Práctica', 'Errores frecuentes', 'Herramientas y plantillas', 'Evaluación', 'Conclusión'],
-  it: ['Panoramica', 'Concetti chiave', 'Normativa', 'Casi di studio', 'Esercitazioni', 'Errori comuni', 'Strumenti e modelli', 'Valutazione', 'Sintesi'],
+  en: [
+    'Overview',
+    'Key concepts',
+    'Regulations',
+    'Case studies',
+    'Hands-on practice',
+    'Common mistakes',
+    'Tools & templates',
+    'Assessment',
+    'Wrap-up',
+  ],
+  fr: [
+    "Vue d'ensemble",
+    'Notions clés',
+    'Réglementation',
+    'Études de cas',
+    'Mise en pratique',
+    'Erreurs fréquentes',
+    'Outils & modèles',
+    'Évaluation',
+    'Synthèse',
+  ],
+  de: [
+    'Überblick',
+    'Grundbegriffe',
+    'Vorschriften',
+    'Fallstudien',
+    'Praxisübungen',
+    'Häufige Fehler',
+    'Werkzeuge & Vorlagen',
+    'Prüfung',
+    'Zusammenfassung',
+  ],
+  es: [
+    'Visión general',
+    'Conceptos clave',
+    'Normativa',
+    'Casos prácticos',
+    'Práctica',
+    'Errores frecuentes',
+    'Herramientas y plantillas',
+    'Evaluación',
+    'Conclusión',
+  ],
+  it: [
+    'Panoramica',
+    'Concetti chiave',
+    'Normativa',
+    'Casi di studio',
+    'Esercitazioni',
+    'Errori comuni',
+    'Strumenti e modelli',
+    'Valutazione',
+    'Sintesi',
+  ],
 };
 
-export const DURATIONS = ['15 min', '30 min', '45 min', '1h', '1h30', '2h', '2h30', '3h30', '7h', '1 day', '2 days', '3 days', '5 x 1h', 'PT4H'];
+export const DURATIONS = [
+  '15 min',
+  '30 min',
+  '45 min',
+  '1h',
+  '1h30',
+  '2h',
+  '2h30',
+  '3h30',
+  '7h',
+  '1 day',
+  '2 days',
+  '3 days',
+  '5 x 1h',
+  'PT4H',
+];
 
 export const PUBLISHERS = [
   'Internal Academy',
@@ -137,7 +370,20 @@ export const PUBLISHERS = [
 ];
 
 /** Departments: the team names of the entity tree and the values of the Department custom field. */
-export const DEPARTMENTS = ['Sales', 'Marketing', 'Finance', 'Human Resources', 'IT', 'Operations', 'Legal', 'R&D', 'Customer Success', 'Procurement', 'Logistics', 'Quality'];
+export const DEPARTMENTS = [
+  'Sales',
+  'Marketing',
+  'Finance',
+  'Human Resources',
+  'IT',
+  'Operations',
+  'Legal',
+  'R&D',
+  'Customer Success',
+  'Procurement',
+  'Logistics',
+  'Quality',
+];
 
 export const SUB_TEAMS = ['North', 'South', 'East', 'West', 'Key Accounts', 'Support', 'Projects', 'Back office'];
 
@@ -154,9 +400,26 @@ export const REGIONS: ReadonlyArray<{ name: string; country: string; locale: Loc
 ];
 
 export const JOB_TITLES = [
-  'Account Manager', 'Business Analyst', 'Software Engineer', 'Consultant', 'Executive Assistant', 'Director', 'HR Specialist',
-  'Project Coordinator', 'Field Technician', 'Sales Representative', 'Team Lead', 'Data Scientist', 'Accountant', 'Buyer',
-  'Customer Advisor', 'Quality Engineer', 'Legal Counsel', 'Marketing Manager', 'Warehouse Operator', 'Trainer',
+  'Account Manager',
+  'Business Analyst',
+  'Software Engineer',
+  'Consultant',
+  'Executive Assistant',
+  'Director',
+  'HR Specialist',
+  'Project Coordinator',
+  'Field Technician',
+  'Sales Representative',
+  'Team Lead',
+  'Data Scientist',
+  'Accountant',
+  'Buyer',
+  'Customer Advisor',
+  'Quality Engineer',
+  'Legal Counsel',
+  'Marketing Manager',
+  'Warehouse Operator',
+  'Trainer',
 ];
 
 export const SMARTGROUPS = [

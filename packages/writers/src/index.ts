@@ -11,7 +11,14 @@ export { CsvWriter } from './formats/csv-writer.js';
 export { TsvWriter } from './formats/tsv-writer.js';
 export { DelimitedSink } from './formats/delimited-sink.js';
 export { XmlWriter, xmlElementNames, xmlEncodingLabel } from './formats/xml-writer.js';
-export { XlsxWriter, XlsxRowLimitError, xlsxText, XLSX_MAX_ROWS, XLSX_MAX_CELL_CHARS, XLSX_SHEET_NAME } from './formats/xlsx-writer.js';
+export {
+  XlsxWriter,
+  XlsxRowLimitError,
+  xlsxText,
+  XLSX_MAX_ROWS,
+  XLSX_MAX_CELL_CHARS,
+  XLSX_SHEET_NAME,
+} from './formats/xlsx-writer.js';
 export { JsonWriter } from './formats/json-writer.js';
 export { NdjsonWriter } from './formats/ndjson-writer.js';
 export { JsonRowWriter } from './formats/json-row.js';
@@ -36,7 +43,6 @@ export { columnWidths, displayLength } from './xlsx/column-widths.js';
 
 /** The writers this package contributes, in the order they are documented. */
 export const WRITERS = [CsvWriter, TsvWriter, XmlWriter, XlsxWriter, JsonWriter, NdjsonWriter] as const;
-
 
 export * from './pipeline-steps.js';
 

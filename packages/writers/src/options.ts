@@ -53,17 +53,35 @@ export const DEFAULT_FILE_ACTION_OPTIONS: Readonly<FileActionOptions> = Object.f
 
 export const FILE_ENCODINGS: readonly FileEncoding[] = ['UTF-8', 'ISO-8859-1', 'WINDOWS-1252', 'UTF-16LE'];
 
-const DELIMITER_WORDS: Readonly<Record<string, Delimiter>> = { comma: ',', pipe: '|', semicolon: ';', tabulation: '\t' };
+const DELIMITER_WORDS: Readonly<Record<string, Delimiter>> = {
+  comma: ',',
+  pipe: '|',
+  semicolon: ';',
+  tabulation: '\t',
+};
 const DECIMAL_WORDS: Readonly<Record<string, DecimalSeparator>> = { point: '.', comma: ',' };
 
 /** Other spellings of the enum options, lower-cased (the template parser is case-sensitive). */
 const ENCODING_SYNONYMS: Readonly<Record<string, FileEncoding>> = {
-  'utf-8': 'UTF-8', utf8: 'UTF-8',
-  'iso-8859-1': 'ISO-8859-1', 'iso8859-1': 'ISO-8859-1', latin1: 'ISO-8859-1', 'latin-1': 'ISO-8859-1',
-  'windows-1252': 'WINDOWS-1252', windows1252: 'WINDOWS-1252', cp1252: 'WINDOWS-1252',
-  'utf-16le': 'UTF-16LE', utf16le: 'UTF-16LE',
+  'utf-8': 'UTF-8',
+  utf8: 'UTF-8',
+  'iso-8859-1': 'ISO-8859-1',
+  'iso8859-1': 'ISO-8859-1',
+  latin1: 'ISO-8859-1',
+  'latin-1': 'ISO-8859-1',
+  'windows-1252': 'WINDOWS-1252',
+  windows1252: 'WINDOWS-1252',
+  cp1252: 'WINDOWS-1252',
+  'utf-16le': 'UTF-16LE',
+  utf16le: 'UTF-16LE',
 };
-const DELIMITER_SYNONYMS: Readonly<Record<string, string>> = { ',': 'comma', '|': 'pipe', ';': 'semicolon', tab: 'tabulation', '\t': 'tabulation' };
+const DELIMITER_SYNONYMS: Readonly<Record<string, string>> = {
+  ',': 'comma',
+  '|': 'pipe',
+  ';': 'semicolon',
+  tab: 'tabulation',
+  '\t': 'tabulation',
+};
 const DECIMAL_SYNONYMS: Readonly<Record<string, string>> = { '.': 'point', ',': 'comma', dot: 'point' };
 
 /** The lower, upper and capitalised spellings of a word. */
@@ -89,7 +107,8 @@ export const FILE_ACTION_OPTIONS: Readonly<Record<string, OptionMetadata>> = Obj
   format: {
     // The allowed values are the registered writers' formats and aliases (FileExportAction.acceptedOptions).
     type: { kind: 'string', nonEmpty: true },
-    description: 'File format: a writer\'s format or alias, any case (built in: CSV, TSV, XML, XLSX or XLS, JSON, NDJSON; plugins add theirs).',
+    description:
+      "File format: a writer's format or alias, any case (built in: CSV, TSV, XML, XLSX or XLS, JSON, NDJSON; plugins add theirs).",
     default: 'CSV',
   },
   encoding: {
@@ -103,7 +122,11 @@ export const FILE_ACTION_OPTIONS: Readonly<Record<string, OptionMetadata>> = Obj
     default: false,
   },
   delimiter: {
-    type: { kind: 'enum', values: Object.keys(DELIMITER_WORDS), synonyms: synonyms(DELIMITER_SYNONYMS, Object.keys(DELIMITER_WORDS)) },
+    type: {
+      kind: 'enum',
+      values: Object.keys(DELIMITER_WORDS),
+      synonyms: synonyms(DELIMITER_SYNONYMS, Object.keys(DELIMITER_WORDS)),
+    },
     description: 'CSV field separator: comma, pipe, semicolon or tabulation. TSV always uses a tab.',
     default: 'semicolon',
   },
@@ -113,7 +136,11 @@ export const FILE_ACTION_OPTIONS: Readonly<Record<string, OptionMetadata>> = Obj
     default: true,
   },
   decimal: {
-    type: { kind: 'enum', values: Object.keys(DECIMAL_WORDS), synonyms: synonyms(DECIMAL_SYNONYMS, Object.keys(DECIMAL_WORDS)) },
+    type: {
+      kind: 'enum',
+      values: Object.keys(DECIMAL_WORDS),
+      synonyms: synonyms(DECIMAL_SYNONYMS, Object.keys(DECIMAL_WORDS)),
+    },
     description: 'Decimal separator of float columns in text formats (CSV, TSV, XML): comma or point.',
     default: 'point',
   },
@@ -152,7 +179,10 @@ const resolvedOptions = new WeakSet<object>();
  * Resolved options with more keys (the export's date patterns for XLSX), still known as
  * resolved: the writer receiving them does not parse them again.
  */
-export function withResolved<T extends object>(extra: T, resolved: ResolvedFileActionOptions): T & ResolvedFileActionOptions {
+export function withResolved<T extends object>(
+  extra: T,
+  resolved: ResolvedFileActionOptions,
+): T & ResolvedFileActionOptions {
   const combined = { ...extra, ...resolved };
   resolvedOptions.add(combined);
   return combined;
@@ -171,18 +201,37 @@ export function resolveFileActionOptions(
   const parsed = options as Readonly<Record<string, unknown>>;
   const d = DEFAULT_FILE_ACTION_OPTIONS;
   const resolved: ResolvedFileActionOptions = {
-    format: pick(parsed, 'format', 'CSV', (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), "a writer's format"),
-    encoding: pick(parsed, 'encoding', d.encoding, (v) => oneOf(FILE_ENCODINGS, ENCODING_SYNONYMS, v), FILE_ENCODINGS.join(', ')),
+    format: pick(
+      parsed,
+      'format',
+      'CSV',
+      (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+      "a writer's format",
+    ),
+    encoding: pick(
+      parsed,
+      'encoding',
+      d.encoding,
+      (v) => oneOf(FILE_ENCODINGS, ENCODING_SYNONYMS, v),
+      FILE_ENCODINGS.join(', '),
+    ),
     bom: pick(parsed, 'bom', d.bom, yesNo, 'yes, no'),
     delimiter: pick(parsed, 'delimiter', d.delimiter, (v) => delimiterOf(v), 'comma, pipe, semicolon, tabulation'),
     showHeaders: pick(parsed, 'showHeaders', d.showHeaders, yesNo, 'yes, no'),
     decimal: pick(parsed, 'decimal', d.decimal, (v) => decimalOf(v), 'comma, point'),
     formulaEscape: pick(parsed, 'formulaEscape', d.formulaEscape, yesNo, 'yes, no'),
-    unmappable: pick(parsed, 'unmappable', d.unmappable, (v) => (lower(v) === 'error' || lower(v) === 'replace' ? (lower(v) as UnmappablePolicy) : undefined), 'error, replace'),
+    unmappable: pick(
+      parsed,
+      'unmappable',
+      d.unmappable,
+      (v) => (lower(v) === 'error' || lower(v) === 'replace' ? (lower(v) as UnmappablePolicy) : undefined),
+      'error, replace',
+    ),
   };
   const fileName = parsed['fileName'];
   if (fileName !== undefined && fileName !== null) {
-    if (typeof fileName !== 'string' || fileName === '') throw new InvalidFileOptionError('fileName', fileName, 'a non-empty file name pattern');
+    if (typeof fileName !== 'string' || fileName === '')
+      throw new InvalidFileOptionError('fileName', fileName, 'a non-empty file name pattern');
     resolved.fileName = fileName;
   }
   resolvedOptions.add(resolved);
@@ -203,7 +252,11 @@ function pick<T>(
   return result;
 }
 
-function oneOf<T extends string>(values: readonly T[], synonymsOf: Readonly<Record<string, T>>, value: unknown): T | undefined {
+function oneOf<T extends string>(
+  values: readonly T[],
+  synonymsOf: Readonly<Record<string, T>>,
+  value: unknown,
+): T | undefined {
   const word = upper(value);
   return (values as readonly string[]).includes(word) ? (word as T) : synonymsOf[lower(value)];
 }

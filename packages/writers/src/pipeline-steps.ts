@@ -8,7 +8,16 @@ import { GenerateEndFile } from './consolidators/generate-end-file.js';
 import { CleanFolder } from './consolidators/clean-folder.js';
 
 export { FileExportAction } from './actions/file-export-action.js';
-export { expandFileName, expandPattern, hasCounter, isSafeName, zonedParts, UnsafeFileNameError, type FileNameValues, type ExpandFileNameOptions } from './actions/file-name-pattern.js';
+export {
+  expandFileName,
+  expandPattern,
+  hasCounter,
+  isSafeName,
+  zonedParts,
+  UnsafeFileNameError,
+  type FileNameValues,
+  type ExpandFileNameOptions,
+} from './actions/file-name-pattern.js';
 export { DefaultPackage } from './packaging/default-package.js';
 export { Packager, DEFAULT_OUTPUT_FILE_PATH } from './packaging/packager.js';
 export { writeArchive, ARCHIVE_EXTENSIONS, type ArchiveType, type ArchiveEntry } from './packaging/write-archive.js';
@@ -24,5 +33,12 @@ export { CleanFolder } from './consolidators/clean-folder.js';
  * generateEndFile 5, cleanFolder 6 — emailReport, 3, lives elsewhere) and the packager.
  */
 export const PIPELINE_STEP_CLASSES = [
-  FileExportAction, DefaultPackage, TimeLogger, MoveToFolder, Archive, GenerateEndFile, CleanFolder, Packager,
+  FileExportAction,
+  DefaultPackage,
+  TimeLogger,
+  MoveToFolder,
+  Archive,
+  GenerateEndFile,
+  CleanFolder,
+  Packager,
 ] as const;

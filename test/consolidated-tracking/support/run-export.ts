@@ -24,8 +24,10 @@ import consolidatedTracking from '@exportkit/plugin-consolidated-tracking';
  * the SQL and the cells directly.
  */
 
-export type ColumnInput = string | { name: string; value?: string; label?: string; attributes?: Record<string, string> };
-export type ParameterInput = string | number | readonly string[] | Readonly<Record<string, string>> | { templates: Record<string, string> };
+export type ColumnInput =
+  string | { name: string; value?: string; label?: string; attributes?: Record<string, string> };
+export type ParameterInput =
+  string | number | readonly string[] | Readonly<Record<string, string>> | { templates: Record<string, string> };
 
 export interface ExportSpec {
   columns: readonly ColumnInput[];
@@ -63,17 +65,27 @@ function toRaw(input: ParameterInput): RawValue {
   if ('templates' in input && typeof input.templates === 'object') {
     return {
       kind: 'entries',
-      entries: Object.entries(input.templates as Record<string, string>).map(([id, text]) => ({ line: 1, name: 'template', attributes: { id }, text })),
+      entries: Object.entries(input.templates as Record<string, string>).map(([id, text]) => ({
+        line: 1,
+        name: 'template',
+        attributes: { id },
+        text,
+      })),
     };
   }
   return {
     kind: 'map',
-    children: Object.fromEntries(Object.entries(input as Record<string, string>).map(([k, text]) => [k, { kind: 'scalar', text, line: 1 }])),
+    children: Object.fromEntries(
+      Object.entries(input as Record<string, string>).map(([k, text]) => [k, { kind: 'scalar', text, line: 1 }]),
+    ),
   };
 }
 
 /** Parses the parameters (defaults included) and runs their cross-parameter checks. */
-export function resolveParameters(given: ExportSpec['parameters'] = {}, exportGuid: string | undefined = 'fixture-export'): {
+export function resolveParameters(
+  given: ExportSpec['parameters'] = {},
+  exportGuid: string | undefined = 'fixture-export',
+): {
   values: Map<string, unknown>;
   given: Set<string>;
   messages: string[];
@@ -82,7 +94,8 @@ export function resolveParameters(given: ExportSpec['parameters'] = {}, exportGu
   const values = new Map<string, unknown>();
   const names = new Set<string>();
   const messages: string[] = [];
-  for (const p of entry.parameters.values()) if (p.metadata.default !== undefined) values.set(p.metadata.name, p.metadata.default);
+  for (const p of entry.parameters.values())
+    if (p.metadata.default !== undefined) values.set(p.metadata.name, p.metadata.default);
   for (const [name, input] of Object.entries(given)) {
     const p = entry.parameters.get(name);
     if (!p) {
@@ -112,7 +125,11 @@ export function columnUses(columns: readonly ColumnInput[]): Array<{ column: Col
   });
 }
 
-export function compose(knex: Knex, spec: ExportSpec, uses = columnUses(spec.columns)): ComposedQuery & { parameters: Map<string, unknown> } {
+export function compose(
+  knex: Knex,
+  spec: ExportSpec,
+  uses = columnUses(spec.columns),
+): ComposedQuery & { parameters: Map<string, unknown> } {
   const { values, messages } = resolveParameters(spec.parameters);
   const errors = messages.filter((m) => !m.startsWith('warning: '));
   if (errors.length) throw new Error(errors.join('\n'));
@@ -154,9 +171,11 @@ export async function checkColumns(knex: Knex, spec: ExportSpec): Promise<string
   const context = {
     param: <T>(name: string) => values.get(name) as T,
     columnCount: spec.columns.length,
-    query: async <T>(fragment: SqlFragment) => (await knex.raw(fragment.sql, fragment.bindings as Knex.RawBinding[])).rows as T[],
+    query: async <T>(fragment: SqlFragment) =>
+      (await knex.raw(fragment.sql, fragment.bindings as Knex.RawBinding[])).rows as T[],
   };
-  for (const { column, use } of columnUses(spec.columns)) messages.push(...((await column.check?.(use, context)) ?? []));
+  for (const { column, use } of columnUses(spec.columns))
+    messages.push(...((await column.check?.(use, context)) ?? []));
   return messages;
 }
 

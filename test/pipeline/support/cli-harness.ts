@@ -10,7 +10,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, migrate } from '@exportkit/db';
 import type { Knex } from 'knex';
-import { postgresAvailable, scratchDatabase, type DatabaseKind, type ScratchDatabase } from '../../support/databases.js';
+import {
+  postgresAvailable,
+  scratchDatabase,
+  type DatabaseKind,
+  type ScratchDatabase,
+} from '../../support/databases.js';
 import { createDemoTables } from '../../support/demo-data.js';
 import { demoTemplate } from './steps.js';
 
@@ -86,7 +91,11 @@ export interface CliEnvironment {
  * Defines `title [pglite]` and `title [postgres]` suites (the latter skipped, saying why, without
  * DATABASE_URL) over a database holding `rows` demo items, opened by the CLI processes.
  */
-export function describeCliOnDatabases(title: string, body: (env: CliEnvironment) => void, options: { rows?: number } = {}): void {
+export function describeCliOnDatabases(
+  title: string,
+  body: (env: CliEnvironment) => void,
+  options: { rows?: number } = {},
+): void {
   for (const kind of ['pglite', 'postgres'] as const) {
     const name = `${title} [${kind}]`;
     const skipped = kind === 'postgres' && !postgresAvailable;
@@ -111,8 +120,23 @@ export function describeCliOnDatabases(title: string, body: (env: CliEnvironment
         return path;
       };
       env.run = (path, extraArgs = []) =>
-        cli(['run', path, '--db', env.url, '--data-dir', env.dataDir, '--now', '2021-03-01T08:00:00Z', '--plugin', PLUGIN, ...extraArgs]);
-      env.lastRun = (guid) => env.withDatabase(async (knex) => (await knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id', 'desc'))[0]);
+        cli([
+          'run',
+          path,
+          '--db',
+          env.url,
+          '--data-dir',
+          env.dataDir,
+          '--now',
+          '2021-03-01T08:00:00Z',
+          '--plugin',
+          PLUGIN,
+          ...extraArgs,
+        ]);
+      env.lastRun = (guid) =>
+        env.withDatabase(
+          async (knex) => (await knex('exportkit.export_runs').where({ export_guid: guid }).orderBy('id', 'desc'))[0],
+        );
 
       before(async function () {
         this.timeout(300_000);

@@ -8,7 +8,24 @@ import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { column, metadataOf, pipelineStep, pluginModule, createContainer, parseTemplate, Contribution, SqlColumn, Tokens, type Engine, type PipelineStep, type PipelineStepMetadata, type PluginModule, type RunContext, type ProgressEvent, type ExportConfig } from '@exportkit/core';
+import {
+  column,
+  metadataOf,
+  pipelineStep,
+  pluginModule,
+  createContainer,
+  parseTemplate,
+  Contribution,
+  SqlColumn,
+  Tokens,
+  type Engine,
+  type PipelineStep,
+  type PipelineStepMetadata,
+  type PluginModule,
+  type RunContext,
+  type ProgressEvent,
+  type ExportConfig,
+} from '@exportkit/core';
 import { createEngine } from 'exportkit';
 import writersModule from '@exportkit/writers';
 import type { Knex } from 'knex';
@@ -20,13 +37,21 @@ const require = createRequire(import.meta.url);
 const writersDir = dirname(require.resolve('@exportkit/writers/package.json'));
 
 /** packages/writers/dist/pipeline-steps.js (not re-exported by the package index yet). */
-export const steps: PipelineStepsModule = (await import(pathToFileURL(join(writersDir, 'dist/pipeline-steps.js')).href)) as PipelineStepsModule;
+export const steps: PipelineStepsModule = (await import(
+  pathToFileURL(join(writersDir, 'dist/pipeline-steps.js')).href
+)) as PipelineStepsModule;
 
 /** The pipeline steps @exportkit/writers' own plugin module contributes already (by name). */
-const wired = new Set(createContainer([writersModule]).getAll<PipelineStep>(Tokens.PipelineStep).map((s) => s.metadata.name));
+const wired = new Set(
+  createContainer([writersModule])
+    .getAll<PipelineStep>(Tokens.PipelineStep)
+    .map((s) => s.metadata.name),
+);
 
 /** The writers' step classes its plugin module does not register (yet): the tests add them. */
-export const unwiredStepClasses = steps.PIPELINE_STEP_CLASSES.filter((cls) => !wired.has(metadataOf<PipelineStepMetadata>(cls).name));
+export const unwiredStepClasses = steps.PIPELINE_STEP_CLASSES.filter(
+  (cls) => !wired.has(metadataOf<PipelineStepMetadata>(cls).name),
+);
 
 /** The writers' steps as an extra plugin, for those the writers' module does not register. */
 export const writerStepPlugins: PluginModule[] = unwiredStepClasses.length ? [pluginModule(unwiredStepClasses)] : [];
@@ -37,7 +62,9 @@ export const writerStepPlugins: PluginModule[] = unwiredStepClasses.length ? [pl
   phase: 'postProcess',
   order: 99,
   description: 'Fails (tests).',
-  options: { message: { type: { kind: 'string' }, description: 'error message', default: 'post-process failed on purpose' } },
+  options: {
+    message: { type: { kind: 'string' }, description: 'error message', default: 'post-process failed on purpose' },
+  },
 })
 export class FailingStep extends Contribution<PipelineStepMetadata> implements PipelineStep<RunContext> {
   async run(_context: RunContext, options: Readonly<Record<string, unknown>>): Promise<void> {
@@ -56,7 +83,11 @@ export class FailingStep extends Contribution<PipelineStepMetadata> implements P
   description: 'Waits (tests).',
   options: {
     ms: { type: { kind: 'int' }, description: 'milliseconds', default: 60_000 },
-    ignoreAbort: { type: { kind: 'yesno' }, description: 'yes: a step that does not stop when aborted (a stuck upload)', default: false },
+    ignoreAbort: {
+      type: { kind: 'yesno' },
+      description: 'yes: a step that does not stop when aborted (a stuck upload)',
+      default: false,
+    },
   },
 })
 export class PauseStep extends Contribution<PipelineStepMetadata> implements PipelineStep<RunContext> {
@@ -70,7 +101,13 @@ export class PauseStep extends Contribution<PipelineStepMetadata> implements Pip
 export const stepHooks: { postProcess?: (context: RunContext) => Promise<void> } = {};
 
 /** A post-process step that calls stepHooks.postProcess (in-process tests). */
-@pipelineStep({ name: 'hookStep', phase: 'postProcess', order: 97, description: 'Calls the test hook (tests).', options: {} })
+@pipelineStep({
+  name: 'hookStep',
+  phase: 'postProcess',
+  order: 97,
+  description: 'Calls the test hook (tests).',
+  options: {},
+})
 export class HookStep extends Contribution<PipelineStepMetadata> implements PipelineStep<RunContext> {
   async run(context: RunContext): Promise<void> {
     await stepHooks.postProcess?.(context);
@@ -79,7 +116,10 @@ export class HookStep extends Contribution<PipelineStepMetadata> implements Pipe
 
 /** A column that costs CPU on the server for every row (the same on PGlite and PostgreSQL). */
 @column({
-  provider: 'demo', name: 'slowValue', type: 'int', description: 'slow (tests)',
+  provider: 'demo',
+  name: 'slowValue',
+  type: 'int',
+  description: 'slow (tests)',
   sql: '(SELECT count(*) FROM generate_series(1, 3000 + item.id % 7))',
 })
 export class SlowValueColumn extends SqlColumn {}
@@ -87,16 +127,33 @@ export class SlowValueColumn extends SqlColumn {}
 export const testStepClasses = [FailingStep, PauseStep, HookStep, SlowValueColumn];
 
 /** Every plugin an in-process pipeline test needs besides the built-ins. */
-export const pipelinePlugins: PluginModule[] = [pluginModule([...demoClasses, ...testStepClasses]), ...writerStepPlugins];
+export const pipelinePlugins: PluginModule[] = [
+  pluginModule([...demoClasses, ...testStepClasses]),
+  ...writerStepPlugins,
+];
 
 export const NOW = new Date('2021-03-01T08:00:00Z');
 
-export function engineFor(knex: Knex, dataDir: string, options: { batchSize?: number; now?: Date; copyPath?: 'auto' | 'off' } = {}): Engine {
-  return createEngine({ knex, plugins: pipelinePlugins, dataDir, now: options.now ?? NOW, batchSize: options.batchSize, copyPath: options.copyPath });
+export function engineFor(
+  knex: Knex,
+  dataDir: string,
+  options: { batchSize?: number; now?: Date; copyPath?: 'auto' | 'off' } = {},
+): Engine {
+  return createEngine({
+    knex,
+    plugins: pipelinePlugins,
+    dataDir,
+    now: options.now ?? NOW,
+    batchSize: options.batchSize,
+    copyPath: options.copyPath,
+  });
 }
 
 /** A demo export in YAML; `extra` holds the export's actions/consolidators/postProcess keys. */
-export function demoTemplate(extra = '', options: { guid?: string; columns?: string; parameters?: string } = {}): string {
+export function demoTemplate(
+  extra = '',
+  options: { guid?: string; columns?: string; parameters?: string } = {},
+): string {
   return [
     'exports:',
     `  - guid: ${options.guid ?? 'demo-export'}`,
@@ -142,7 +199,11 @@ export function filesUnder(dir: string): string[] {
 }
 
 /** Collects a run's progress events. */
-export function recorder(): { events: ProgressEvent[]; listener: (event: ProgressEvent) => void; warnings(): string[] } {
+export function recorder(): {
+  events: ProgressEvent[];
+  listener: (event: ProgressEvent) => void;
+  warnings(): string[];
+} {
   const events: ProgressEvent[] = [];
   return {
     events,

@@ -22,8 +22,26 @@ function row(cells: string[], raw: (string | null)[]): OutputRow {
 /** Awkward rows: quotes, delimiters, line breaks, formulas, non-ASCII, NULLs, negative numbers. */
 export const ROWS: OutputRow[] = [
   row(
-    ['Zoë "Z" Müller', 'line 1\nline 2; a,b|c\tend', '12.5', '42', '05/03/2024', '05/03/2024 14:30', 'completed', '01:25'],
-    ['Zoë "Z" Müller', 'line 1\nline 2; a,b|c\tend', '12.5', '42', '2024-03-05', '2024-03-05 14:30:00', 'completed', '5100'],
+    [
+      'Zoë "Z" Müller',
+      'line 1\nline 2; a,b|c\tend',
+      '12.5',
+      '42',
+      '05/03/2024',
+      '05/03/2024 14:30',
+      'completed',
+      '01:25',
+    ],
+    [
+      'Zoë "Z" Müller',
+      'line 1\nline 2; a,b|c\tend',
+      '12.5',
+      '42',
+      '2024-03-05',
+      '2024-03-05 14:30:00',
+      'completed',
+      '5100',
+    ],
   ),
   row(
     ["=cmd|' /C calc'!A0", '+SUM(A1)', '-3.25', '-7', '31/12/1999', '31/12/1999 23:59', 'incomplete', '00:00'],
@@ -36,7 +54,16 @@ export const ROWS: OutputRow[] = [
   ),
   row(
     ['-tab\tinside', '  spaces kept  ', '1234567.89', '2147483648', '29/02/2024', '29/02/2024 09:05', 'v1.2', '100:00'],
-    ['-tab\tinside', '  spaces kept  ', '1234567.89', '2147483648', '2024-02-29', '2024-02-29 09:05:00', 'v1.2', '360000'],
+    [
+      '-tab\tinside',
+      '  spaces kept  ',
+      '1234567.89',
+      '2147483648',
+      '2024-02-29',
+      '2024-02-29 09:05:00',
+      'v1.2',
+      '360000',
+    ],
   ),
 ];
 

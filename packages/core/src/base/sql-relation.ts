@@ -18,7 +18,9 @@ export abstract class SqlRelation extends Contribution<RelationMetadata> impleme
       if (aggregates === undefined) throw new Error(`relation ${name} is part of ${partOf} but declares no aggregates`);
       return {
         partOf,
-        aggregates: Object.fromEntries(Object.entries(aggregates).map(([output, expression]) => [output, rawSql(expression)])),
+        aggregates: Object.fromEntries(
+          Object.entries(aggregates).map(([output, expression]) => [output, rawSql(expression)]),
+        ),
       };
     }
     if (join === undefined) throw new Error(`relation ${name} declares no join and does not override join()`);

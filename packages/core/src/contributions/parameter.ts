@@ -39,7 +39,12 @@ export interface Parameter {
    * Cross-parameter checks, e.g. "timeFrames needs timeFramesScale"; returns messages
    * (a message starting with `warning: ` is a warning, not an error).
    */
-  check?(value: unknown, all: ReadonlyMap<string, unknown>, given: ReadonlySet<string>, exportContext: ParameterCheckContext): string[];
+  check?(
+    value: unknown,
+    all: ReadonlyMap<string, unknown>,
+    given: ReadonlySet<string>,
+    exportContext: ParameterCheckContext,
+  ): string[];
 }
 
 /** What a parameter check may know of the export beyond its parameters. */

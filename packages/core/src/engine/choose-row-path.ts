@@ -57,7 +57,8 @@ export function chooseCopyPath(request: ChooseRowPathRequest): CopyPlan | undefi
     timeZone: request.timeZone,
     now: request.now,
     exportGuid: request.exportGuid,
-    cell: (column, use, expression) => formattedCellSql(column, use, expression, { settings, decimal: format.decimal, params: plan.parameters }),
+    cell: (column, use, expression) =>
+      formattedCellSql(column, use, expression, { settings, decimal: format.decimal, params: plan.parameters }),
   });
   if (query.slots.some((slot) => slot === undefined)) return undefined;
   return { action: { ...action, step }, format, query };

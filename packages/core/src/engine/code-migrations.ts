@@ -33,7 +33,11 @@ class CodeMigrationSource implements Knex.MigrationSource<CodeMigration> {
 
 /** Knex's migrator configuration for a set. */
 export function migratorConfig(set: MigrationSet): Knex.MigratorConfig {
-  return { tableName: set.tableName, schemaName: set.schemaName, migrationSource: new CodeMigrationSource(set.migrations) };
+  return {
+    tableName: set.tableName,
+    schemaName: set.schemaName,
+    migrationSource: new CodeMigrationSource(set.migrations),
+  };
 }
 
 /** Applies a set's pending migrations; returns their names as `<set>/<migration>`. */
@@ -43,8 +47,14 @@ export async function applyMigrationSet(knex: Knex, set: MigrationSet): Promise<
 }
 
 /** A set's applied and pending migrations, as `<set>/<migration>`. */
-export async function listMigrationSet(knex: Knex, set: MigrationSet): Promise<{ completed: string[]; pending: string[] }> {
-  const [done, todo] = (await knex.migrate.list(migratorConfig(set))) as [Array<{ name: string } | string>, CodeMigration[]];
+export async function listMigrationSet(
+  knex: Knex,
+  set: MigrationSet,
+): Promise<{ completed: string[]; pending: string[] }> {
+  const [done, todo] = (await knex.migrate.list(migratorConfig(set))) as [
+    Array<{ name: string } | string>,
+    CodeMigration[],
+  ];
   return {
     completed: done.map((m) => `${set.name}/${typeof m === 'string' ? m : m.name}`),
     pending: todo.map((m) => `${set.name}/${m.name}`),

@@ -117,7 +117,9 @@ export interface ExportStatement {
 }
 
 export const ENGINE_VERSION: string = (
-  JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as {
+    version: string;
+  }
 ).version;
 
 /**
@@ -136,7 +138,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (options.knex) return options.knex;
     if (!options.connect) {
       throw new InvalidEngineOptionError(
-        'no database: pass knex (a Knex instance the host owns), or connect with databaseUrl (the exportkit package\'s createEngine does)',
+        "no database: pass knex (a Knex instance the host owns), or connect with databaseUrl (the exportkit package's createEngine does)",
       );
     }
     opened ??= options.connect(options.databaseUrl, { cwd });
@@ -149,7 +151,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (!cached) {
       cached = (async () => {
         const modules: PluginModule[] = [];
-        for (const plugin of options.plugins ?? []) modules.push(typeof plugin === 'string' ? await loadPlugin(plugin, cwd) : plugin);
+        for (const plugin of options.plugins ?? [])
+          modules.push(typeof plugin === 'string' ? await loadPlugin(plugin, cwd) : plugin);
         for (const plugin of extra) modules.push(await loadPlugin(plugin, fromDir));
         return Registry.fromContainer(createContainer(modules));
       })();
@@ -172,7 +175,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     );
     const knex = withDatabase ? await database() : undefined;
     const query = knex
-      ? async <T>(fragment: SqlFragment) => ((await knex.raw(fragment.sql, fragment.bindings as never)) as { rows: T[] }).rows
+      ? async <T>(fragment: SqlFragment) =>
+          ((await knex.raw(fragment.sql, fragment.bindings as never)) as { rows: T[] }).rows
       : undefined;
     const result = await validateExport(config.file, definition, reg, query ? { query } : undefined);
     return { ...result, registry: reg };
@@ -183,7 +187,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
    * the database when asked) throws one TemplateError. Composing needs only the dialect: a knex
    * without a connection unless the host gave one.
    */
-  const composeStatements = async (config: ExportConfig, withDatabase: boolean, at?: Date): Promise<Array<ExportStatement & { plan: ExportPlan }>> => {
+  const composeStatements = async (
+    config: ExportConfig,
+    withDatabase: boolean,
+    at?: Date,
+  ): Promise<Array<ExportStatement & { plan: ExportPlan }>> => {
     const now = at ?? options.now ?? new Date();
     const out: Array<ExportStatement & { plan: ExportPlan }> = [];
     const issues: TemplateIssue[] = [];
@@ -192,7 +200,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
       issues.push(...result.issues.filter((i) => i.severity !== 'warning'));
       if (!result.plan) continue;
       const query = composeFor(result.plan, result.plan.columns, now);
-      out.push({ name: exportNameOf(config, definition), guid: definition.guid, sql: query.native.sql, bindings: query.native.bindings, knexSql: query.sql, plan: result.plan });
+      out.push({
+        name: exportNameOf(config, definition),
+        guid: definition.guid,
+        sql: query.native.sql,
+        bindings: query.native.bindings,
+        knexSql: query.sql,
+        plan: result.plan,
+      });
     }
     if (issues.length) throw new TemplateError(issues);
     return out;
@@ -203,7 +218,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const dialect = options.knex ?? knexFactory({ client: 'pg' });
     const settings = formattingSettings(p.provider.provider.metadata.formatting ?? {}, p.parameters);
     return composeQuery(dialect, {
-      provider: p.provider, columns: [...columns], parameters: p.parameters, timeZone: settings.timeZone, now, exportGuid: p.definition.guid,
+      provider: p.provider,
+      columns: [...columns],
+      parameters: p.parameters,
+      timeZone: settings.timeZone,
+      now,
+      exportGuid: p.definition.guid,
     });
   };
 
@@ -230,7 +250,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
           (options.logger ?? silentLogger).warn({ file: warning.file, line: warning.line }, message);
           runOptions.onProgress?.({ type: 'warning', message });
         }
-        if (result.plan) plans.push({ plan: result.plan, registry: result.registry, name: exportNameOf(config, definition) });
+        if (result.plan)
+          plans.push({ plan: result.plan, registry: result.registry, name: exportNameOf(config, definition) });
       }
       if (issues.length) throw new TemplateError(issues);
       const parseSeconds = (performance.now() - parseStarted) / 1000;
@@ -258,10 +279,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
         runOptions.onProgress?.({ type: 'export-started', exportName: name, index, of: plans.length });
         exports.push(
           await runExport({
-            knex, registry: reg, plan: p, exportName: runOptions.limit === undefined ? name : `${name}-preview`, dataDir, outDir, now,
+            knex,
+            registry: reg,
+            plan: p,
+            exportName: runOptions.limit === undefined ? name : `${name}-preview`,
+            dataDir,
+            outDir,
+            now,
             limit: runOptions.limit,
-            engineVersion: ENGINE_VERSION, batchSize: options.batchSize,
-            signal: runOptions.signal, onProgress: runOptions.onProgress, parseSeconds, copyPath: options.copyPath,
+            engineVersion: ENGINE_VERSION,
+            batchSize: options.batchSize,
+            signal: runOptions.signal,
+            onProgress: runOptions.onProgress,
+            parseSeconds,
+            copyPath: options.copyPath,
             template: runTemplate,
             logger: options.logger,
           }),
@@ -281,7 +312,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (withDatabase && result.plan) {
           for (const problem of await checkStatement(result.plan, options.now ?? new Date())) {
             const at = problem.column?.use.spec ?? definition.provider;
-            issues.push({ file: config.file, line: at.line, element: problem.column?.use.spec.name ?? definition.provider.name, message: problem.message });
+            issues.push({
+              file: config.file,
+              line: at.line,
+              element: problem.column?.use.spec.name ?? definition.provider.name,
+              message: problem.message,
+            });
           }
         }
       }
@@ -289,7 +325,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     async statements(template, statementOptions = {}) {
-      return (await composeStatements(await load(template), false, statementOptions.now)).map(({ plan: _plan, ...statement }) => statement);
+      return (await composeStatements(await load(template), false, statementOptions.now)).map(
+        ({ plan: _plan, ...statement }) => statement,
+      );
     },
 
     async dryRun(template, dryOptions = {}) {
@@ -297,7 +335,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const statements = await composeStatements(await load(template), true, now);
       const problems: string[] = [];
       for (const statement of statements) {
-        for (const problem of await checkStatement(statement.plan, now)) problems.push(`export ${statement.name}: ${problem.message}`);
+        for (const problem of await checkStatement(statement.plan, now))
+          problems.push(`export ${statement.name}: ${problem.message}`);
       }
       if (problems.length) throw new ExportkitError(problems.join('\n'));
       return statements.map(({ plan: _plan, ...statement }) => statement);

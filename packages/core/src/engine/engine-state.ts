@@ -25,7 +25,11 @@ export const ENGINE_MIGRATIONS: MigrationSet = {
 };
 
 /** The tables of the engine's schema: its table, then Knex's bookkeeping (with its lock). */
-export const ENGINE_TABLES = ['export_runs', ENGINE_MIGRATIONS.tableName, `${ENGINE_MIGRATIONS.tableName}_lock`] as const;
+export const ENGINE_TABLES = [
+  'export_runs',
+  ENGINE_MIGRATIONS.tableName,
+  `${ENGINE_MIGRATIONS.tableName}_lock`,
+] as const;
 
 /** The command that creates the engine's table, for errors and docs. */
 export const ENGINE_MIGRATE_COMMAND = 'exportkit db migrate --engine-only';
@@ -34,7 +38,9 @@ export const ENGINE_MIGRATE_COMMAND = 'exportkit db migrate --engine-only';
 export class EngineStateMissingError extends ExportkitError {}
 
 /** Which of the engine's migrations are applied and pending (read-only). */
-export async function engineStateStatus(knex: Knex): Promise<{ completed: string[]; pending: string[]; upToDate: boolean }> {
+export async function engineStateStatus(
+  knex: Knex,
+): Promise<{ completed: string[]; pending: string[]; upToDate: boolean }> {
   // Knex's bookkeeping needs the schema to exist; without it nothing is applied.
   if (!(await schemaExists(knex))) {
     return { completed: [], pending: ENGINE_MIGRATIONS.migrations.map((m) => `engine/${m.name}`), upToDate: false };
@@ -87,7 +93,9 @@ export async function ensureEngineState(knex: Knex): Promise<void> {
 const PRIVILEGE_OR_MISSING = new Set(['42501', '42P01', '3F000']);
 
 async function schemaExists(knex: Knex): Promise<boolean> {
-  const result = (await knex.raw('SELECT 1 FROM pg_namespace WHERE nspname = ?', [ENGINE_SCHEMA])) as { rows: unknown[] };
+  const result = (await knex.raw('SELECT 1 FROM pg_namespace WHERE nspname = ?', [ENGINE_SCHEMA])) as {
+    rows: unknown[];
+  };
   return result.rows.length > 0;
 }
 
@@ -102,7 +110,9 @@ async function adoptPublicExportRuns(knex: Knex): Promise<void> {
     await trx.raw(`ALTER TABLE public.export_runs SET SCHEMA ${ENGINE_SCHEMA}`);
     for (const suffix of ['', '_lock']) {
       await trx.raw(`ALTER TABLE public.exportkit_engine_migrations${suffix} SET SCHEMA ${ENGINE_SCHEMA}`);
-      await trx.raw(`ALTER TABLE ${ENGINE_SCHEMA}.exportkit_engine_migrations${suffix} RENAME TO ${ENGINE_MIGRATIONS.tableName}${suffix}`);
+      await trx.raw(
+        `ALTER TABLE ${ENGINE_SCHEMA}.exportkit_engine_migrations${suffix} RENAME TO ${ENGINE_MIGRATIONS.tableName}${suffix}`,
+      );
     }
   });
 }

@@ -35,7 +35,10 @@ export async function acquireExportLock(knex: Knex, exportGuid: string): Promise
   if (!isPostgresServer(knex)) return { confirm: async () => undefined, release: async () => forget() };
 
   const key = `exportkit:${exportGuid}`;
-  const client = knex.client as { acquireConnection(): Promise<PgConnection>; releaseConnection(c: PgConnection): Promise<void> };
+  const client = knex.client as {
+    acquireConnection(): Promise<PgConnection>;
+    releaseConnection(c: PgConnection): Promise<void>;
+  };
   let connection: PgConnection;
   try {
     connection = await client.acquireConnection();

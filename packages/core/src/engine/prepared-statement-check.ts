@@ -34,7 +34,11 @@ export async function statementProblems(
   const problems: StatementProblem[] = [];
   for (const planned of columns) {
     const error = await prepareError(knex, statementFor([planned]));
-    if (error !== undefined) problems.push({ column: planned, message: `column ${planned.column.metadata.name} (${sourceOf(planned.column)}): ${error}` });
+    if (error !== undefined)
+      problems.push({
+        column: planned,
+        message: `column ${planned.column.metadata.name} (${sourceOf(planned.column)}): ${error}`,
+      });
   }
   return problems.length ? problems : [{ message: `its filters or provider: ${whole}` }];
 }

@@ -38,7 +38,11 @@ export function currentProcess(): ProcessIdentity {
  * signalling (EPERM: it exists, owned by another user).
  */
 export function isProcessAlive(owner: number | ProcessIdentity): boolean {
-  const { pid, startTicks, bootId: ownerBoot } = typeof owner === 'number' ? { pid: owner } as ProcessIdentity : owner;
+  const {
+    pid,
+    startTicks,
+    bootId: ownerBoot,
+  } = typeof owner === 'number' ? ({ pid: owner } as ProcessIdentity) : owner;
   if (ownerBoot !== undefined && bootId() !== undefined && ownerBoot !== bootId()) return false;
   if (startTicks !== undefined) {
     const now = startTicksOf(pid);

@@ -43,21 +43,27 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
     const journalPath = join(folder, JOURNAL_FILE);
     try {
       if (!existsSync(journalPath)) {
-        if (Date.now() - statSync(folder).mtimeMs > ORPHAN_WORK_FOLDER_MS) rmSync(folder, { recursive: true, force: true });
+        if (Date.now() - statSync(folder).mtimeMs > ORPHAN_WORK_FOLDER_MS)
+          rmSync(folder, { recursive: true, force: true });
         continue;
       }
       const { owner, state } = FileJournal.read(journalPath);
       if (owner.host === here && isProcessAlive(owner)) continue;
       const row = (await knex(EXPORT_RUNS).where({ id: owner.runId }).first('status', 'export_guid')) as
-        | { status: string; export_guid: string }
-        | undefined;
+        { status: string; export_guid: string } | undefined;
       if (!row || row.export_guid !== owner.exportGuid) {
-        report.problems.push(`${journalPath}: run ${owner.runId} of ${owner.exportGuid} is not in this database's export_runs; left as it is`);
+        report.problems.push(
+          `${journalPath}: run ${owner.runId} of ${owner.exportGuid} is not in this database's export_runs; left as it is`,
+        );
         continue;
       }
       // Claim a running row before touching its files: a live run elsewhere that records its
       // success meanwhile keeps its row, and then its files.
-      if (row.status === 'running' && !(await closeAbandoned(knex, owner.runId, owner.host, owner.pid, owner.host !== here))) continue;
+      if (
+        row.status === 'running' &&
+        !(await closeAbandoned(knex, owner.runId, owner.host, owner.pid, owner.host !== here))
+      )
+        continue;
       if (row.status === 'running') report.abandoned.push(owner.runId);
       const problems = row.status === 'succeeded' ? state.complete() : state.undo();
       (row.status === 'succeeded' ? report.completed : report.undone).push(owner.runId);
@@ -71,7 +77,12 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
   // Rows of dead runs that left no journal (killed before writing a file, or elsewhere).
   const running = (await knex(EXPORT_RUNS)
     .where({ status: 'running' })
-    .select('id', 'host', 'pid', 'process_start')) as Array<{ id: number | string; host: string | null; pid: number | null; process_start: string | null }>;
+    .select('id', 'host', 'pid', 'process_start')) as Array<{
+    id: number | string;
+    host: string | null;
+    pid: number | null;
+    process_start: string | null;
+  }>;
   for (const row of running) {
     if (row.host === here) {
       if (row.pid === null || isProcessAlive(processFromText(row.pid, row.host, row.process_start))) continue;
@@ -87,7 +98,13 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
  * Closes a running row as abandoned, in one statement that also checks it is still running
  * (and, for a run of another host, that its heartbeat is stale): true when this call closed it.
  */
-async function closeAbandoned(knex: Knex, id: number, host: string | null, pid: number | null, onlyIfStale: boolean): Promise<boolean> {
+async function closeAbandoned(
+  knex: Knex,
+  id: number,
+  host: string | null,
+  pid: number | null,
+  onlyIfStale: boolean,
+): Promise<boolean> {
   let query = knex(EXPORT_RUNS).where({ id, status: 'running' });
   if (onlyIfStale) query = query.whereRaw('heartbeat_at < now() - make_interval(secs => ?)', [HEARTBEAT_STALE_SECONDS]);
   const updated = await query.update({

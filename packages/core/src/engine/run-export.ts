@@ -72,7 +72,8 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   const settings = formattingSettings(providerMeta.formatting ?? {}, plan.parameters);
   const paths = new DataPaths(request.dataDir);
   const workDir = join(paths.root, WORK_FOLDER, `${safeName(exportName)}-${randomBytes(4).toString('hex')}`);
-  const timings: Record<string, number> = request.parseSeconds === undefined ? {} : { parse: round3(request.parseSeconds) };
+  const timings: Record<string, number> =
+    request.parseSeconds === undefined ? {} : { parse: round3(request.parseSeconds) };
   const completions: Array<() => Promise<void>> = [];
   const started = performance.now();
   let rows = 0;
@@ -122,7 +123,8 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   };
 
   /** With a row limit (a preview), the first rows only. */
-  const previewOf = (query: ComposedQuery): ComposedQuery => (request.limit === undefined ? query : limitQuery(query, request.limit));
+  const previewOf = (query: ComposedQuery): ComposedQuery =>
+    request.limit === undefined ? query : limitQuery(query, request.limit);
 
   /** A total for the progress display, when someone listens: the planner's estimate (cheap: no execution). */
   const announceEstimate = async (query: { sql: string; bindings: readonly unknown[] }) => {
@@ -133,16 +135,23 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
 
   /** The row path: fetch rows through the cursor, format them in JS, feed every action's sink. */
   const runRowPath = async (columns: OutputColumn[]) => {
-    const query = previewOf(composeQuery(knex, {
-      provider: plan.provider,
-      columns: plan.columns,
-      parameters: plan.parameters,
-      timeZone: settings.timeZone,
-      now,
-      exportGuid: guid,
-    }));
+    const query = previewOf(
+      composeQuery(knex, {
+        provider: plan.provider,
+        columns: plan.columns,
+        parameters: plan.parameters,
+        timeZone: settings.timeZone,
+        now,
+        exportGuid: guid,
+      }),
+    );
     await announceEstimate(query);
-    const format = createRowFormatter(plan.columns, query.slots, createFormatContext(settings, plan.parameters), settings);
+    const format = createRowFormatter(
+      plan.columns,
+      query.slots,
+      createFormatContext(settings, plan.parameters),
+      settings,
+    );
     const sinks: ActionSink[] = [];
     for (const action of plan.actions) {
       if (!isActionStep(action.step)) throw new ExportkitError(`${action.step.metadata.name} is not an action`);
@@ -181,7 +190,10 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     await mkdir(workDir, { recursive: true });
     paths.guard(workDir, 'the work folder');
     journal = FileJournal.persistent(join(workDir, JOURNAL_FILE), {
-      ...currentProcess(), runId: record.id, exportGuid: guid ?? exportName, opened: new Date().toISOString(),
+      ...currentProcess(),
+      runId: record.id,
+      exportGuid: guid ?? exportName,
+      opened: new Date().toISOString(),
     });
     // A preview holds the first rows only: it must not move the delta mark.
     if (incremental && request.limit === undefined) {
@@ -195,9 +207,20 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
         );
       }
     }
-    const columns: OutputColumn[] = plan.columns.map(({ column, use }) => ({ header: use.header, type: column.metadata.type }));
+    const columns: OutputColumn[] = plan.columns.map(({ column, use }) => ({
+      header: use.header,
+      type: column.metadata.type,
+    }));
     const copy = chooseCopyPath({
-      knex, plan, context, settings, columns, timeZone: settings.timeZone, now, exportGuid: guid, mode: request.copyPath,
+      knex,
+      plan,
+      context,
+      settings,
+      columns,
+      timeZone: settings.timeZone,
+      now,
+      exportGuid: guid,
+      mode: request.copyPath,
     });
     if (copy) {
       // The COPY path: PostgreSQL formats and writes the CSV; Node only adds CRLF and counts records.
@@ -260,9 +283,12 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   } catch (error) {
     // Before the success was sent the run has failed; after, only the row can tell.
     const outcome = await record.fail(error, rows);
-    if (!(succeedSent && outcome === 'succeeded')) logger.error({ rows, outcome, error: (error as Error).message }, 'run failed');
+    if (!(succeedSent && outcome === 'succeeded'))
+      logger.error({ rows, outcome, error: (error as Error).message }, 'run failed');
     if (succeedSent && outcome === 'succeeded') {
-      context.warn(`${exportName}: the database's reply to the success was lost, but the success was recorded; the run stands`);
+      context.warn(
+        `${exportName}: the database's reply to the success was lost, but the success was recorded; the run stands`,
+      );
     } else if (succeedSent && outcome === 'unknown') {
       journal.leaveForRecovery();
       await lock?.release();
@@ -296,7 +322,9 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
 
 /** A parameter marked `incremental` (delta mode) is on. */
 function isIncremental(plan: ExportPlan): boolean {
-  return plan.provider.parameters.values().some((p) => p.metadata.incremental && plan.parameters.get(p.metadata.name) === true);
+  return plan.provider.parameters
+    .values()
+    .some((p) => p.metadata.incremental && plan.parameters.get(p.metadata.name) === true);
 }
 
 async function runSteps(steps: readonly PlannedStep[], context: RunContext): Promise<void> {
@@ -305,7 +333,6 @@ async function runSteps(steps: readonly PlannedStep[], context: RunContext): Pro
     await step.run(context, options);
   }
 }
-
 
 function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_');

@@ -31,7 +31,9 @@ export interface RunFilter {
 
 /** Past runs, newest first, from `export_runs`: what a person asks later (which template, when, what it wrote, why it failed). */
 export async function listRuns(knex: Knex, filter: RunFilter = {}): Promise<PastRun[]> {
-  let query = knex(EXPORT_RUNS).orderBy('id', 'desc').limit(filter.limit ?? 20);
+  let query = knex(EXPORT_RUNS)
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 20);
   if (filter.exportGuid !== undefined) query = query.where({ export_guid: filter.exportGuid });
   if (filter.status !== undefined) query = query.where({ status: filter.status });
   const rows = (await query.select('*')) as Array<Record<string, unknown>>;
@@ -48,7 +50,11 @@ export async function listRuns(knex: Knex, filter: RunFilter = {}): Promise<Past
       seconds: finished ? Math.round((finished.getTime() - started.getTime()) / 100) / 10 : null,
       referenceNow: (r['reference_now'] as Date | null) ?? null,
       rows: Number(r['rows']),
-      files: Array.isArray(files) ? (files as string[]) : typeof files === 'string' ? (JSON.parse(files) as string[]) : [],
+      files: Array.isArray(files)
+        ? (files as string[])
+        : typeof files === 'string'
+          ? (JSON.parse(files) as string[])
+          : [],
       error: (r['error'] as string | null) ?? null,
       host: (r['host'] as string | null) ?? null,
       pid: r['pid'] === null || r['pid'] === undefined ? null : Number(r['pid']),

@@ -28,7 +28,12 @@ export class RunRecord {
     readonly id: number,
   ) {}
 
-  static async start(knex: Knex, exportGuid: string, referenceNow: Date, template: RunTemplate = {}): Promise<RunRecord> {
+  static async start(
+    knex: Knex,
+    exportGuid: string,
+    referenceNow: Date,
+    template: RunTemplate = {},
+  ): Promise<RunRecord> {
     const me = currentProcess();
     const [row] = await knex(EXPORT_RUNS)
       .insert({
@@ -49,7 +54,10 @@ export class RunRecord {
     // folder: a heartbeat there would queue behind the export and tell nothing.
     if (isPostgresServer(knex)) {
       record.heartbeat = setInterval(() => {
-        knex(EXPORT_RUNS).where({ id: record.id, status: 'running' }).update({ heartbeat_at: knex.raw('now()') }).catch(() => undefined);
+        knex(EXPORT_RUNS)
+          .where({ id: record.id, status: 'running' })
+          .update({ heartbeat_at: knex.raw('now()') })
+          .catch(() => undefined);
       }, HEARTBEAT_SECONDS * 1000);
       record.heartbeat.unref();
     }
@@ -62,10 +70,16 @@ export class RunRecord {
     const updated = await this.knex(EXPORT_RUNS)
       .where({ id: this.id, status: 'running' })
       .update({
-        status: 'succeeded', rows, delta_mark: deltaMark, files: JSON.stringify(files), finished_at: this.knex.raw('now()'), heartbeat_at: null,
+        status: 'succeeded',
+        rows,
+        delta_mark: deltaMark,
+        files: JSON.stringify(files),
+        finished_at: this.knex.raw('now()'),
+        heartbeat_at: null,
       });
     // Another process judged this run dead and closed its row: its files may be gone already.
-    if (updated !== 1) throw new Error(`export_runs row ${this.id} is no longer running (closed as abandoned by another run)`);
+    if (updated !== 1)
+      throw new Error(`export_runs row ${this.id} is no longer running (closed as abandoned by another run)`);
   }
 
   /**
@@ -80,7 +94,8 @@ export class RunRecord {
       await this.knex(EXPORT_RUNS)
         .where({ id: this.id, status: 'running' })
         .update({ status: 'failed', rows, error: message, finished_at: this.knex.raw('now()'), heartbeat_at: null });
-      const row = (await this.knex(EXPORT_RUNS).where({ id: this.id }).first('status')) as { status: string } | undefined;
+      const row = (await this.knex(EXPORT_RUNS).where({ id: this.id }).first('status')) as
+        { status: string } | undefined;
       return row?.status === 'succeeded' ? 'succeeded' : 'failed';
     } catch {
       return 'unknown'; // the database itself may be what failed

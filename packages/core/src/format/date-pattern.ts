@@ -7,7 +7,12 @@
  */
 const DATE_TOKENS: Record<string, [number, number]> = { YYYY: [0, 4], YY: [2, 4], MM: [5, 7], DD: [8, 10] };
 const TIME_TOKENS: Record<string, [number, number]> = {
-  hh: [11, 13], HH: [11, 13], ii: [14, 16], II: [14, 16], ss: [17, 19], SS: [17, 19],
+  hh: [11, 13],
+  HH: [11, 13],
+  ii: [14, 16],
+  II: [14, 16],
+  ss: [17, 19],
+  SS: [17, 19],
 };
 
 type Piece = string | [number, number];
@@ -17,7 +22,7 @@ export function compileDatePattern(pattern: string, withTime: boolean): (canonic
   const names = Object.keys(tokens).sort((a, b) => b.length - a.length);
   const pieces: Piece[] = [];
   let literal = '';
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const token = names.find((name) => pattern.startsWith(name, i));
     if (token) {
       if (literal) pieces.push(literal);
@@ -50,7 +55,7 @@ export function datePatternToSql(pattern: string, withTime: boolean): string {
     else if (afterToken) out += '""'; // two tokens side by side: SS SS must not read as SSSS, DD DD as DDD D
     literal = '';
   };
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const token = names.find((name) => pattern.startsWith(name, i));
     if (token) {
       flush();

@@ -39,7 +39,11 @@ export function createRowFormatter(
       const plan = plans[i]!;
       const value = fetched[plan.slot!] ?? null;
       raw[i] = value;
-      const text = plan.own ? plan.own(value, context, view, plan.use) : value === null ? '' : plan.byType(value, context);
+      const text = plan.own
+        ? plan.own(value, context, view, plan.use)
+        : value === null
+          ? ''
+          : plan.byType(value, context);
       cells[i] = finish(text);
     }
     for (const i of later) {

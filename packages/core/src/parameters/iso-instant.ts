@@ -32,28 +32,47 @@ export function parseIsoDay(text: string): { ok: true; value: string } | { ok: f
   const m = DAY.exec(text);
   if (!m) return { ok: false, message: `${quoted(text)} is not a day; allowed: YYYY-MM-DD, e.g. 2026-02-24` };
   if (!isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]))) {
-    return { ok: false, message: `${quoted(text)} is a day that does not exist; allowed: YYYY-MM-DD, a real calendar day` };
+    return {
+      ok: false,
+      message: `${quoted(text)} is a day that does not exist; allowed: YYYY-MM-DD, a real calendar day`,
+    };
   }
   return { ok: true, value: text };
 }
 
 /** An instant in the strict form ALLOWED_INSTANTS_TEXT describes. */
 export function parseIsoInstant(text: string): InstantResult {
-  const refused: InstantResult = { ok: false, message: `${quoted(text)} is not an instant; allowed: ${ALLOWED_INSTANTS_TEXT}` };
+  const refused: InstantResult = {
+    ok: false,
+    message: `${quoted(text)} is not an instant; allowed: ${ALLOWED_INSTANTS_TEXT}`,
+  };
   const day = DAY.exec(text);
   if (day) {
     if (!isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))) {
-      return { ok: false, message: `${quoted(text)} names a day that does not exist; allowed: ${ALLOWED_INSTANTS_TEXT}` };
+      return {
+        ok: false,
+        message: `${quoted(text)} names a day that does not exist; allowed: ${ALLOWED_INSTANTS_TEXT}`,
+      };
     }
     return checkedInstant(new Date(`${text}T00:00:00Z`));
   }
   const m = INSTANT.exec(text);
   if (!m) return refused;
-  const [year, month, date, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, date, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const offset = m[8]!;
   const badOffset = offset !== 'Z' && (Number(offset.slice(1, 3)) > 23 || Number(offset.slice(4, 6)) > 59);
   if (!isCalendarDay(year, month, date) || hour > 23 || minute > 59 || second > 59 || badOffset) {
-    return { ok: false, message: `${quoted(text)} names a day, time or offset that does not exist; allowed: ${ALLOWED_INSTANTS_TEXT}` };
+    return {
+      ok: false,
+      message: `${quoted(text)} names a day, time or offset that does not exist; allowed: ${ALLOWED_INSTANTS_TEXT}`,
+    };
   }
   // Date keeps milliseconds: the fraction is cut to three digits (never rounded up into the next second).
   const millis = (m[7] ?? '').padEnd(3, '0').slice(0, 3);

@@ -32,7 +32,8 @@ export function parseValue(type: ParameterValueType, raw: RawValue): ParseResult
               ? Object.keys(raw.children)
               : raw.entries.map((e) => e.text || e.name);
       const maxItems = type.maxItems ?? BOUNDS.items;
-      if (items.length > maxItems) return { ok: false, message: `holds ${items.length} items; allowed: at most ${grouped(maxItems)}` };
+      if (items.length > maxItems)
+        return { ok: false, message: `holds ${items.length} items; allowed: at most ${grouped(maxItems)}` };
       const values: unknown[] = [];
       for (const item of items) {
         const parsed = parseScalar(type.item, item);
@@ -46,30 +47,43 @@ export function parseValue(type: ParameterValueType, raw: RawValue): ParseResult
       const value: Record<string, string> = {};
       const maxLength = type.maxLength ?? BOUNDS.text;
       for (const [key, child] of Object.entries(raw.children)) {
-        if (!type.keys.includes(key)) return { ok: false, message: `unknown child <${quotedName(key)}>; allowed: ${type.keys.join(', ')}` };
+        if (!type.keys.includes(key))
+          return { ok: false, message: `unknown child <${quotedName(key)}>; allowed: ${type.keys.join(', ')}` };
         if (child.kind !== 'scalar') return { ok: false, message: `<${key}> expects text` };
-        if (longerThan(child.text, maxLength)) return { ok: false, message: `<${key}> is longer than ${grouped(maxLength)} characters, the most allowed` };
+        if (longerThan(child.text, maxLength))
+          return { ok: false, message: `<${key}> is longer than ${grouped(maxLength)} characters, the most allowed` };
         value[key] = child.text;
       }
       return { ok: true, value };
     }
     case 'templates': {
       const value = new Map<string, string>();
-      const size = raw.kind === 'entries' ? raw.entries.length : raw.kind === 'map' ? Object.keys(raw.children).length : 0;
-      if (size > BOUNDS.items) return { ok: false, message: `holds ${size} templates; allowed: at most ${grouped(BOUNDS.items)}` };
+      const size =
+        raw.kind === 'entries' ? raw.entries.length : raw.kind === 'map' ? Object.keys(raw.children).length : 0;
+      if (size > BOUNDS.items)
+        return { ok: false, message: `holds ${size} templates; allowed: at most ${grouped(BOUNDS.items)}` };
       if (raw.kind === 'entries') {
         for (const entry of raw.entries) {
-          if (entry.name !== 'template') return { ok: false, message: `unknown child <${entry.name}>; allowed: template` };
+          if (entry.name !== 'template')
+            return { ok: false, message: `unknown child <${entry.name}>; allowed: template` };
           const id = entry.attributes['id'];
           if (id === undefined || id === '') return { ok: false, message: '<template> needs an id attribute' };
-          if (longerThan(id, BOUNDS.text)) return { ok: false, message: `a template id is longer than ${grouped(BOUNDS.text)} characters, the most allowed` };
+          if (longerThan(id, BOUNDS.text))
+            return {
+              ok: false,
+              message: `a template id is longer than ${grouped(BOUNDS.text)} characters, the most allowed`,
+            };
           if (value.has(id)) return { ok: false, message: `template id ${quoted(id)} is given twice` };
           if (longerThan(entry.text, BOUNDS.templateText)) return templateTooLong(id);
           value.set(id, entry.text);
         }
       } else if (raw.kind === 'map') {
         for (const [id, child] of Object.entries(raw.children)) {
-          if (longerThan(id, BOUNDS.text)) return { ok: false, message: `a template id is longer than ${grouped(BOUNDS.text)} characters, the most allowed` };
+          if (longerThan(id, BOUNDS.text))
+            return {
+              ok: false,
+              message: `a template id is longer than ${grouped(BOUNDS.text)} characters, the most allowed`,
+            };
           if (child.kind !== 'scalar') return { ok: false, message: `template ${quoted(id)} expects text` };
           if (longerThan(child.text, BOUNDS.templateText)) return templateTooLong(id);
           value.set(id, child.text);
@@ -90,7 +104,8 @@ function parseScalar(type: ParameterValueType, text: string): ParseResult {
   switch (type.kind) {
     case 'string': {
       const maxLength = type.maxLength ?? BOUNDS.text;
-      if (longerThan(text, maxLength)) return { ok: false, message: `is longer than ${grouped(maxLength)} characters, the most allowed` };
+      if (longerThan(text, maxLength))
+        return { ok: false, message: `is longer than ${grouped(maxLength)} characters, the most allowed` };
       if (type.nonEmpty && value === '') return { ok: false, message: 'must not be empty' };
       return { ok: true, value: text };
     }
@@ -110,11 +125,16 @@ function parseScalar(type: ParameterValueType, text: string): ParseResult {
       return { ok: false, message: `${quoted(value)} is not allowed; allowed: yes, no` };
     }
     case 'guid':
-      if (!GUID.test(value)) return { ok: false, message: `${quoted(value)} is not a GUID; allowed: 8-4-4-4-12 hexadecimal digits` };
+      if (!GUID.test(value))
+        return { ok: false, message: `${quoted(value)} is not a GUID; allowed: 8-4-4-4-12 hexadecimal digits` };
       return { ok: true, value };
     case 'timeZone':
       if (!isAcceptedTimeZone(value)) {
-        return { ok: false, message: `${quoted(value)} is not an accepted time zone; allowed: ${ALLOWED_TIME_ZONES_TEXT}`, suggestion: suggestTimeZone(value) };
+        return {
+          ok: false,
+          message: `${quoted(value)} is not an accepted time zone; allowed: ${ALLOWED_TIME_ZONES_TEXT}`,
+          suggestion: suggestTimeZone(value),
+        };
       }
       return { ok: true, value };
     case 'date':
@@ -151,7 +171,10 @@ export function longerThan(text: string, max: number): boolean {
 }
 
 function templateTooLong(id: string): ParseResult {
-  return { ok: false, message: `template ${quoted(id)} is longer than ${grouped(BOUNDS.templateText)} characters, the most allowed` };
+  return {
+    ok: false,
+    message: `template ${quoted(id)} is longer than ${grouped(BOUNDS.templateText)} characters, the most allowed`,
+  };
 }
 
 function quotedName(name: string): string {

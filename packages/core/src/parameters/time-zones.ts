@@ -8,12 +8,24 @@ import { closest } from '../validation/suggest.js';
  * other. So only region names that ICU knows, plus UTC, are accepted.
  */
 
-const AREAS = ['Africa', 'America', 'Antarctica', 'Arctic', 'Asia', 'Atlantic', 'Australia', 'Europe', 'Indian', 'Pacific'];
+const AREAS = [
+  'Africa',
+  'America',
+  'Antarctica',
+  'Arctic',
+  'Asia',
+  'Atlantic',
+  'Australia',
+  'Europe',
+  'Indian',
+  'Pacific',
+];
 const REGION_NAME = new RegExp(`^(?:${AREAS.join('|')})(?:/[A-Za-z0-9_+-]{1,30}){1,2}$`);
 /** Short upper-case words are abbreviations, which ICU and PostgreSQL may read differently. */
 const ABBREVIATION = /^[A-Z]{2,5}$/;
 
-export const ALLOWED_TIME_ZONES_TEXT = 'an IANA region name (Area/Location, e.g. Europe/Paris, America/New_York) or UTC';
+export const ALLOWED_TIME_ZONES_TEXT =
+  'an IANA region name (Area/Location, e.g. Europe/Paris, America/New_York) or UTC';
 
 let known: readonly string[] | undefined;
 

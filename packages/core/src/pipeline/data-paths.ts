@@ -17,10 +17,17 @@ export class DataPaths {
   }
 
   resolve(path: string, option: string): string {
-    if (isAbsolute(path)) throw new UnsafePathError(`${option}: "${path}" is absolute; paths are relative to the data directory ${this.root}`);
+    if (isAbsolute(path))
+      throw new UnsafePathError(
+        `${option}: "${path}" is absolute; paths are relative to the data directory ${this.root}`,
+      );
     const target = resolve(this.root, path);
-    if (!isInside(this.root, target)) throw new UnsafePathError(`${option}: "${path}" leaves the data directory ${this.root}`);
-    if (!this.reallyInside(target)) throw new UnsafePathError(`${option}: "${path}" leads through a symbolic link out of the data directory ${this.root}`);
+    if (!isInside(this.root, target))
+      throw new UnsafePathError(`${option}: "${path}" leaves the data directory ${this.root}`);
+    if (!this.reallyInside(target))
+      throw new UnsafePathError(
+        `${option}: "${path}" leads through a symbolic link out of the data directory ${this.root}`,
+      );
     return target;
   }
 
@@ -34,7 +41,9 @@ export class DataPaths {
   guard(target: string, what: string): string {
     const absolute = resolve(target);
     if (isInside(this.root, absolute) && !this.reallyInside(absolute)) {
-      throw new UnsafePathError(`${what}: "${relative(this.root, absolute)}" leads through a symbolic link out of the data directory ${this.root}`);
+      throw new UnsafePathError(
+        `${what}: "${relative(this.root, absolute)}" leads through a symbolic link out of the data directory ${this.root}`,
+      );
     }
     return absolute;
   }
@@ -46,7 +55,8 @@ export class DataPaths {
    */
   private reallyInside(target: string, depth = 0): boolean {
     let existing = target;
-    while (!entryExists(existing) && existing !== this.root && dirname(existing) !== existing) existing = dirname(existing);
+    while (!entryExists(existing) && existing !== this.root && dirname(existing) !== existing)
+      existing = dirname(existing);
     const realRoot = existsSync(this.root) ? realpathSync(this.root) : this.root;
     if (!entryExists(existing)) return isInside(realRoot, existing);
     try {

@@ -252,7 +252,8 @@ export class FileJournal {
     const bytes = Buffer.from(`${JSON.stringify(entry)}\n`);
     const start = this.length;
     try {
-      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, start + done);
+      for (let done = 0; done < bytes.length;)
+        done += writeSync(this.fd, bytes, done, bytes.length - done, start + done);
       fdatasyncSync(this.fd);
     } catch (error) {
       try {

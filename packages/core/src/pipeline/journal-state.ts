@@ -66,7 +66,8 @@ export class JournalState {
         }
         const earlier = this.moved.get(entry.from) ?? { original: entry.from, id: entry.id };
         this.moved.delete(entry.from);
-        if (entry.to !== earlier.original) this.moved.set(entry.to, { original: earlier.original, id: earlier.id ?? entry.id });
+        if (entry.to !== earlier.original)
+          this.moved.set(entry.to, { original: earlier.original, id: earlier.id ?? entry.id });
         return;
       }
       case 'forget':
@@ -108,7 +109,10 @@ export class JournalState {
           linkSync(current, original);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-          if (!sameFile(original, identityOf(current))) throw new Error(`${original} is taken by another file; the earlier file stays at ${current}`, { cause: error });
+          if (!sameFile(original, identityOf(current)))
+            throw new Error(`${original} is taken by another file; the earlier file stays at ${current}`, {
+              cause: error,
+            });
         }
         unlinkSync(current);
       });
@@ -157,7 +161,9 @@ export function identityOf(path: string): FileIdentity {
 function sameFile(path: string, id: FileIdentity): boolean {
   try {
     const now = identityOf(path);
-    return now.dev === id.dev && now.ino === id.ino && (id.born === undefined || id.born === '0' || now.born === id.born);
+    return (
+      now.dev === id.dev && now.ino === id.ino && (id.born === undefined || id.born === '0' || now.born === id.born)
+    );
   } catch {
     return false;
   }

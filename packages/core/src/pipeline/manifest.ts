@@ -41,8 +41,14 @@ export async function buildManifest(context: RunContext, plan: ExportPlan, engin
     export: { guid: context.exportGuid ?? null, name: context.exportName },
     provider: plan.provider.provider.metadata.name,
     template: plan.file,
-    columns: plan.columns.map(({ column, use }) => ({ name: column.metadata.name, header: use.header, type: column.metadata.type })),
-    parameters: Object.fromEntries([...plan.parameters].map(([k, v]) => [k, v instanceof Map ? Object.fromEntries(v) : v])),
+    columns: plan.columns.map(({ column, use }) => ({
+      name: column.metadata.name,
+      header: use.header,
+      type: column.metadata.type,
+    })),
+    parameters: Object.fromEntries(
+      [...plan.parameters].map(([k, v]) => [k, v instanceof Map ? Object.fromEntries(v) : v]),
+    ),
     now: context.now.toISOString(),
     timeZone: context.timeZone,
     rows: context.rows,

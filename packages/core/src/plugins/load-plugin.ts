@@ -22,11 +22,15 @@ export async function loadPlugin(specifier: string, fromDir: string): Promise<Pl
   try {
     loaded = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new PluginLoadError(`plugin ${specifier}: cannot load ${entry}: ${(error as Error).message}`, { cause: error });
+    throw new PluginLoadError(`plugin ${specifier}: cannot load ${entry}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const candidate = loaded['default'] ?? loaded['plugin'];
   if (!looksLikeModule(candidate)) {
-    throw new PluginLoadError(`plugin ${specifier}: ${entry} must export a ContainerModule as default (pluginModule([...]) from @exportkit/core)`);
+    throw new PluginLoadError(
+      `plugin ${specifier}: ${entry} must export a ContainerModule as default (pluginModule([...]) from @exportkit/core)`,
+    );
   }
   // Start-up checks name the package a faulty contribution came from.
   recordOrigin(candidate, origin);
@@ -58,7 +62,11 @@ async function resolvePluginEntry(specifier: string, fromDir: string): Promise<{
   }
   const manifestPath = join(packageDir, 'package.json');
   if (!existsSync(manifestPath)) throw new PluginLoadError(`plugin ${specifier}: no package.json in ${packageDir}`);
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { name?: string; exportkit?: { plugin?: string }; main?: string };
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
+    name?: string;
+    exportkit?: { plugin?: string };
+    main?: string;
+  };
   const relative = manifest.exportkit?.plugin ?? manifest.main ?? 'index.js';
   const entry = join(packageDir, relative);
   if (!existsSync(entry)) throw new PluginLoadError(`plugin ${specifier}: entry ${entry} does not exist (not built?)`);

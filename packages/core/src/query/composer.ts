@@ -99,7 +99,8 @@ function compose(knex: Knex, request: ComposeRequest, filterFirst: boolean): Com
         const key = relationKey(name, args);
         const done = joined.get(key);
         if (done) return done.alias;
-        if (rendering.has(key)) throw new ExportkitError(`relations of ${providerName} depend on each other in a cycle through ${name}`);
+        if (rendering.has(key))
+          throw new ExportkitError(`relations of ${providerName} depend on each other in a cycle through ${name}`);
         rendering.add(key);
         // A relation with arguments can be joined several times (one custom field per GUID).
         const uses = (argumentedUses.get(name) ?? 0) + (Object.keys(args).length ? 1 : 0);
@@ -114,7 +115,9 @@ function compose(knex: Knex, request: ComposeRequest, filterFirst: boolean): Com
             for (const [output, expression] of Object.entries(rendered.aggregates)) {
               const other = host.aggregates.get(output);
               if (other && other.member !== name && other.expression.sql !== expression.sql) {
-                throw new ExportkitError(`relations ${other.member} and ${name} of ${providerName} both compute "${output}" in ${rendered.partOf}, differently`);
+                throw new ExportkitError(
+                  `relations ${other.member} and ${name} of ${providerName} both compute "${output}" in ${rendered.partOf}, differently`,
+                );
               }
               host.aggregates.set(output, { expression, member: name });
             }
@@ -173,7 +176,11 @@ function compose(knex: Knex, request: ComposeRequest, filterFirst: boolean): Com
   for (const { column, use } of request.columns) {
     const expression = column.select(use, scope);
     const selected =
-      expression === undefined ? undefined : request.cell ? request.cell(column, use, expression) : canonicalSelect(column.metadata.type, expression, request.timeZone);
+      expression === undefined
+        ? undefined
+        : request.cell
+          ? request.cell(column, use, expression)
+          : canonicalSelect(column.metadata.type, expression, request.timeZone);
     if (selected === undefined) {
       slots.push(undefined);
       continue;
@@ -196,7 +203,11 @@ function compose(knex: Knex, request: ComposeRequest, filterFirst: boolean): Com
   if (keptPath) {
     const where = conjunction(keptConditions);
     const keptSql = joinSql(
-      [rawSql(`SELECT ${baseAlias}.id FROM ${baseTable} AS ${baseAlias}`), ...kept.order.map(joinClause), sql`WHERE ${where}`],
+      [
+        rawSql(`SELECT ${baseAlias}.id FROM ${baseTable} AS ${baseAlias}`),
+        ...kept.order.map(joinClause),
+        sql`WHERE ${where}`,
+      ],
       '\n',
     );
     builder = builder.with(KEPT_ROWS_CTE, knex.raw(keptSql.sql, keptSql.bindings as Knex.RawBinding[]));
@@ -233,14 +244,18 @@ function joinClause(relation: JoinedRelation): SqlFragment {
   const { clause, aggregates, name } = relation;
   const at = clause.sql.indexOf(AGGREGATES_PLACEHOLDER);
   if (at < 0) {
-    if (aggregates.size > 0) throw new ExportkitError(`relation ${name} has members (partOf) but no ${AGGREGATES_PLACEHOLDER} in its join`);
+    if (aggregates.size > 0)
+      throw new ExportkitError(`relation ${name} has members (partOf) but no ${AGGREGATES_PLACEHOLDER} in its join`);
     return clause;
   }
   if (aggregates.size === 0) {
-    throw new ExportkitError(`relation ${name} computes the aggregates of its members (partOf): use one of them, not ${name} itself`);
+    throw new ExportkitError(
+      `relation ${name} computes the aggregates of its members (partOf): use one of them, not ${name} itself`,
+    );
   }
   const list = [...aggregates].map(([output, { expression }]) => {
-    if (!/^[a-z_][a-z0-9_]*$/.test(output)) throw new ExportkitError(`aggregate "${output}" of ${name}: an output name is lower case letters, digits and _`);
+    if (!/^[a-z_][a-z0-9_]*$/.test(output))
+      throw new ExportkitError(`aggregate "${output}" of ${name}: an output name is lower case letters, digits and _`);
     return { sql: `${expression.sql} AS ${output}`, bindings: expression.bindings };
   });
   // The bindings before the placeholder stay first: count the placeholders of the text before it.
@@ -249,12 +264,19 @@ function joinClause(relation: JoinedRelation): SqlFragment {
   const selected = joinSql(list, ',\n         ');
   return {
     sql: before + selected.sql + clause.sql.slice(at + AGGREGATES_PLACEHOLDER.length),
-    bindings: [...clause.bindings.slice(0, bindingsBefore), ...selected.bindings, ...clause.bindings.slice(bindingsBefore)],
+    bindings: [
+      ...clause.bindings.slice(0, bindingsBefore),
+      ...selected.bindings,
+      ...clause.bindings.slice(bindingsBefore),
+    ],
   };
 }
 
 function conjunction(conditions: readonly SqlFragment[]): SqlFragment {
-  return joinSql(conditions.map((c) => ({ sql: `(${c.sql})`, bindings: c.bindings })), ' AND ');
+  return joinSql(
+    conditions.map((c) => ({ sql: `(${c.sql})`, bindings: c.bindings })),
+    ' AND ',
+  );
 }
 
 function relationKey(name: string, args: Readonly<Record<string, string>>): string {

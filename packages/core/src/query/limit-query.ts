@@ -7,7 +7,8 @@ import type { ComposedQuery } from './composer.js';
  * keep their numbering).
  */
 export function limitQuery(query: ComposedQuery, limit: number): ComposedQuery {
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`a row limit is a positive integer, got ${limit}`);
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new RangeError(`a row limit is a positive integer, got ${limit}`);
   const wrap = (sql: string) => `SELECT * FROM (${sql}) AS exportkit_preview LIMIT ${limit}`;
   return { ...query, sql: wrap(query.sql), native: { ...query.native, sql: wrap(query.native.sql) } };
 }

@@ -30,7 +30,14 @@ export interface RegistryDescription {
     parameters: ParameterDescription[];
   }>;
   formats: Array<{ format: string; aliases: string[]; extension: string; description: string; options: string[] }>;
-  steps: Array<{ name: string; phase: string; order: number; description: string; options: string[]; optionDetails: OptionDescription[] }>;
+  steps: Array<{
+    name: string;
+    phase: string;
+    order: number;
+    description: string;
+    options: string[];
+    optionDetails: OptionDescription[];
+  }>;
 }
 
 /** A step's option as the docs show it: its value (type and bound or allowed values) and default. */
@@ -56,7 +63,9 @@ export function describeRegistry(registry: Registry): RegistryDescription {
         description: c.metadata.description,
         relations: [...(c.metadata.relations ?? [])],
         ...(c.metadata.value && c.metadata.value !== 'none'
-          ? { text: `${describeType(c.metadata.valueType ?? { kind: 'string', maxLength: BOUNDS.columnValue })} (${c.metadata.value})` }
+          ? {
+              text: `${describeType(c.metadata.valueType ?? { kind: 'string', maxLength: BOUNDS.columnValue })} (${c.metadata.value})`,
+            }
           : {}),
       })),
       parameters: entry.parameters.values().map((p) => ({
@@ -101,6 +110,9 @@ function displayDefault(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) return value.join(',');
   if (value instanceof Map) return [...value].map(([k, v]) => `${k}=${v}`).join(', ');
-  if (typeof value === 'object' && value !== null) return Object.entries(value).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ');
   return String(value);
 }

@@ -18,13 +18,19 @@ type Schema = Record<string, unknown>;
 /** A YAML scalar: YAML reads `3` as a number and `yes` as text; the engine reads every scalar as its text. */
 const SCALAR = ['string', 'number', 'boolean'];
 
-const SECTION_PHASE: Record<StepSection, StepPhase> = { actions: 'action', consolidators: 'consolidator', postProcess: 'postProcess' };
+const SECTION_PHASE: Record<StepSection, StepPhase> = {
+  actions: 'action',
+  consolidators: 'consolidator',
+  postProcess: 'postProcess',
+};
 
 /** The JSON Schema of YAML templates for what `registry` knows. */
 export function templateJsonSchema(registry: Registry): Schema {
   const definitions: Record<string, Schema> = {};
   const exportRefs: Schema[] = [];
-  const steps = Object.fromEntries(STEP_SECTIONS.map((section) => [section, stepList(registry, SECTION_PHASE[section])]));
+  const steps = Object.fromEntries(
+    STEP_SECTIONS.map((section) => [section, stepList(registry, SECTION_PHASE[section])]),
+  );
   for (const entry of registry.providerEntries()) {
     const name = entry.provider.metadata.name;
     definitions[`export-${name}`] = exportSchema(entry, steps);
@@ -39,7 +45,9 @@ export function templateJsonSchema(registry: Registry): Schema {
     anyOf: [
       {
         type: 'object',
-        properties: { exports: { type: 'array', minItems: 1, items: oneExport, description: 'The exports of this template.' } },
+        properties: {
+          exports: { type: 'array', minItems: 1, items: oneExport, description: 'The exports of this template.' },
+        },
         required: ['exports'],
         additionalProperties: false,
       },
@@ -57,7 +65,11 @@ function exportSchema(entry: ProviderEntry, steps: Record<string, Schema>): Sche
     properties: {
       guid: text(BOUNDS.exportName, "The export's id (export_runs, delta mode)."),
       name: text(BOUNDS.exportName, "The export's name (file and package names)."),
-      plugins: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Plugin packages or paths this export needs.' },
+      plugins: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'Plugin packages or paths this export needs.',
+      },
       provider: { enum: [m.name, m.element, ...(m.aliases ?? [])], description: m.description },
       columns: {
         type: 'array',
@@ -68,9 +80,14 @@ function exportSchema(entry: ProviderEntry, steps: Record<string, Schema>): Sche
       parameters: {
         type: 'object',
         properties: Object.fromEntries(
-          entry.parameters.values().flatMap((p) =>
-            [p.metadata.name, ...(p.metadata.aliases ?? [])].map((spelling) => [spelling, { ...valueSchema(p.metadata.valueType), description: p.metadata.description }]),
-          ),
+          entry.parameters
+            .values()
+            .flatMap((p) =>
+              [p.metadata.name, ...(p.metadata.aliases ?? [])].map((spelling) => [
+                spelling,
+                { ...valueSchema(p.metadata.valueType), description: p.metadata.description },
+              ]),
+            ),
         ),
         additionalProperties: false,
       },
@@ -85,11 +102,21 @@ function exportSchema(entry: ProviderEntry, steps: Record<string, Schema>): Sche
 function columnSchema(column: Column): Schema {
   const m = column.metadata;
   const names = [m.name, ...(m.aliases ?? [])];
-  const value = m.value === undefined || m.value === 'none' ? undefined : { ...valueSchema(m.valueType ?? { kind: 'string', maxLength: BOUNDS.columnValue }) };
-  const properties: Record<string, Schema> = { label: { type: SCALAR, maxLength: BOUNDS.label, description: 'The header.' } };
+  const value =
+    m.value === undefined || m.value === 'none'
+      ? undefined
+      : { ...valueSchema(m.valueType ?? { kind: 'string', maxLength: BOUNDS.columnValue }) };
+  const properties: Record<string, Schema> = {
+    label: { type: SCALAR, maxLength: BOUNDS.label, description: 'The header.' },
+  };
   if (value) properties['value'] = value;
   for (const attribute of m.attributes ?? []) properties[attribute] = { type: SCALAR, maxLength: BOUNDS.text };
-  const settings: Schema = { type: 'object', properties, additionalProperties: false, ...(m.value === 'required' ? { required: ['value'] } : {}) };
+  const settings: Schema = {
+    type: 'object',
+    properties,
+    additionalProperties: false,
+    ...(m.value === 'required' ? { required: ['value'] } : {}),
+  };
   const forms: Schema[] = [];
   if (m.value !== 'required') forms.push({ enum: names, description: m.description });
   const oneKey = value ? { anyOf: [value, settings] } : { anyOf: [{ type: 'null' }, settings] };
@@ -101,7 +128,11 @@ function columnSchema(column: Column): Schema {
     maxProperties: 1,
     additionalProperties: false,
   });
-  forms.push({ ...settings, properties: { name: { enum: names }, ...properties }, required: ['name', ...(m.value === 'required' ? ['value'] : [])] });
+  forms.push({
+    ...settings,
+    properties: { name: { enum: names }, ...properties },
+    required: ['name', ...(m.value === 'required' ? ['value'] : [])],
+  });
   return { anyOf: forms };
 }
 
@@ -109,10 +140,14 @@ function columnSchema(column: Column): Schema {
 function stepList(registry: Registry, phase: StepPhase): Schema {
   const forms = registry.stepsOf(phase).map((step) => {
     const options = step.acceptedOptions?.(registry) ?? step.metadata.options;
-    const required = Object.entries(options).filter(([, o]) => o.required).map(([n]) => n);
+    const required = Object.entries(options)
+      .filter(([, o]) => o.required)
+      .map(([n]) => n);
     const optionSchema: Schema = {
       type: 'object',
-      properties: Object.fromEntries(Object.entries(options).map(([name, option]) => [name, optionValueSchema(option)])),
+      properties: Object.fromEntries(
+        Object.entries(options).map(([name, option]) => [name, optionValueSchema(option)]),
+      ),
       additionalProperties: false,
       ...(required.length ? { required } : {}),
     };
@@ -130,7 +165,11 @@ function stepList(registry: Registry, phase: StepPhase): Schema {
 }
 
 function optionValueSchema(option: OptionMetadata): Schema {
-  return { ...valueSchema(option.type), description: option.description, ...(option.default !== undefined && typeof option.default !== 'object' ? { default: option.default } : {}) };
+  return {
+    ...valueSchema(option.type),
+    description: option.description,
+    ...(option.default !== undefined && typeof option.default !== 'object' ? { default: option.default } : {}),
+  };
 }
 
 /** What a value of one type may be in YAML (the engine reads every scalar as its text). */
@@ -141,12 +180,26 @@ export function valueSchema(type: ParameterValueType): Schema {
     case 'int': {
       const min = type.min ?? BOUNDS.intMin;
       const max = type.max ?? BOUNDS.intMax;
-      return { anyOf: [{ type: 'integer', minimum: min, maximum: max }, { type: 'string', pattern: '^-?[0-9]+$' }] };
+      return {
+        anyOf: [
+          { type: 'integer', minimum: min, maximum: max },
+          { type: 'string', pattern: '^-?[0-9]+$' },
+        ],
+      };
     }
     case 'yesno':
-      return { anyOf: [{ type: 'boolean' }, { enum: [0, 1] }, { type: 'string', pattern: '^([yY]([eE][sS])?|[nN][oO]?|[tT][rR][uU][eE]|[fF][aA][lL][sS][eE]|1|0)$' }] };
+      return {
+        anyOf: [
+          { type: 'boolean' },
+          { enum: [0, 1] },
+          { type: 'string', pattern: '^([yY]([eE][sS])?|[nN][oO]?|[tT][rR][uU][eE]|[fF][aA][lL][sS][eE]|1|0)$' },
+        ],
+      };
     case 'guid':
-      return { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' };
+      return {
+        type: 'string',
+        pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+      };
     case 'timeZone':
       return { type: 'string', pattern: '^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+)+)$' };
     case 'date':
@@ -154,7 +207,12 @@ export function valueSchema(type: ParameterValueType): Schema {
     case 'enum':
       return { enum: [...new Set([...type.values, ...Object.keys(type.synonyms ?? {})])] };
     case 'list':
-      return { anyOf: [{ type: 'array', items: valueSchema(type.item), maxItems: type.maxItems ?? BOUNDS.items }, { type: SCALAR }] };
+      return {
+        anyOf: [
+          { type: 'array', items: valueSchema(type.item), maxItems: type.maxItems ?? BOUNDS.items },
+          { type: SCALAR },
+        ],
+      };
     case 'map':
       return {
         type: 'object',
@@ -164,8 +222,20 @@ export function valueSchema(type: ParameterValueType): Schema {
     case 'templates':
       return {
         anyOf: [
-          { type: 'object', maxProperties: BOUNDS.items, additionalProperties: { type: 'string', maxLength: BOUNDS.templateText } },
-          { type: 'array', maxItems: BOUNDS.items, items: { type: 'object', properties: { id: { type: SCALAR }, text: { type: 'string', maxLength: BOUNDS.templateText } }, required: ['id', 'text'] } },
+          {
+            type: 'object',
+            maxProperties: BOUNDS.items,
+            additionalProperties: { type: 'string', maxLength: BOUNDS.templateText },
+          },
+          {
+            type: 'array',
+            maxItems: BOUNDS.items,
+            items: {
+              type: 'object',
+              properties: { id: { type: SCALAR }, text: { type: 'string', maxLength: BOUNDS.templateText } },
+              required: ['id', 'text'],
+            },
+          },
         ],
       };
   }

@@ -21,7 +21,8 @@ export function columnsMarkdown(description: RegistryDescription): string {
   for (const provider of description.providers) {
     out += `\n## ${provider.name} (\`<${provider.element}>\`)\n\n${provider.description}\n\n`;
     out += `${provider.columns.length} columns.\n\n| column (aliases) | type | text | description |\n|---|---|---|---|\n`;
-    for (const c of provider.columns) out += `| ${names(c.name, c.aliases)} | ${c.type} | ${cell(c.text ?? '')} | ${cell(c.description)} |\n`;
+    for (const c of provider.columns)
+      out += `| ${names(c.name, c.aliases)} | ${c.type} | ${cell(c.text ?? '')} | ${cell(c.description)} |\n`;
   }
   return out;
 }
@@ -49,7 +50,8 @@ const PHASE_TITLES: Readonly<Record<string, string>> = {
 export function stepsMarkdown(description: RegistryDescription): string {
   let out = `${HEADER}# Formats and steps\n\nWhat the loaded plugins contribute: docs/formats.md and docs/pipeline.md explain each built-in in depth; a plugin's formats and steps appear here the same way when its docs are generated with \`exportkit docs --plugin P\`.\n`;
   out += `\n## Formats (\`fileExportAction\` \`format\`)\n\nA format's name or alias, in any case.\n\n| format (aliases) | extension | own options | description |\n|---|---|---|---|\n`;
-  for (const f of description.formats) out += `| ${names(f.format, f.aliases)} | \`.${f.extension}\` | ${f.options.map((o) => `\`${o}\``).join(', ')} | ${cell(f.description)} |\n`;
+  for (const f of description.formats)
+    out += `| ${names(f.format, f.aliases)} | \`.${f.extension}\` | ${f.options.map((o) => `\`${o}\``).join(', ')} | ${cell(f.description)} |\n`;
   for (const phase of Object.keys(PHASE_TITLES)) {
     const steps = description.steps.filter((s) => s.phase === phase).sort((a, b) => a.order - b.order);
     if (!steps.length) continue;

@@ -25,7 +25,8 @@ export class NameIndex<T> {
         );
       }
     }
-    for (const spelling of new Set([name, ...aliases])) this.byName.set(this.key(spelling), { item, canonical: name, spelling, owner });
+    for (const spelling of new Set([name, ...aliases]))
+      this.byName.set(this.key(spelling), { item, canonical: name, spelling, owner });
     this.canonical.set(name, item);
   }
 

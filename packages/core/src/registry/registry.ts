@@ -68,7 +68,8 @@ export class Registry {
       }
     };
     /** `column acmeLogin (AcmeLoginColumn from @acme/pkg)` */
-    const who = (kind: string, name: string, contribution: object) => `${kind} ${name} (${contributorLabel(contribution)})`;
+    const who = (kind: string, name: string, contribution: object) =>
+      `${kind} ${name} (${contributorLabel(contribution)})`;
     for (const provider of contributions.providers) {
       const { name, element, aliases = [] } = provider.metadata;
       const entry: ProviderEntry = {
@@ -79,9 +80,17 @@ export class Registry {
       };
       collect(() => this.providers.add(name, [element, ...aliases], entry, contributorLabel(provider)));
     }
-    const entryFor = (kind: string, name: string, contribution: object, providerName: string): ProviderEntry | undefined => {
+    const entryFor = (
+      kind: string,
+      name: string,
+      contribution: object,
+      providerName: string,
+    ): ProviderEntry | undefined => {
       const entry = this.providers.get(providerName);
-      if (!entry) unknown.push(`${who(kind, name, contribution)}: ${unknownName('provider', providerName, this.providers.canonicalNames())}`);
+      if (!entry)
+        unknown.push(
+          `${who(kind, name, contribution)}: ${unknownName('provider', providerName, this.providers.canonicalNames())}`,
+        );
       return entry;
     };
     const owned: Array<{ entry: ProviderEntry; check: () => void }> = [];
@@ -94,10 +103,16 @@ export class Registry {
         entry,
         check: () => {
           for (const relation of m.relations ?? []) {
-            if (!entry.relations.has(relation)) unknown.push(`${who('column', m.name, column)}: ${unknownName('relation', relation, entry.relations.canonicalNames(), m.provider)}`);
+            if (!entry.relations.has(relation))
+              unknown.push(
+                `${who('column', m.name, column)}: ${unknownName('relation', relation, entry.relations.canonicalNames(), m.provider)}`,
+              );
           }
           for (const parameter of m.parameters ?? []) {
-            if (!entry.parameters.has(parameter)) unknown.push(`${who('column', m.name, column)}: ${unknownName('parameter', parameter, entry.parameters.canonicalNames(), m.provider)}`);
+            if (!entry.parameters.has(parameter))
+              unknown.push(
+                `${who('column', m.name, column)}: ${unknownName('parameter', parameter, entry.parameters.canonicalNames(), m.provider)}`,
+              );
           }
         },
       });
@@ -116,7 +131,10 @@ export class Registry {
         entry,
         check: () => {
           for (const dependency of m.dependsOn ?? []) {
-            if (!entry.relations.has(dependency)) unknown.push(`${who('relation', m.name, relation)}: ${unknownName('relation', dependency, entry.relations.canonicalNames(), m.provider)}`);
+            if (!entry.relations.has(dependency))
+              unknown.push(
+                `${who('relation', m.name, relation)}: ${unknownName('relation', dependency, entry.relations.canonicalNames(), m.provider)}`,
+              );
           }
         },
       });
@@ -127,7 +145,9 @@ export class Registry {
       const m = entry.provider.metadata;
       for (const [role, parameter] of Object.entries(m.formatting ?? {})) {
         if (parameter !== undefined && !entry.parameters.has(parameter)) {
-          unknown.push(`${who('provider', m.name, entry.provider)}: formatting role ${role} names ${unknownName('parameter', parameter, entry.parameters.canonicalNames(), m.name)}`);
+          unknown.push(
+            `${who('provider', m.name, entry.provider)}: formatting role ${role} names ${unknownName('parameter', parameter, entry.parameters.canonicalNames(), m.name)}`,
+          );
         }
       }
     }

@@ -43,12 +43,24 @@ export function copyStatement(delimiterOption: string): (text: string) => string
  * what it means with bound parameters. Returns the number of records. On PGlite, the same
  * statement through {@link copyQueryToPglite}.
  */
-export async function copyQueryTo(knex: Knex, query: NativeQuery, output: Writable, options: CopyQueryOptions): Promise<number> {
+export async function copyQueryTo(
+  knex: Knex,
+  query: NativeQuery,
+  output: Writable,
+  options: CopyQueryOptions,
+): Promise<number> {
   if (!isPostgresServer(knex)) return copyQueryToPglite(knex, query, output, options);
   const statementFor = copyStatement(options.delimiter);
-  const client = knex.client as { acquireConnection(): Promise<pg.Client>; releaseConnection(c: pg.Client): Promise<unknown> };
+  const client = knex.client as {
+    acquireConnection(): Promise<pg.Client>;
+    releaseConnection(c: pg.Client): Promise<unknown>;
+  };
   const emit = (sql: string, bindings: readonly unknown[] = []) =>
-    (knex as unknown as { emit(event: string, data: unknown): void }).emit('query', { method: 'raw', sql, bindings: [...bindings] });
+    (knex as unknown as { emit(event: string, data: unknown): void }).emit('query', {
+      method: 'raw',
+      sql,
+      bindings: [...bindings],
+    });
   const run = (sql: string, values: readonly unknown[] = []) => {
     emit(sql, values);
     return connection.query(sql, values as unknown[]);
@@ -76,7 +88,8 @@ export async function copyQueryTo(knex: Knex, query: NativeQuery, output: Writab
     // the connection sends the next statement only once the COPY is complete: check after it.
     await run('COMMIT');
     open = false;
-    if (stream.rowCount !== lineEnds.records) throw new Error(`COPY sent ${stream.rowCount} rows but ${lineEnds.records} records were read`);
+    if (stream.rowCount !== lineEnds.records)
+      throw new Error(`COPY sent ${stream.rowCount} rows but ${lineEnds.records} records were read`);
     options.onRecords?.(lineEnds.records);
     return lineEnds.records;
   } catch (error) {
@@ -98,7 +111,10 @@ export async function copyQueryTo(knex: Knex, query: NativeQuery, output: Writab
  * `$N` placeholders replaced by typed `current_setting` reads, each a scalar sub-select
  * (NULL bindings: a typed NULL).
  */
-export async function bindSettings(query: NativeQuery, run: (sql: string, values?: readonly unknown[]) => Promise<{ rows: unknown[] }>): Promise<string> {
+export async function bindSettings(
+  query: NativeQuery,
+  run: (sql: string, values?: readonly unknown[]) => Promise<{ rows: unknown[] }>,
+): Promise<string> {
   const { bindings } = query;
   if (bindings.length === 0) return query.sql;
   await run(`PREPARE exportkit_copy_types AS ${query.sql}`);
@@ -110,7 +126,8 @@ export async function bindSettings(query: NativeQuery, run: (sql: string, values
   );
   await run('DEALLOCATE exportkit_copy_types');
   const typeNames = types.rows.map((row) => String((row as { type: string }).type));
-  if (typeNames.length !== bindings.length) throw new Error(`COPY: ${bindings.length} bindings but ${typeNames.length} parameter types`);
+  if (typeNames.length !== bindings.length)
+    throw new Error(`COPY: ${bindings.length} bindings but ${typeNames.length} parameter types`);
   const values = bindings.map((value) => pgUtils.prepareValue(value) as string | null);
   const settings: string[] = [];
   const params: string[] = [];
@@ -252,7 +269,12 @@ export class CrlfRecords extends Transform {
       const byte = data[i]!;
       if (byte === 0x22) inQuotes = !inQuotes;
       else if (byte === 0x0a && !inQuotes) {
-        if (this.singleColumn && recordStart >= 0 && i - recordStart === 4 && data.subarray(recordStart, i).equals(QUOTED_END_MARKER)) {
+        if (
+          this.singleColumn &&
+          recordStart >= 0 &&
+          i - recordStart === 4 &&
+          data.subarray(recordStart, i).equals(QUOTED_END_MARKER)
+        ) {
           parts.push(data.subarray(start, recordStart), END_MARKER, CRLF);
         } else {
           parts.push(data.subarray(start, i), CRLF);

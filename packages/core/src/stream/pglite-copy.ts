@@ -8,8 +8,13 @@ import { bindSettings, copyStatement, CrlfRecords, type CopyQueryOptions, type N
 
 /** What this module needs of a PGlite instance (knex-pglite keeps it as `client.pglite`). */
 interface PgliteLike {
-  transaction<T>(callback: (tx: { query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }> }) => Promise<T>): Promise<T>;
-  execProtocolRawStream(message: Uint8Array, options: { syncToFs?: boolean; onRawData: (data: Uint8Array) => void }): Promise<void>;
+  transaction<T>(
+    callback: (tx: { query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }> }) => Promise<T>,
+  ): Promise<T>;
+  execProtocolRawStream(
+    message: Uint8Array,
+    options: { syncToFs?: boolean; onRawData: (data: Uint8Array) => void },
+  ): Promise<void>;
 }
 
 /**
@@ -24,11 +29,23 @@ interface PgliteLike {
  * this way skips PGlite's JS row parser and the row formatting, where the cursor path spends most
  * of its time on PGlite.
  */
-export async function copyQueryToPglite(knex: Knex, query: NativeQuery, output: Writable, options: CopyQueryOptions): Promise<number> {
+export async function copyQueryToPglite(
+  knex: Knex,
+  query: NativeQuery,
+  output: Writable,
+  options: CopyQueryOptions,
+): Promise<number> {
   const statementFor = copyStatement(options.delimiter);
-  const client = knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<unknown> };
+  const client = knex.client as {
+    acquireConnection(): Promise<unknown>;
+    releaseConnection(c: unknown): Promise<unknown>;
+  };
   const emit = (sql: string, bindings: readonly unknown[] = []) =>
-    (knex as unknown as { emit(event: string, data: unknown): void }).emit('query', { method: 'raw', sql, bindings: [...bindings] });
+    (knex as unknown as { emit(event: string, data: unknown): void }).emit('query', {
+      method: 'raw',
+      sql,
+      bindings: [...bindings],
+    });
   options.signal?.throwIfAborted();
   const spoolDir = mkdtempSync(join(tmpdir(), 'exportkit-copy-'));
   const spoolFile = join(spoolDir, 'rows.csv');
@@ -36,7 +53,8 @@ export async function copyQueryToPglite(knex: Knex, query: NativeQuery, output: 
   const connection = await client.acquireConnection();
   try {
     const pglite = connection as PgliteLike;
-    if (typeof pglite.execProtocolRawStream !== 'function') throw new Error('COPY on PGlite: the knex connection is not a PGlite instance');
+    if (typeof pglite.execProtocolRawStream !== 'function')
+      throw new Error('COPY on PGlite: the knex connection is not a PGlite instance');
     let copied: number;
     try {
       copied = await pglite.transaction(async (tx) => {
@@ -50,7 +68,10 @@ export async function copyQueryToPglite(knex: Knex, query: NativeQuery, output: 
         emit(statement);
         const spool = new CopySpool(spoolFile);
         try {
-          await pglite.execProtocolRawStream(simpleQueryMessage(statement), { syncToFs: false, onRawData: (data) => spool.receive(data) });
+          await pglite.execProtocolRawStream(simpleQueryMessage(statement), {
+            syncToFs: false,
+            onRawData: (data) => spool.receive(data),
+          });
         } finally {
           spool.close();
         }
@@ -65,7 +86,8 @@ export async function copyQueryToPglite(knex: Knex, query: NativeQuery, output: 
     const lineEnds = new CrlfRecords(options.onRecords, options.progressEvery ?? 2000, options.singleColumn);
     await pipeline(createReadStream(spoolFile), lineEnds, output, options.signal ? { signal: options.signal } : {});
     if (lineEnds.inQuotes) throw new Error('COPY output ended inside a quoted field');
-    if (copied !== lineEnds.records) throw new Error(`COPY sent ${copied} rows but ${lineEnds.records} records were read`);
+    if (copied !== lineEnds.records)
+      throw new Error(`COPY sent ${copied} rows but ${lineEnds.records} records were read`);
     options.onRecords?.(lineEnds.records);
     return lineEnds.records;
   } finally {

@@ -34,7 +34,8 @@ export function formatCount(count: number): string {
 export function checkTemplateText(text: string, file: string): void {
   // A UTF-16 code unit is never more than its UTF-8 bytes, so a long text is refused without encoding it.
   const bytes = text.length > TEMPLATE_LIMITS.maxBytes ? text.length : Buffer.byteLength(text, 'utf8');
-  if (bytes > TEMPLATE_LIMITS.maxBytes) throw oversized(file, text.length > TEMPLATE_LIMITS.maxBytes ? undefined : bytes);
+  if (bytes > TEMPLATE_LIMITS.maxBytes)
+    throw oversized(file, text.length > TEMPLATE_LIMITS.maxBytes ? undefined : bytes);
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
     let line = 1;
@@ -47,8 +48,12 @@ export const NUL_MESSAGE = 'holds a NUL character (U+0000); a template is text a
 
 /** The size-bound refusal; `bytes` when known. */
 export function oversized(file: string, bytes?: number): TemplateError {
-  const size = bytes === undefined ? `more than ${formatCount(TEMPLATE_LIMITS.maxBytes)} bytes` : `${formatCount(bytes)} bytes`;
+  const size =
+    bytes === undefined ? `more than ${formatCount(TEMPLATE_LIMITS.maxBytes)} bytes` : `${formatCount(bytes)} bytes`;
   return new TemplateError([
-    { file, message: `the template is ${size}; a template is at most ${formatCount(TEMPLATE_LIMITS.maxBytes)} bytes (1 MiB)` },
+    {
+      file,
+      message: `the template is ${size}; a template is at most ${formatCount(TEMPLATE_LIMITS.maxBytes)} bytes (1 MiB)`,
+    },
   ]);
 }

@@ -24,7 +24,12 @@ export function detectTemplateFormat(file: string, text: string): TemplateFormat
   const extension = extname(file).toLowerCase();
   if (extension === '.xml') return 'xml';
   if (extension === '.yaml' || extension === '.yml') return 'yaml';
-  return text.replace(/^\uFEFF/, '').trimStart().startsWith('<') ? 'xml' : 'yaml';
+  return text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('<')
+    ? 'xml'
+    : 'yaml';
 }
 
 /** Reads a template from its text; `file` is used in messages and for the format when not given. */
@@ -90,7 +95,9 @@ function decode(bytes: Buffer, path: string): string {
       new TextDecoder(declared);
       encoding = declared;
     } catch {
-      throw new TemplateError([{ file: path, line: 1, element: '?xml', message: `unsupported encoding "${declared}"` }]);
+      throw new TemplateError([
+        { file: path, line: 1, element: '?xml', message: `unsupported encoding "${declared}"` },
+      ]);
     }
   }
   try {

@@ -1,5 +1,14 @@
 import { SaxesParser } from 'saxes';
-import type { ColumnSpec, ExportConfig, ExportDefinition, Located, ParameterSpec, ProviderSpec, RawValue, StepSpec } from './model.js';
+import type {
+  ColumnSpec,
+  ExportConfig,
+  ExportDefinition,
+  Located,
+  ParameterSpec,
+  ProviderSpec,
+  RawValue,
+  StepSpec,
+} from './model.js';
 import { IssueList, LineTable, listOf } from './issues.js';
 import { checkTemplateText, formatCount, TEMPLATE_LIMITS } from './limits.js';
 import { nameTable, nameTableOf } from './name-table.js';
@@ -65,7 +74,11 @@ function parseXml(source: string, issues: IssueList): XElement | undefined {
   parser.on('opentag', (tag) => {
     const attributes = Object.entries(tag.attributes as Record<string, string>);
     if (stack.length >= TEMPLATE_LIMITS.maxDepth) {
-      issues.add(tagLine, tag.name, `is nested ${stack.length + 1} elements deep; a template nests at most ${TEMPLATE_LIMITS.maxDepth}`);
+      issues.add(
+        tagLine,
+        tag.name,
+        `is nested ${stack.length + 1} elements deep; a template nests at most ${TEMPLATE_LIMITS.maxDepth}`,
+      );
       throw abort;
     }
     nodes += 1 + attributes.length;
@@ -100,7 +113,10 @@ function parseXml(source: string, issues: IssueList): XElement | undefined {
   parser.on('error', (error) => {
     const message = error.message.replace(/^\d+:\d+: /, '').replace(/\.$/, '');
     const declaration = text.lastIndexOf('<!', parser.position);
-    if (declaration >= 0 && /^<!(ENTITY|DOCTYPE|ELEMENT|ATTLIST|NOTATION)\b/.test(text.slice(declaration, declaration + 12))) {
+    if (
+      declaration >= 0 &&
+      /^<!(ENTITY|DOCTYPE|ELEMENT|ATTLIST|NOTATION)\b/.test(text.slice(declaration, declaration + 12))
+    ) {
       issues.add(lines.lineAt(declaration), text.slice(declaration + 1).match(/^![A-Z]+/)![0], DTD_MESSAGE);
     } else {
       issues.add(parser.line, undefined, `malformed XML: ${message} (column ${parser.column})`);
@@ -218,7 +234,8 @@ class XmlTemplateReader {
       this.noAttributes(child);
       this.noChildren(child, 'a plugin holds its package name or path as text');
       const specifier = child.text.trim();
-      if (specifier === '') this.issues.add(child.line, 'plugin', 'is empty; write the package name or path of the plugin');
+      if (specifier === '')
+        this.issues.add(child.line, 'plugin', 'is empty; write the package name or path of the plugin');
       else plugins.push({ line: child.line, specifier });
     }
     return plugins;
@@ -331,7 +348,11 @@ class XmlTemplateReader {
     }
     if (isEntries(element.children)) {
       if (attributes.length > 0) {
-        this.issues.add(element.line, element.name, 'has attributes and repeated child elements; move the attributes to child elements');
+        this.issues.add(
+          element.line,
+          element.name,
+          'has attributes and repeated child elements; move the attributes to child elements',
+        );
       }
       return {
         kind: 'entries',

@@ -41,7 +41,8 @@ function writeExport(out: string[], definition: ExportDefinition, depth: number)
   out.push(`${pad}<export${attributeText(attributes)}>`);
   if (definition.plugins.length > 0) {
     out.push(`${pad}${INDENT}<plugins>`);
-    for (const plugin of definition.plugins) out.push(`${pad}${INDENT}${INDENT}<plugin>${escapeText(plugin.specifier)}</plugin>`);
+    for (const plugin of definition.plugins)
+      out.push(`${pad}${INDENT}${INDENT}<plugin>${escapeText(plugin.specifier)}</plugin>`);
     out.push(`${pad}${INDENT}</plugins>`);
   }
   writeProviders(out, definition, depth + 1);
@@ -81,11 +82,14 @@ function columnText(column: ColumnSpec, depth: number): string {
   const attributes: Array<[string, string]> = [];
   if (column.label !== undefined) attributes.push(['label', column.label]);
   for (const [attribute, value] of Object.entries(column.attributes)) {
-    if (attribute === 'label') throw new TemplateConversionError(`column ${column.name} (line ${column.line}): two labels`);
+    if (attribute === 'label')
+      throw new TemplateConversionError(`column ${column.name} (line ${column.line}): two labels`);
     attributes.push([checkName(attribute, `attribute of column ${column.name}`), value]);
   }
   const start = `${INDENT.repeat(depth)}<${name}${attributeText(attributes)}`;
-  return column.value === undefined || column.value === '' ? `${start}/>` : `${start}>${escapeText(column.value)}</${name}>`;
+  return column.value === undefined || column.value === ''
+    ? `${start}/>`
+    : `${start}>${escapeText(column.value)}</${name}>`;
 }
 
 function writeStep(out: string[], step: StepSpec, depth: number): void {
@@ -110,7 +114,9 @@ function writeValue(out: string[], name: string, value: RawValue, depth: number)
     case 'list': {
       const bad = value.items.find((item) => item.includes(','));
       if (bad !== undefined) throw new TemplateConversionError(`${name}: the list item "${bad}" holds a comma`);
-      out.push(value.items.length === 0 ? `${pad}<${name}/>` : `${pad}<${name}>${escapeText(value.items.join(','))}</${name}>`);
+      out.push(
+        value.items.length === 0 ? `${pad}<${name}/>` : `${pad}<${name}>${escapeText(value.items.join(','))}</${name}>`,
+      );
       return;
     }
     case 'map': {
@@ -120,7 +126,8 @@ function writeValue(out: string[], name: string, value: RawValue, depth: number)
         return;
       }
       out.push(`${pad}<${name}>`);
-      for (const [child, childValue] of children) writeValue(out, checkName(child, `child of ${name}`), childValue, depth + 1);
+      for (const [child, childValue] of children)
+        writeValue(out, checkName(child, `child of ${name}`), childValue, depth + 1);
       out.push(`${pad}</${name}>`);
       return;
     }

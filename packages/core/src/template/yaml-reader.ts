@@ -1,5 +1,24 @@
-import { Composer, LineCounter, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Scalar, type YAMLMap } from 'yaml';
-import type { ColumnSpec, ExportConfig, ExportDefinition, Located, ParameterSpec, RawValue, StepSpec } from './model.js';
+import {
+  Composer,
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Alias,
+  type Document,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
+import type {
+  ColumnSpec,
+  ExportConfig,
+  ExportDefinition,
+  Located,
+  ParameterSpec,
+  RawValue,
+  StepSpec,
+} from './model.js';
 import { IssueList, LineTable, listOf } from './issues.js';
 import { checkTemplateText, formatCount, NUL_MESSAGE, TEMPLATE_LIMITS } from './limits.js';
 import { nameTable } from './name-table.js';
@@ -47,7 +66,8 @@ export function readYamlTemplate(text: string, file: string): ExportConfig {
   if (doc && !fatal) {
     const lineOf = (node: YNode | Alias) => (node.range ? lineCounter.linePos(node.range[0]).line : 1);
     const survey = surveyYamlDocument(doc, (scalar) => {
-      if (typeof scalar.value === 'string' && scalar.value.includes('\u0000')) issues.add(lineOf(scalar), undefined, NUL_MESSAGE);
+      if (typeof scalar.value === 'string' && scalar.value.includes('\u0000'))
+        issues.add(lineOf(scalar), undefined, NUL_MESSAGE);
     });
     if (!survey.ok) {
       issues.add(
@@ -81,7 +101,11 @@ function compose(text: string, lineCounter: LineCounter, lines: LineTable, issue
   for (const next of composer.compose(tree, true, text.length)) {
     if (!doc) doc = next;
     else {
-      issues.add(lineCounter.linePos(next.range[0]).line, undefined, 'YAML syntax error: the template holds multiple documents; write one');
+      issues.add(
+        lineCounter.linePos(next.range[0]).line,
+        undefined,
+        'YAML syntax error: the template holds multiple documents; write one',
+      );
       break;
     }
   }
@@ -103,7 +127,11 @@ class YamlTemplateReader {
       return [];
     }
     if (!isMap(root)) {
-      this.issues.add(this.line(root), undefined, 'a template is a map: `exports:` with a list of exports, or the keys of one export');
+      this.issues.add(
+        this.line(root),
+        undefined,
+        'a template is a map: `exports:` with a list of exports, or the keys of one export',
+      );
       return [];
     }
     const entries = this.entries(root, 'the template');
@@ -129,7 +157,11 @@ class YamlTemplateReader {
         const node = this.resolve(item);
         const where = `exports[${index}]`;
         if (!node || !isMap(node)) {
-          this.issues.add(node ? this.line(node) : entry.line, where, 'an export is a map (guid, name, provider, columns, …)');
+          this.issues.add(
+            node ? this.line(node) : entry.line,
+            where,
+            'an export is a map (guid, name, provider, columns, …)',
+          );
           return;
         }
         exports.push(this.export(node, this.entries(node, where), where, YAML_EXPORT_KEYS));
@@ -167,7 +199,8 @@ class YamlTemplateReader {
         case 'provider': {
           providerSeen = true;
           const name = this.scalar(entry, 'the provider name, e.g. consolidatedTracking');
-          if (name === '') this.issues.add(entry.line, 'provider', 'is empty; name the provider, e.g. consolidatedTracking');
+          if (name === '')
+            this.issues.add(entry.line, 'provider', 'is empty; name the provider, e.g. consolidatedTracking');
           else if (name !== undefined) provider = { name, line: entry.line };
           break;
         }
@@ -184,7 +217,13 @@ class YamlTemplateReader {
           break;
         case 'exports':
         default:
-          this.issues.unknown(entry.line, entry.key, 'key', where === 'the template' ? where : `export ${where}`, allowed);
+          this.issues.unknown(
+            entry.line,
+            entry.key,
+            'key',
+            where === 'the template' ? where : `export ${where}`,
+            allowed,
+          );
       }
     }
     if (provider) definition.provider = { line: provider.line, name: provider.name, columns, parameters };
@@ -192,7 +231,11 @@ class YamlTemplateReader {
       definition.provider.columns = columns;
       definition.provider.parameters = parameters;
       if (!providerSeen) {
-        this.issues.add(line, 'provider', 'is missing; an export needs exactly one provider (e.g. `provider: consolidatedTracking`)');
+        this.issues.add(
+          line,
+          'provider',
+          'is missing; an export needs exactly one provider (e.g. `provider: consolidatedTracking`)',
+        );
       }
     }
     return definition;
@@ -259,11 +302,18 @@ class YamlTemplateReader {
         return undefined;
       }
       const column: ColumnSpec = { line, name, attributes: nameTable() };
-      this.columnProperties(column, entries.filter((e) => e !== named));
+      this.columnProperties(
+        column,
+        entries.filter((e) => e !== named),
+      );
       return column;
     }
     if (entries.length !== 1) {
-      this.issues.add(line, entries.map((e) => e.key).join(','), `${shapes}; found keys ${listOf(entries.map((e) => e.key))}`);
+      this.issues.add(
+        line,
+        entries.map((e) => e.key).join(','),
+        `${shapes}; found keys ${listOf(entries.map((e) => e.key))}`,
+      );
       return undefined;
     }
     const [only] = entries as [Entry];
@@ -323,7 +373,11 @@ class YamlTemplateReader {
         continue;
       }
       if (!step || !isMap(step)) {
-        this.issues.add(step ? this.line(step) : entry.line, entry.key, 'a step is a one-key map `stepName: {option: value}`');
+        this.issues.add(
+          step ? this.line(step) : entry.line,
+          entry.key,
+          'a step is a one-key map `stepName: {option: value}`',
+        );
         continue;
       }
       const keys = this.entries(step, entry.key);
@@ -340,7 +394,10 @@ class YamlTemplateReader {
       const options = only.value;
       if (options && isMap(options)) {
         for (const option of this.entries(options, only.key)) {
-          result.options[option.key] = { ...this.value(option.value, `${only.key}.${option.key}`, option.line), line: option.line };
+          result.options[option.key] = {
+            ...this.value(option.value, `${only.key}.${option.key}`, option.line),
+            line: option.line,
+          };
         }
       } else if (options && !(isScalar(options) && scalarText(options) === '')) {
         this.issues.add(only.line, only.key, 'the options of a step are a map `option: value`');
@@ -374,11 +431,18 @@ class YamlTemplateReader {
   }
 
   /** One entry of a list of one-key maps: `- name: text` or `- name: {attribute: value, text: …}`. */
-  private entry(map: YAMLMap, path: string): (Located & { name: string; attributes: Record<string, string>; text: string }) | undefined {
+  private entry(
+    map: YAMLMap,
+    path: string,
+  ): (Located & { name: string; attributes: Record<string, string>; text: string }) | undefined {
     const keys = this.entries(map, path);
     const line = this.line(map);
     if (keys.length !== 1) {
-      this.issues.add(line, path, `an entry is a one-key map \`name: text\` or \`name: {attribute: value, text: …}\`; found keys ${listOf(keys.map((k) => k.key))}`);
+      this.issues.add(
+        line,
+        path,
+        `an entry is a one-key map \`name: text\` or \`name: {attribute: value, text: …}\`; found keys ${listOf(keys.map((k) => k.key))}`,
+      );
       return undefined;
     }
     const [only] = keys as [Entry];
@@ -392,7 +456,8 @@ class YamlTemplateReader {
         if (attribute.key === 'text') result.text = text;
         else result.attributes[attribute.key] = text;
       }
-    } else this.issues.add(only.line, `${path}.${only.key}`, 'an entry holds a text or a map of attributes, not a list');
+    } else
+      this.issues.add(only.line, `${path}.${only.key}`, 'an entry holds a text or a map of attributes, not a list');
     return result;
   }
 
@@ -403,7 +468,9 @@ class YamlTemplateReader {
     if (node && isMap(node)) {
       const entries = this.entries(node, path).flatMap((template) => {
         const text = this.scalar(template, 'the template text', `${path}.${template.key}`);
-        return text === undefined ? [] : [{ line: template.line, name: TEMPLATE_ENTRY, attributes: idAttribute(template.key), text }];
+        return text === undefined
+          ? []
+          : [{ line: template.line, name: TEMPLATE_ENTRY, attributes: idAttribute(template.key), text }];
       });
       return { kind: 'entries', entries };
     }

@@ -5,7 +5,14 @@ import { formatCount, TEMPLATE_LIMITS } from './limits.js';
 export const TOO_MANY_YAML_NODES = `the template holds more than ${formatCount(TEMPLATE_LIMITS.maxNodes)} keys, values and list items; that is the most a template may hold`;
 
 /** Tokens that are a node of the document: a scalar, an alias, the start of a flow list or map. */
-const NODE_TOKENS = new Set<string>(['scalar', 'single-quoted-scalar', 'double-quoted-scalar', 'alias', 'flow-map-start', 'flow-seq-start']);
+const NODE_TOKENS = new Set<string>([
+  'scalar',
+  'single-quoted-scalar',
+  'double-quoted-scalar',
+  'alias',
+  'flow-map-start',
+  'flow-seq-start',
+]);
 
 /** Lexer markers that stand for no source text. */
 const MARKERS = new Set([CST.DOCUMENT, CST.FLOW_END]);
@@ -17,7 +24,12 @@ const MARKERS = new Set([CST.DOCUMENT, CST.FLOW_END]);
  * tag is reported. Then the depth is checked on the syntax tree. Returns the tree when the
  * template may be composed, undefined when it is refused.
  */
-export function parseYamlSource(text: string, lineCounter: LineCounter, lines: LineTable, issues: IssueList): CstToken[] | undefined {
+export function parseYamlSource(
+  text: string,
+  lineCounter: LineCounter,
+  lines: LineTable,
+  issues: IssueList,
+): CstToken[] | undefined {
   const parser = new Parser(lineCounter.addNewLine);
   const tree: CstToken[] = [];
   lineCounter.addNewLine(0); // what Parser.parse() does first
@@ -38,15 +50,27 @@ export function parseYamlSource(text: string, lineCounter: LineCounter, lines: L
     const type = plainScalarNext ? 'scalar' : CST.tokenType(token);
     plainScalarNext = false;
     if (++tokens > TEMPLATE_LIMITS.maxYamlTokens) {
-      issues.add(lines.lineAt(at), undefined, `the template holds more than ${formatCount(TEMPLATE_LIMITS.maxYamlTokens)} YAML tokens; that is the most a template may hold`);
+      issues.add(
+        lines.lineAt(at),
+        undefined,
+        `the template holds more than ${formatCount(TEMPLATE_LIMITS.maxYamlTokens)} YAML tokens; that is the most a template may hold`,
+      );
       return undefined;
     }
     if (type === 'tag') {
-      issues.add(lines.lineAt(at), undefined, `YAML tags (${token}) are not used in templates; write the value without it`);
+      issues.add(
+        lines.lineAt(at),
+        undefined,
+        `YAML tags (${token}) are not used in templates; write the value without it`,
+      );
       continue;
     }
     if (type === 'alias' && ++aliases > TEMPLATE_LIMITS.maxYamlAliases) {
-      issues.add(lines.lineAt(at), token, `too many aliases (more than ${TEMPLATE_LIMITS.maxYamlAliases}); the template is refused`);
+      issues.add(
+        lines.lineAt(at),
+        token,
+        `too many aliases (more than ${TEMPLATE_LIMITS.maxYamlAliases}); the template is refused`,
+      );
       return undefined;
     }
     if (type !== null && NODE_TOKENS.has(type) && ++nodes > TEMPLATE_LIMITS.maxNodes) {
@@ -65,7 +89,10 @@ type CstToken = CST.Token;
  * the parser does not recurse, but the composer does). Returns whether the template may be composed.
  */
 function checkYamlDepth(tokens: readonly CstToken[], lines: LineTable, issues: IssueList): boolean {
-  const stack: Array<{ token: CST.Token | null | undefined; depth: number }> = tokens.map((token) => ({ token, depth: 0 }));
+  const stack: Array<{ token: CST.Token | null | undefined; depth: number }> = tokens.map((token) => ({
+    token,
+    depth: 0,
+  }));
   while (stack.length > 0) {
     const { token, depth } = stack.pop()!;
     if (!token) continue;
@@ -75,7 +102,11 @@ function checkYamlDepth(tokens: readonly CstToken[], lines: LineTable, issues: I
     }
     if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
     if (depth + 1 > TEMPLATE_LIMITS.maxDepth) {
-      issues.add(lines.lineAt(token.offset), undefined, `lists and maps are nested more than ${TEMPLATE_LIMITS.maxDepth} deep; a template nests at most ${TEMPLATE_LIMITS.maxDepth}`);
+      issues.add(
+        lines.lineAt(token.offset),
+        undefined,
+        `lists and maps are nested more than ${TEMPLATE_LIMITS.maxDepth} deep; a template nests at most ${TEMPLATE_LIMITS.maxDepth}`,
+      );
       return false;
     }
     for (const item of token.items) {

@@ -1,11 +1,25 @@
-import { isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Alias,
+  type Document,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import { TEMPLATE_LIMITS } from './limits.js';
 
 export type YNode = Scalar | YAMLMap | YAMLSeq;
 
 export type YamlSurvey =
   | { ok: true; /** What each alias stands for. */ targets: Map<Alias, YNode> }
-  | { ok: false; /** Why the document is refused, and the node at fault. */ problem: 'nodes' | 'expansion' | 'circular'; at: Alias | YNode };
+  | {
+      ok: false;
+      /** Why the document is refused, and the node at fault. */ problem: 'nodes' | 'expansion' | 'circular';
+      at: Alias | YNode;
+    };
 
 interface Frame {
   node: YNode;
@@ -68,7 +82,8 @@ export function surveyYamlDocument(doc: Document, onScalar: (scalar: Scalar) => 
       if (stack.length > 0) stack[stack.length - 1]!.size += top.size;
     }
     // A subtree's count only grows its ancestors': once past the bound, the document is.
-    if (top.size > TEMPLATE_LIMITS.maxNodes) failure = { ok: false, problem: targets.size > 0 ? 'expansion' : 'nodes', at: top.node };
+    if (top.size > TEMPLATE_LIMITS.maxNodes)
+      failure = { ok: false, problem: targets.size > 0 ? 'expansion' : 'nodes', at: top.node };
   }
   return failure ?? { ok: true, targets };
 }

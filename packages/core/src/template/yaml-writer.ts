@@ -23,7 +23,11 @@ function exportValue(definition: ExportDefinition): Map<string, YamlValue> {
   const out = new Map<string, YamlValue>();
   if (definition.guid !== undefined) out.set('guid', definition.guid);
   if (definition.name !== undefined) out.set('name', definition.name);
-  if (definition.plugins.length > 0) out.set('plugins', definition.plugins.map((p) => p.specifier));
+  if (definition.plugins.length > 0)
+    out.set(
+      'plugins',
+      definition.plugins.map((p) => p.specifier),
+    );
   out.set('provider', definition.provider.name);
   if (definition.provider.columns.length > 0) out.set('columns', definition.provider.columns.map(columnValue));
   if (definition.provider.parameters.length > 0) {
@@ -58,7 +62,9 @@ function columnValue(column: ColumnSpec): YamlValue {
 function stepValue(step: StepSpec): YamlValue {
   const options = Object.entries(step.options);
   if (options.length === 0) return step.type;
-  return new Map<string, YamlValue>([[step.type, new Map(options.map(([name, value]) => [name, rawValue(value, false)]))]]);
+  return new Map<string, YamlValue>([
+    [step.type, new Map(options.map(([name, value]) => [name, rawValue(value, false)]))],
+  ]);
 }
 
 function rawValue(value: RawValue, templates: boolean): YamlValue {
@@ -75,14 +81,17 @@ function rawValue(value: RawValue, templates: boolean): YamlValue {
         templates &&
         ids.size === value.entries.length &&
         value.entries.every(
-          (e) => e.name === TEMPLATE_ENTRY && Object.keys(e.attributes).length === 1 && e.attributes['id'] !== undefined,
+          (e) =>
+            e.name === TEMPLATE_ENTRY && Object.keys(e.attributes).length === 1 && e.attributes['id'] !== undefined,
         );
       if (shorthand) return new Map(value.entries.map((e) => [e.attributes['id']!, e.text]));
       return value.entries.map((entry) => {
         const attributes = Object.entries(entry.attributes);
         if (attributes.length === 0) return new Map<string, YamlValue>([[entry.name, entry.text]]);
         if (entry.attributes['text'] !== undefined) {
-          throw new TemplateConversionError(`<${entry.name}> (line ${entry.line}): its attribute "text" has no YAML spelling`);
+          throw new TemplateConversionError(
+            `<${entry.name}> (line ${entry.line}): its attribute "text" has no YAML spelling`,
+          );
         }
         const map = new Map<string, YamlValue>(attributes);
         if (entry.text !== '') map.set('text', entry.text);

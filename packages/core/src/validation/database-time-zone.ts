@@ -6,7 +6,10 @@ import { sql } from '../query/sql-fragment.js';
  * knows): catches a server whose tz database is older than the engine's ICU. An unknown zone
  * is error 22023 (invalid_parameter_value); any other error is the database's and propagates.
  */
-export async function databaseKnowsZone(database: Required<Pick<ColumnCheckContext, 'query'>>, zone: string): Promise<boolean> {
+export async function databaseKnowsZone(
+  database: Required<Pick<ColumnCheckContext, 'query'>>,
+  zone: string,
+): Promise<boolean> {
   try {
     await database.query(sql`SELECT now() AT TIME ZONE ${zone}::text AS local_now`);
     return true;

@@ -10,8 +10,7 @@ import { quoted } from '../parameters/quote-value.js';
  */
 const EXPORT_NAME = /^[\p{L}\p{N}][\p{L}\p{M}\p{N} _.-]*$/u;
 
-export const ALLOWED_EXPORT_NAMES_TEXT =
-  `letters, digits, space, _, - and ., starting with a letter or digit, without "..", at most ${BOUNDS.exportName} characters`;
+export const ALLOWED_EXPORT_NAMES_TEXT = `letters, digits, space, _, - and ., starting with a letter or digit, without "..", at most ${BOUNDS.exportName} characters`;
 
 /** Why `text` cannot be an export's name or guid, or undefined when it can. */
 export function exportNameProblem(text: string): string | undefined {

@@ -40,7 +40,12 @@ export async function validateExport(
   const spec = definition.provider;
   const provider = registry.provider(spec.name);
   if (!provider) {
-    issue(spec, spec.name, `unknown provider; known: ${registry.providerNames().join(', ')}`, closest(spec.name, registry.providerSpellings()));
+    issue(
+      spec,
+      spec.name,
+      `unknown provider; known: ${registry.providerNames().join(', ')}`,
+      closest(spec.name, registry.providerSpellings()),
+    );
     return { issues };
   }
 
@@ -53,7 +58,12 @@ export async function validateExport(
   for (const p of spec.parameters) {
     const parameter = provider.parameters.get(p.name);
     if (!parameter) {
-      issue(p, p.name, `unknown parameter of ${provider.provider.metadata.name}`, closest(p.name, provider.parameters.allNames()));
+      issue(
+        p,
+        p.name,
+        `unknown parameter of ${provider.provider.metadata.name}`,
+        closest(p.name, provider.parameters.allNames()),
+      );
       continue;
     }
     const canonical = parameter.metadata.name;
@@ -68,15 +78,26 @@ export async function validateExport(
       continue;
     }
     parameters.set(canonical, parsed.value);
-    if (database && parameter.metadata.valueType.kind === 'timeZone' && !(await databaseKnowsZone(database, String(parsed.value)))) {
-      issue(p, p.name, `the database does not know the time zone ${String(parsed.value)}; update its tz database or choose another region`);
+    if (
+      database &&
+      parameter.metadata.valueType.kind === 'timeZone' &&
+      !(await databaseKnowsZone(database, String(parsed.value)))
+    ) {
+      issue(
+        p,
+        p.name,
+        `the database does not know the time zone ${String(parsed.value)}; update its tz database or choose another region`,
+      );
     }
   }
   for (const p of spec.parameters) {
     const parameter = provider.parameters.get(p.name);
     if (!parameter?.check || !given.has(parameter.metadata.name)) continue;
-    for (const message of parameter.check(parameters.get(parameter.metadata.name), parameters, given, { exportGuid: definition.guid })) {
-      if (message.startsWith('warning: ')) warnings.push({ file, line: p.line, element: p.name, message: message.slice(9), severity: 'warning' });
+    for (const message of parameter.check(parameters.get(parameter.metadata.name), parameters, given, {
+      exportGuid: definition.guid,
+    })) {
+      if (message.startsWith('warning: '))
+        warnings.push({ file, line: p.line, element: p.name, message: message.slice(9), severity: 'warning' });
       else issue(p, p.name, message);
     }
   }
@@ -88,7 +109,11 @@ export async function validateExport(
   if (tooMany) {
     // Named once, at the first column too many; the columns themselves are not checked.
     const first = spec.columns[BOUNDS.columns]!;
-    issue(first, first.name, `${spec.columns.length} columns; allowed: at most ${BOUNDS.columns.toLocaleString('en-US')} per export`);
+    issue(
+      first,
+      first.name,
+      `${spec.columns.length} columns; allowed: at most ${BOUNDS.columns.toLocaleString('en-US')} per export`,
+    );
   }
   const checkContext: ColumnCheckContext = {
     param: <T>(name: string) => parameters.get(name) as T,
@@ -100,17 +125,24 @@ export async function validateExport(
     if (!column) {
       const near = closest(c.name, provider.columns.allNames());
       // Nothing close: more likely a column of a plugin that is not loaded than a typo.
-      const hint = near ? '' : '; no known column is close: if a plugin defines it, load that plugin (--plugin, or the export\'s plugins list)';
+      const hint = near
+        ? ''
+        : "; no known column is close: if a plugin defines it, load that plugin (--plugin, or the export's plugins list)";
       issue(c, c.name, `unknown column of ${provider.provider.metadata.name}${hint}`, near);
       continue;
     }
     const m = column.metadata;
     const valueRule = m.value ?? 'none';
-    if (valueRule === 'required' && (c.value === undefined || c.value === '')) issue(c, c.name, `${m.name} needs a value as its text`);
-    if (valueRule === 'none' && c.value !== undefined && c.value !== '') issue(c, c.name, `${m.name} takes no text value`);
+    if (valueRule === 'required' && (c.value === undefined || c.value === ''))
+      issue(c, c.name, `${m.name} needs a value as its text`);
+    if (valueRule === 'none' && c.value !== undefined && c.value !== '')
+      issue(c, c.name, `${m.name} takes no text value`);
     let valid = true;
     if (valueRule !== 'none' && c.value !== undefined && c.value !== '') {
-      const parsed = parseValue(m.valueType ?? { kind: 'string', maxLength: BOUNDS.columnValue }, { kind: 'scalar', text: c.value });
+      const parsed = parseValue(m.valueType ?? { kind: 'string', maxLength: BOUNDS.columnValue }, {
+        kind: 'scalar',
+        text: c.value,
+      });
       if (!parsed.ok) {
         issue(c, c.name, `${m.name}: ${parsed.message}`);
         valid = false;
@@ -122,10 +154,19 @@ export async function validateExport(
     const allowed = m.attributes ?? [];
     for (const [attribute, text] of Object.entries(c.attributes)) {
       if (!allowed.includes(attribute)) {
-        issue(c, c.name, `unknown attribute "${attribute}"; allowed: ${['label', ...allowed].join(', ')}`, closest(attribute, ['label', ...allowed]));
+        issue(
+          c,
+          c.name,
+          `unknown attribute "${attribute}"; allowed: ${['label', ...allowed].join(', ')}`,
+          closest(attribute, ['label', ...allowed]),
+        );
         valid = false;
       } else if (longerThan(text, BOUNDS.text)) {
-        issue(c, c.name, `attribute ${attribute} is longer than ${BOUNDS.text.toLocaleString('en-US')} characters, the most allowed`);
+        issue(
+          c,
+          c.name,
+          `attribute ${attribute} is longer than ${BOUNDS.text.toLocaleString('en-US')} characters, the most allowed`,
+        );
         valid = false;
       }
     }
@@ -137,7 +178,9 @@ export async function validateExport(
   }
 
   // Without any action, an export writes one file with the default action's defaults (CSV).
-  const actionSpecs = definition.actions.length ? definition.actions : [{ type: DEFAULT_ACTION, options: {}, line: definition.line }];
+  const actionSpecs = definition.actions.length
+    ? definition.actions
+    : [{ type: DEFAULT_ACTION, options: {}, line: definition.line }];
   const actions = validateSteps(file, actionSpecs, 'action', registry, issues, warnings);
   const consolidators = validateSteps(file, definition.consolidators, 'consolidator', registry, issues, warnings);
   const postProcess = validateSteps(file, definition.postProcess, 'postProcess', registry, issues, warnings);
@@ -166,7 +209,9 @@ function validateSteps(
     if (!step) {
       const names = known.map((s) => s.metadata.name);
       issues.push({
-        file, line: spec.line, element: spec.type,
+        file,
+        line: spec.line,
+        element: spec.type,
         message: `unknown ${phase === 'postProcess' ? 'post-process step' : phase}; known: ${names.join(', ') || 'none'}`,
         suggestion: closest(spec.type, names),
       });
@@ -178,14 +223,21 @@ function validateSteps(
     const problems = step.check?.(options, registry) ?? [];
     for (const message of problems) issues.push({ file, line: spec.line, element: spec.type, message });
     // Options become the step's typed value once, here; the run hands that value over as it is.
-    if (!problems.length) planned.push({ step, spec, options: step.prepare ? step.prepare(options, registry) : options });
+    if (!problems.length)
+      planned.push({ step, spec, options: step.prepare ? step.prepare(options, registry) : options });
   }
   if (phase === 'consolidator') {
     const written = planned.map((p) => p.step.metadata.order);
     if (written.some((order, i) => i > 0 && order < written[i - 1]!)) {
       warnings.push({
-        file, line: specs[0]?.line, element: 'consolidators', severity: 'warning',
-        message: `consolidators run in the order ${[...planned].sort((a, b) => a.step.metadata.order - b.step.metadata.order).map((p) => p.step.metadata.name).join(', ')}, not as written`,
+        file,
+        line: specs[0]?.line,
+        element: 'consolidators',
+        severity: 'warning',
+        message: `consolidators run in the order ${[...planned]
+          .sort((a, b) => a.step.metadata.order - b.step.metadata.order)
+          .map((p) => p.step.metadata.name)
+          .join(', ')}, not as written`,
       });
     }
     planned.sort((a, b) => a.step.metadata.order - b.step.metadata.order);
@@ -206,7 +258,9 @@ function parseOptions(
     const meta = ownEntry(accepted, name);
     if (!meta) {
       issues.push({
-        file, line: raw.line, element: `${spec.type}.${name}`,
+        file,
+        line: raw.line,
+        element: `${spec.type}.${name}`,
         message: `unknown option; allowed: ${Object.keys(accepted).join(', ')}`,
         suggestion: closest(name, Object.keys(accepted)),
       });
@@ -214,7 +268,14 @@ function parseOptions(
     }
     const parsed = parseValue(meta.type, raw);
     if (parsed.ok) options[name] = parsed.value;
-    else issues.push({ file, line: raw.line, element: `${spec.type}.${name}`, message: parsed.message, suggestion: parsed.suggestion });
+    else
+      issues.push({
+        file,
+        line: raw.line,
+        element: `${spec.type}.${name}`,
+        message: parsed.message,
+        suggestion: parsed.suggestion,
+      });
   }
   for (const [name, meta] of Object.entries(accepted)) {
     if (meta.required && !hasOwnName(spec.options, name)) {

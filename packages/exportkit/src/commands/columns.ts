@@ -12,9 +12,13 @@ export function columnsCommand(): Command {
     .action(async (flags: { provider?: string; json?: boolean; plugin?: string[] }) => {
       const engine = createEngine({ plugins: flags.plugin });
       const description = await engine.describe();
-      const providers = description.providers.filter((p) => !flags.provider || p.name === flags.provider || p.element === flags.provider);
+      const providers = description.providers.filter(
+        (p) => !flags.provider || p.name === flags.provider || p.element === flags.provider,
+      );
       if (flags.provider && providers.length === 0) {
-        throw new UsageError(`unknown provider ${flags.provider}; known: ${description.providers.map((p) => p.name).join(', ')}`);
+        throw new UsageError(
+          `unknown provider ${flags.provider}; known: ${description.providers.map((p) => p.name).join(', ')}`,
+        );
       }
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(providers, null, 2)}\n`);

@@ -29,15 +29,29 @@ export function quickstartCommand(): Command {
       const progress = createProgressReporter();
       try {
         await migrate(database.knex);
-        const [{ count }] = (await database.knex('learners').count({ count: '*' })) as Array<{ count: string | number }>;
+        const [{ count }] = (await database.knex('learners').count({ count: '*' })) as Array<{
+          count: string | number;
+        }>;
         if (Number(count) === 0) {
-          process.stderr.write(`first run: seeding ${describeTarget(database.target)} with ${QUICKSTART_LEARNERS} learners\n`);
+          process.stderr.write(
+            `first run: seeding ${describeTarget(database.target)} with ${QUICKSTART_LEARNERS} learners\n`,
+          );
           const seeding = seedProgress();
-          const summary = await seed(database.knex, { learners: QUICKSTART_LEARNERS, seed: 1, onProgress: seeding.listener } as Parameters<typeof seed>[1]);
+          const summary = await seed(database.knex, {
+            learners: QUICKSTART_LEARNERS,
+            seed: 1,
+            onProgress: seeding.listener,
+          } as Parameters<typeof seed>[1]);
           seeding.stop();
           process.stderr.write(formatSeedSummary(describeTarget(database.target), summary));
         }
-        const engine = createEngine({ knex: database.knex, dataDir: flags.dataDir, outDir: flags.out, now: flags.now, logger: cliLogger() });
+        const engine = createEngine({
+          knex: database.knex,
+          dataDir: flags.dataDir,
+          outDir: flags.out,
+          now: flags.now,
+          logger: cliLogger(),
+        });
         const result = await engine.run(resolve(flags.template), { onProgress: progress.listener });
         for (const exp of result.exports) {
           const packages = exp.files.filter((f) => /\.(zip|tar|tgz)$/.test(f));

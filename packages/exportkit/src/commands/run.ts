@@ -21,20 +21,41 @@ export function runCommand(): Command {
   return new Command('run')
     .description('Run every export of a template and print the files it wrote')
     .argument('<template>', 'template file (.xml, .yaml or .yml)')
-    .option('--db <url>', 'database: postgres://…, file:PATH (PGlite) or memory: (default: $DATABASE_URL, else .exportkit/pglite)')
+    .option(
+      '--db <url>',
+      'database: postgres://…, file:PATH (PGlite) or memory: (default: $DATABASE_URL, else .exportkit/pglite)',
+    )
     .option('--out <dir>', 'folder for the default packages (default: <data-dir>/exports)')
     .option('--data-dir <dir>', 'root of every path in the template', 'data')
-    .addOption(new Option('--now <iso>', "the run's reference instant (ISO-8601), for reproducible runs").argParser(parseInstant))
+    .addOption(
+      new Option('--now <iso>', "the run's reference instant (ISO-8601), for reproducible runs").argParser(
+        parseInstant,
+      ),
+    )
     .option(...PLUGIN_OPTION, collectPlugin)
-    .addOption(new Option('--log-format <format>', 'logs on stderr: text for people, json (one object per line, with runId) for machines').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--limit <n>', 'a preview: the first N rows of each export, written as <name>-preview; moves no delta mark').argParser(parsePositiveInt))
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'logs on stderr: text for people, json (one object per line, with runId) for machines',
+      )
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .addOption(
+      new Option(
+        '--limit <n>',
+        'a preview: the first N rows of each export, written as <name>-preview; moves no delta mark',
+      ).argParser(parsePositiveInt),
+    )
     .option('--dry-run', 'validate with the database, compose and PREPARE every statement; write and record nothing')
     .action(async (template: string, flags: RunFlags) => {
       if (flags.dryRun) {
         const engine = engineFor(flags, databaseTarget(flags.db));
         try {
           for (const statement of await engine.dryRun(template)) {
-            process.stdout.write(`${statement.name}: valid; its statement prepares (${statement.bindings.length} bindings; see exportkit sql); nothing written\n`);
+            process.stdout.write(
+              `${statement.name}: valid; its statement prepares (${statement.bindings.length} bindings; see exportkit sql); nothing written\n`,
+            );
           }
         } finally {
           await engine.close();
@@ -65,7 +86,9 @@ export async function runTemplate(template: string, flags: RunFlags, db: string 
       return;
     }
     FileJournal.undoAllNow();
-    process.stderr.write('exportkit: interrupted twice; this run\'s files were rolled back, the next run records it as abandoned\n');
+    process.stderr.write(
+      "exportkit: interrupted twice; this run's files were rolled back, the next run records it as abandoned\n",
+    );
     process.exit(EXIT_INTERRUPTED);
   };
   process.on('SIGINT', interrupt);
@@ -83,5 +106,12 @@ export async function runTemplate(template: string, flags: RunFlags, db: string 
 
 /** The engine a `run` uses, from its flags (a dry run too). */
 function engineFor(flags: RunFlags, db: string | undefined) {
-  return createEngine({ databaseUrl: db, dataDir: flags.dataDir, outDir: flags.out, now: flags.now, plugins: flags.plugin, logger: cliLogger(flags.logFormat) });
+  return createEngine({
+    databaseUrl: db,
+    dataDir: flags.dataDir,
+    outDir: flags.out,
+    now: flags.now,
+    plugins: flags.plugin,
+    logger: cliLogger(flags.logFormat),
+  });
 }

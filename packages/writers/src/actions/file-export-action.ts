@@ -2,11 +2,29 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  Contribution, ExportkitError, pipelineStep,
-  type ActionSink, type ActionStep, type CopyFormat, type CopyTarget, type OptionMetadata, type OutputColumn, type OutputRow,
-  type PipelineStepMetadata, type Registry, type RunContext, type Writer, type FileJournal,
+  Contribution,
+  ExportkitError,
+  pipelineStep,
+  type ActionSink,
+  type ActionStep,
+  type CopyFormat,
+  type CopyTarget,
+  type OptionMetadata,
+  type OutputColumn,
+  type OutputRow,
+  type PipelineStepMetadata,
+  type Registry,
+  type RunContext,
+  type Writer,
+  type FileJournal,
 } from '@exportkit/core';
-import { FILE_ACTION_OPTIONS, resolveFileActionOptions, synonyms, withResolved, type ResolvedFileActionOptions } from '../options.js';
+import {
+  FILE_ACTION_OPTIONS,
+  resolveFileActionOptions,
+  synonyms,
+  withResolved,
+  type ResolvedFileActionOptions,
+} from '../options.js';
 import { expandFileName } from './file-name-pattern.js';
 import { namePatternProblems, numbered, safeFileName } from '../files/step-files.js';
 import { openReportFile } from '../output/report-file.js';
@@ -38,7 +56,9 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
   acceptedOptions(registry: Registry): Readonly<Record<string, OptionMetadata>> {
     const writers = registry.writers.values();
     const formats = writers.map((w) => w.metadata.format);
-    const aliases = Object.fromEntries(writers.flatMap((w) => (w.metadata.aliases ?? []).map((alias) => [alias, w.metadata.format])));
+    const aliases = Object.fromEntries(
+      writers.flatMap((w) => (w.metadata.aliases ?? []).map((alias) => [alias, w.metadata.format])),
+    );
     const own = Object.assign({}, ...writers.map((w) => w.metadata.options ?? {})) as Record<string, OptionMetadata>;
     const format = FILE_ACTION_OPTIONS['format']!;
     return {
@@ -51,7 +71,8 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
   check(options: Readonly<Record<string, unknown>>, registry: Registry): string[] {
     const problems = namePatternProblems(options, 'fileExportAction', ['fileName']);
     const format = String(options['format'] ?? 'CSV');
-    if (!registry.writer(format)) problems.push(`no writer for format ${format}; known: ${registry.writers.canonicalNames().join(', ')}`);
+    if (!registry.writer(format))
+      problems.push(`no writer for format ${format}; known: ${registry.writers.canonicalNames().join(', ')}`);
     return problems;
   }
 
@@ -88,7 +109,11 @@ export class FileExportAction extends Contribution<PipelineStepMetadata> impleme
   }
 
   /** The COPY path: the same file (name, temporary name, journal) fed with CSV bytes; the preamble first. */
-  async openCopyTarget(context: RunContext, plan: FileActionPlan, columns: readonly OutputColumn[]): Promise<CopyTarget> {
+  async openCopyTarget(
+    context: RunContext,
+    plan: FileActionPlan,
+    columns: readonly OutputColumn[],
+  ): Promise<CopyTarget> {
     const format = this.copyFormat(context, plan, columns);
     if (!format) throw new ExportkitError('this fileExportAction cannot be produced by COPY');
     const { writer, finalPath, tempPath } = await this.reserve(context, plan);

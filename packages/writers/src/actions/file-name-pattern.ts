@@ -32,8 +32,15 @@ const TOKENS = /%([ymdHMSgni%])/g;
 export function expandPattern(pattern: string, values: FileNameValues, counter = 1): string {
   const parts = zonedParts(values.now, values.timeZone);
   const fixed: Record<string, string> = {
-    y: parts.year, m: parts.month, d: parts.day, H: parts.hour, M: parts.minute, S: parts.second,
-    g: values.guid ?? '', n: values.name, '%': '%',
+    y: parts.year,
+    m: parts.month,
+    d: parts.day,
+    H: parts.hour,
+    M: parts.minute,
+    S: parts.second,
+    g: values.guid ?? '',
+    n: values.name,
+    '%': '%',
   };
   return pattern.replace(TOKENS, (_, token: string) => (token === 'i' ? String(counter) : fixed[token]!));
 }
@@ -57,7 +64,9 @@ export function expandFileName(
     for (let i = 2; isSafeName(name) && taken(name); i += 1) name = expandPattern(pattern, values, i);
   }
   if (!isSafeName(name)) {
-    throw new UnsafeFileNameError(`${option}: pattern "${pattern}" produces "${name}", which holds a path separator or ".."`);
+    throw new UnsafeFileNameError(
+      `${option}: pattern "${pattern}" produces "${name}", which holds a path separator or ".."`,
+    );
   }
   if (name.trim() === '') throw new UnsafeFileNameError(`${option}: pattern "${pattern}" produces an empty name`);
   return name;
@@ -76,8 +85,22 @@ export function isSafeName(name: string): boolean {
 /** Calendar parts of an instant in a time zone, zero-padded. */
 export function zonedParts(instant: Date, timeZone: string) {
   const formatter = new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
   });
   const get = (type: string) => formatter.formatToParts(instant).find((p) => p.type === type)!.value;
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
 }

@@ -1,7 +1,26 @@
 import { basename, dirname } from 'node:path';
-import { BOUNDS, Contribution, ExportkitError, pipelineStep, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
+import {
+  BOUNDS,
+  Contribution,
+  ExportkitError,
+  pipelineStep,
+  type PipelineStep,
+  type PipelineStepMetadata,
+  type RunContext,
+} from '@exportkit/core';
 import { expandPattern, isSafeName } from '../actions/file-name-pattern.js';
-import { dataPath, ensureFolder, isInside, listFiles, moveFile, numberedCandidates, pathExists, pathProblems, patternValues, safeFileName } from '../files/step-files.js';
+import {
+  dataPath,
+  ensureFolder,
+  isInside,
+  listFiles,
+  moveFile,
+  numberedCandidates,
+  pathExists,
+  pathProblems,
+  patternValues,
+  safeFileName,
+} from '../files/step-files.js';
 
 /** The folder the default package writes to, relative to the data directory. */
 const DEFAULT_SOURCE = 'exports';
@@ -23,16 +42,22 @@ const DEFAULT_SOURCE = 'exports';
   name: 'archive',
   phase: 'consolidator',
   order: 4,
-  description: 'Moves every earlier file starting with prefix into folderPath, keeping the newest (this run\'s).',
+  description: "Moves every earlier file starting with prefix into folderPath, keeping the newest (this run's).",
   options: {
-    folderPath: { type: { kind: 'string', nonEmpty: true }, description: 'Archive folder, relative to the data directory.', default: 'exports/archive' },
+    folderPath: {
+      type: { kind: 'string', nonEmpty: true },
+      description: 'Archive folder, relative to the data directory.',
+      default: 'exports/archive',
+    },
     prefix: {
       type: { kind: 'string', nonEmpty: true, maxLength: BOUNDS.fileNamePattern },
-      description: "Files whose name starts with this (a pattern: %n %g %y…) are archived; default: the export's own names (name, package date, -N, one extension).",
+      description:
+        "Files whose name starts with this (a pattern: %n %g %y…) are archived; default: the export's own names (name, package date, -N, one extension).",
     },
     sourceFolderPath: {
       type: { kind: 'string', nonEmpty: true },
-      description: "Folder holding the earlier files; default: the folder moveToFolder moved this run's files to, else exports.",
+      description:
+        "Folder holding the earlier files; default: the folder moveToFolder moved this run's files to, else exports.",
     },
   },
 })
@@ -46,13 +71,16 @@ export class Archive extends Contribution<PipelineStepMetadata> implements Pipel
     const given = options['prefix'];
     const prefix = typeof given === 'string' ? expandPattern(given, patternValues(context)) : undefined;
     if (prefix !== undefined && (!isSafeName(prefix) || prefix === '')) {
-      throw new ExportkitError(`archive.prefix: "${String(given)}" gives "${prefix}", which is empty or holds a path separator or ".."`);
+      throw new ExportkitError(
+        `archive.prefix: "${String(given)}" gives "${prefix}", which is empty or holds a path separator or ".."`,
+      );
     }
     const archives = prefix === undefined ? isOwnName(context.exportName) : (name: string) => name.startsWith(prefix);
     const sources = sourceFolders(context, options);
     let moved = 0;
     for (const source of sources) {
-      if (source === archiveFolder) throw new ExportkitError(`archive.folderPath: ${archiveFolder} is also the folder it archives from`);
+      if (source === archiveFolder)
+        throw new ExportkitError(`archive.folderPath: ${archiveFolder} is also the folder it archives from`);
       for (const file of await listFiles(source)) {
         if (!archives(basename(file.path)) || context.journal.isCreated(file.path)) continue;
         if (moved === 0) await ensureFolder(context, archiveFolder, 'archive.folderPath');
@@ -92,6 +120,8 @@ function escapeRegExp(text: string): string {
 function sourceFolders(context: RunContext, options: Readonly<Record<string, unknown>>): string[] {
   const given = options['sourceFolderPath'];
   if (typeof given === 'string') return [dataPath(context, given, 'archive.sourceFolderPath')];
-  const moved = [...new Set(context.files.map((f) => dirname(f.path)).filter((dir) => !isInside(context.workDir, dir)))];
+  const moved = [
+    ...new Set(context.files.map((f) => dirname(f.path)).filter((dir) => !isInside(context.workDir, dir))),
+  ];
   return moved.length ? moved : [dataPath(context, DEFAULT_SOURCE, 'archive.sourceFolderPath')];
 }

@@ -1,4 +1,10 @@
-import { Contribution, pipelineStep, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
+import {
+  Contribution,
+  pipelineStep,
+  type PipelineStep,
+  type PipelineStepMetadata,
+  type RunContext,
+} from '@exportkit/core';
 import { dataPath, listFiles, pathProblems, removeFile } from '../files/step-files.js';
 
 const DAY_MS = 86_400_000;
@@ -22,9 +28,17 @@ const DAY_MS = 86_400_000;
   order: 6,
   description: 'Deletes the files of a folder (and its sub-folders) older than a number of days.',
   options: {
-    dataFolderPath: { type: { kind: 'string', nonEmpty: true }, description: 'Folder to clean, relative to the data directory.', default: 'exports' },
+    dataFolderPath: {
+      type: { kind: 'string', nonEmpty: true },
+      description: 'Folder to clean, relative to the data directory.',
+      default: 'exports',
+    },
     cleanLogs: { type: { kind: 'yesno' }, description: 'Also delete old .log files.', default: false },
-    cleanOlderThan: { type: { kind: 'int', min: 0 }, description: 'Age in days from which a file is deleted.', default: 30 },
+    cleanOlderThan: {
+      type: { kind: 'int', min: 0 },
+      description: 'Age in days from which a file is deleted.',
+      default: 30,
+    },
   },
 })
 export class CleanFolder extends Contribution<PipelineStepMetadata> implements PipelineStep<RunContext> {

@@ -1,8 +1,24 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { BOUNDS, Contribution, pipelineStep, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
+import {
+  BOUNDS,
+  Contribution,
+  pipelineStep,
+  type PipelineStep,
+  type PipelineStepMetadata,
+  type RunContext,
+} from '@exportkit/core';
 import { expandPattern } from '../actions/file-name-pattern.js';
-import { dataPath, ensureFolder, isInside, namePatternProblems, pathProblems, patternCandidates, patternValues, placeFile } from '../files/step-files.js';
+import {
+  dataPath,
+  ensureFolder,
+  isInside,
+  namePatternProblems,
+  pathProblems,
+  patternCandidates,
+  patternValues,
+  placeFile,
+} from '../files/step-files.js';
 
 /**
  * `generateEndFile` (consolidator 5): a marker file telling a reader the export is complete.
@@ -26,17 +42,29 @@ import { dataPath, ensureFolder, isInside, namePatternProblems, pathProblems, pa
   order: 5,
   description: 'Writes a marker file once everything else of the run succeeded (after post-processing and packaging).',
   options: {
-    fileName: { type: { kind: 'string', nonEmpty: true, maxLength: BOUNDS.fileNamePattern }, description: 'Marker file name pattern (%y %m %d %H %M %S %g %n %i).', default: '%n.end' },
+    fileName: {
+      type: { kind: 'string', nonEmpty: true, maxLength: BOUNDS.fileNamePattern },
+      description: 'Marker file name pattern (%y %m %d %H %M %S %g %n %i).',
+      default: '%n.end',
+    },
     folderPath: {
       type: { kind: 'string', nonEmpty: true },
-      description: "Folder of the marker, relative to the data directory; default: beside the run's files, else exports.",
+      description:
+        "Folder of the marker, relative to the data directory; default: beside the run's files, else exports.",
     },
-    fileContent: { type: { kind: 'string' }, description: 'Text of the marker (pattern tokens expanded); default empty.', default: '' },
+    fileContent: {
+      type: { kind: 'string' },
+      description: 'Text of the marker (pattern tokens expanded); default empty.',
+      default: '',
+    },
   },
 })
 export class GenerateEndFile extends Contribution<PipelineStepMetadata> implements PipelineStep<RunContext> {
   check(options: Readonly<Record<string, unknown>>): string[] {
-    return [...pathProblems(options, 'generateEndFile', ['folderPath']), ...namePatternProblems(options, 'generateEndFile', ['fileName'])];
+    return [
+      ...pathProblems(options, 'generateEndFile', ['folderPath']),
+      ...namePatternProblems(options, 'generateEndFile', ['fileName']),
+    ];
   }
 
   async run(context: RunContext, options: Readonly<Record<string, unknown>>): Promise<void> {
@@ -46,7 +74,12 @@ export class GenerateEndFile extends Contribution<PipelineStepMetadata> implemen
     const write = async () => {
       const folder = fixedFolder ?? defaultFolder(context);
       await ensureFolder(context, folder, 'generateEndFile.folderPath');
-      const candidates = patternCandidates(folder, String(options['fileName']), patternValues(context), 'generateEndFile.fileName');
+      const candidates = patternCandidates(
+        folder,
+        String(options['fileName']),
+        patternValues(context),
+        'generateEndFile.fileName',
+      );
       const tempPath = context.journal.temporaryFor(candidates(1));
       await writeFile(tempPath, expandPattern(String(options['fileContent'] ?? ''), patternValues(context)), 'utf8');
       const finalPath = await placeFile(context, tempPath, candidates);
@@ -59,6 +92,8 @@ export class GenerateEndFile extends Contribution<PipelineStepMetadata> implemen
 
 /** Beside the run's first final file inside the data directory, else `exports`. */
 function defaultFolder(context: RunContext): string {
-  const final = context.files.map((f) => dirname(f.path)).find((dir) => !isInside(context.workDir, dir) && isInside(context.paths.root, dir));
+  const final = context.files
+    .map((f) => dirname(f.path))
+    .find((dir) => !isInside(context.workDir, dir) && isInside(context.paths.root, dir));
   return final ?? dataPath(context, 'exports', 'generateEndFile.folderPath');
 }

@@ -1,8 +1,25 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { BOUNDS, Contribution, pipelineStep, type PipelineStep, type PipelineStepMetadata, type ProducedFile, type RunContext } from '@exportkit/core';
 import {
-  dataPath, ensureFolder, extensionOf, moveFile, namePatternProblems, numberedCandidates, pathProblems, patternCandidates, patternValues, removeFile,
+  BOUNDS,
+  Contribution,
+  pipelineStep,
+  type PipelineStep,
+  type PipelineStepMetadata,
+  type ProducedFile,
+  type RunContext,
+} from '@exportkit/core';
+import {
+  dataPath,
+  ensureFolder,
+  extensionOf,
+  moveFile,
+  namePatternProblems,
+  numberedCandidates,
+  pathProblems,
+  patternCandidates,
+  patternValues,
+  removeFile,
 } from '../files/step-files.js';
 
 /**
@@ -24,17 +41,29 @@ import {
   order: 2,
   description: 'Moves the report files into a folder of the data directory, renamed by a file name pattern.',
   options: {
-    folderPath: { type: { kind: 'string', nonEmpty: true }, description: 'Target folder, relative to the data directory.', required: true },
+    folderPath: {
+      type: { kind: 'string', nonEmpty: true },
+      description: 'Target folder, relative to the data directory.',
+      required: true,
+    },
     fileName: {
       type: { kind: 'string', nonEmpty: true, maxLength: BOUNDS.fileNamePattern },
-      description: "File name pattern (%y %m %d %H %M %S %g %n %i); the file's extension is added when the name has none. Default: the file's name.",
+      description:
+        "File name pattern (%y %m %d %H %M %S %g %n %i); the file's extension is added when the name has none. Default: the file's name.",
     },
-    deleteEmptyFiles: { type: { kind: 'yesno' }, description: 'Delete report files without data rows instead of moving them.', default: false },
+    deleteEmptyFiles: {
+      type: { kind: 'yesno' },
+      description: 'Delete report files without data rows instead of moving them.',
+      default: false,
+    },
   },
 })
 export class MoveToFolder extends Contribution<PipelineStepMetadata> implements PipelineStep<RunContext> {
   check(options: Readonly<Record<string, unknown>>): string[] {
-    return [...pathProblems(options, 'moveToFolder', ['folderPath']), ...namePatternProblems(options, 'moveToFolder', ['fileName'])];
+    return [
+      ...pathProblems(options, 'moveToFolder', ['folderPath']),
+      ...namePatternProblems(options, 'moveToFolder', ['fileName']),
+    ];
   }
 
   async run(context: RunContext, options: Readonly<Record<string, unknown>>): Promise<void> {

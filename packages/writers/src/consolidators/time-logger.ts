@@ -1,6 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Contribution, pipelineStep, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
+import {
+  Contribution,
+  pipelineStep,
+  type PipelineStep,
+  type PipelineStepMetadata,
+  type RunContext,
+} from '@exportkit/core';
 import { ensureFolder, numbered, numberedCandidates, safeFileName } from '../files/step-files.js';
 
 /**
@@ -16,7 +22,8 @@ import { ensureFolder, numbered, numberedCandidates, safeFileName } from '../fil
   name: 'timeLogger',
   phase: 'consolidator',
   order: 1,
-  description: "Writes <name>.log with the seconds of each phase of the run so far and the row count, among the report files; the manifest's timings hold every phase.",
+  description:
+    "Writes <name>.log with the seconds of each phase of the run so far and the row count, among the report files; the manifest's timings hold every phase.",
   options: {},
 })
 export class TimeLogger extends Contribution<PipelineStepMetadata> implements PipelineStep<RunContext> {
@@ -39,7 +46,8 @@ export function timeLogLines(context: RunContext): string[] {
   const lines = [
     `export=${quote(context.exportName)} guid=${quote(context.exportGuid ?? '')} provider=${quote(context.provider)} now=${context.now.toISOString()}`,
   ];
-  for (const [phase, seconds] of Object.entries(context.timings)) lines.push(`phase=${quote(phase)} seconds=${seconds.toFixed(3)}`);
+  for (const [phase, seconds] of Object.entries(context.timings))
+    lines.push(`phase=${quote(phase)} seconds=${seconds.toFixed(3)}`);
   lines.push(`rows=${context.rows} files=${context.files.length}`);
   return lines;
 }

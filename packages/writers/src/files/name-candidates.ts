@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import type { NameCandidates } from '@exportkit/core';
-import { expandPattern, hasCounter, isSafeName, UnsafeFileNameError, type FileNameValues } from '../actions/file-name-pattern.js';
+import {
+  expandPattern,
+  hasCounter,
+  isSafeName,
+  UnsafeFileNameError,
+  type FileNameValues,
+} from '../actions/file-name-pattern.js';
 
 /*
  * The names a step offers for a file, best first, for the journal to claim atomically
@@ -28,7 +34,10 @@ export function patternCandidates(
 ): NameCandidates {
   const named = (counter: number) => {
     const name = expandPattern(pattern, values, counter);
-    if (!isSafeName(name)) throw new UnsafeFileNameError(`${option}: pattern "${pattern}" produces "${name}", which holds a path separator or ".."`);
+    if (!isSafeName(name))
+      throw new UnsafeFileNameError(
+        `${option}: pattern "${pattern}" produces "${name}", which holds a path separator or ".."`,
+      );
     if (name.trim() === '') throw new UnsafeFileNameError(`${option}: pattern "${pattern}" produces an empty name`);
     return complete(name);
   };

@@ -23,7 +23,11 @@ export function patternValues(context: RunContext): FileNameValues {
  * an absolute path, or one whose `..` climbs out of the data directory, is refused. Symbolic
  * links are checked when the path is resolved (DataPaths), as they depend on the disk.
  */
-export function pathProblems(options: Readonly<Record<string, unknown>>, step: string, names: readonly string[]): string[] {
+export function pathProblems(
+  options: Readonly<Record<string, unknown>>,
+  step: string,
+  names: readonly string[],
+): string[] {
   const problems: string[] = [];
   for (const name of names) {
     const value = options[name];
@@ -45,7 +49,11 @@ export function pathProblems(options: Readonly<Record<string, unknown>>, step: s
  * The static check of file name patterns, for `check()`: written text holding a path separator
  * or `..` is refused at validation time (what tokens expand to is checked when the run expands them).
  */
-export function namePatternProblems(options: Readonly<Record<string, unknown>>, step: string, names: readonly string[]): string[] {
+export function namePatternProblems(
+  options: Readonly<Record<string, unknown>>,
+  step: string,
+  names: readonly string[],
+): string[] {
   const problems: string[] = [];
   for (const name of names) {
     const value = options[name];

@@ -1,5 +1,13 @@
 import type { Writable } from 'node:stream';
-import { Contribution, writer, type CopyFormat, type RowSink, type Writer, type WriterMetadata, type WriterOpenOptions } from '@exportkit/core';
+import {
+  Contribution,
+  writer,
+  type CopyFormat,
+  type RowSink,
+  type Writer,
+  type WriterMetadata,
+  type WriterOpenOptions,
+} from '@exportkit/core';
 import { FILE_ACTION_OPTIONS, resolveFileActionOptions } from '../options.js';
 import { DelimitedSink, delimitedCopyFormat } from './delimited-sink.js';
 

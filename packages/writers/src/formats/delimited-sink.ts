@@ -18,12 +18,17 @@ function stringifyOptionsOf(delimiter: Delimiter) {
  * The COPY path's form of a CSV/TSV file: only UTF-8 (BOM or not) without formula escaping, where
  * PostgreSQL's CSV quoting is csv-stringify's (a field holding the delimiter, a quote, CR or LF).
  */
-export function delimitedCopyFormat(columns: readonly OutputColumn[], options: FileActionOptions, delimiter: Delimiter): CopyFormat | undefined {
+export function delimitedCopyFormat(
+  columns: readonly OutputColumn[],
+  options: FileActionOptions,
+  delimiter: Delimiter,
+): CopyFormat | undefined {
   if (options.encoding !== 'UTF-8' || options.formulaEscape) return undefined;
   const parts: Buffer[] = [];
   const bom = bomBytes(options.encoding, options.bom);
   if (bom) parts.push(bom);
-  if (options.showHeaders) parts.push(Buffer.from(stringify([columns.map((c) => c.header)], { ...stringifyOptionsOf(delimiter) }), 'utf8'));
+  if (options.showHeaders)
+    parts.push(Buffer.from(stringify([columns.map((c) => c.header)], { ...stringifyOptionsOf(delimiter) }), 'utf8'));
   return { delimiter, decimal: options.decimal, preamble: Buffer.concat(parts) };
 }
 
@@ -36,13 +41,22 @@ export function delimitedCopyFormat(columns: readonly OutputColumn[], options: F
 export class DelimitedSink implements RowSink {
   private readonly out: TextOutput;
   private readonly prepare: PrepareCell[];
-  private readonly stringifyOptions: { delimiter: Delimiter; record_delimiter: 'windows'; eof: true; quoted_match: RegExp };
+  private readonly stringifyOptions: {
+    delimiter: Delimiter;
+    record_delimiter: 'windows';
+    eof: true;
+    quoted_match: RegExp;
+  };
   private rowNumber = 0;
   private readonly cells: string[];
 
   constructor(output: Writable, columns: readonly OutputColumn[], options: FileActionOptions, delimiter: Delimiter) {
     const guard = new CharacterGuard(options.encoding, options.unmappable);
-    this.prepare = textCellPreparers(columns, { guard, decimal: options.decimal, formulaEscape: options.formulaEscape });
+    this.prepare = textCellPreparers(columns, {
+      guard,
+      decimal: options.decimal,
+      formulaEscape: options.formulaEscape,
+    });
     this.cells = new Array<string>(columns.length);
     this.stringifyOptions = { ...stringifyOptionsOf(delimiter) };
     this.out = new TextOutput(output, createEncoder(options.encoding));

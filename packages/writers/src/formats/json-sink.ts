@@ -30,7 +30,12 @@ export class JsonSink implements RowSink {
   private readonly rows: JsonRowWriter;
   private rowNumber = 0;
 
-  constructor(output: Writable, columns: readonly OutputColumn[], options: FileActionOptions, private readonly framing: JsonFraming) {
+  constructor(
+    output: Writable,
+    columns: readonly OutputColumn[],
+    options: FileActionOptions,
+    private readonly framing: JsonFraming,
+  ) {
     this.rows = new JsonRowWriter(columns, options);
     this.out = new TextOutput(output, createEncoder(options.encoding));
     const bom = bomBytes(options.encoding, options.bom);
@@ -40,7 +45,9 @@ export class JsonSink implements RowSink {
 
   write(row: OutputRow): void | Promise<void> {
     const rowNumber = ++this.rowNumber;
-    return this.out.push(this.framing.before(rowNumber === 1) + this.rows.objectText(row, rowNumber) + this.framing.after);
+    return this.out.push(
+      this.framing.before(rowNumber === 1) + this.rows.objectText(row, rowNumber) + this.framing.after,
+    );
   }
 
   finish(): Promise<void> {

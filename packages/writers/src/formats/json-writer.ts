@@ -1,5 +1,12 @@
 import type { Writable } from 'node:stream';
-import { Contribution, writer, type RowSink, type Writer, type WriterMetadata, type WriterOpenOptions } from '@exportkit/core';
+import {
+  Contribution,
+  writer,
+  type RowSink,
+  type Writer,
+  type WriterMetadata,
+  type WriterOpenOptions,
+} from '@exportkit/core';
 import { resolveFileActionOptions } from '../options.js';
 import { JSON_ARRAY, JsonSink } from './json-sink.js';
 

@@ -33,7 +33,9 @@ const SHEET_BACKLOG_BYTES = 256 * 1024;
 /** A row too many for one sheet. */
 export class XlsxRowLimitError extends ExportkitError {
   constructor() {
-    super(`XLSX holds at most ${XLSX_MAX_ROWS.toLocaleString('en')} rows per sheet (header included); use CSV or NDJSON for more`);
+    super(
+      `XLSX holds at most ${XLSX_MAX_ROWS.toLocaleString('en')} rows per sheet (header included); use CSV or NDJSON for more`,
+    );
   }
 }
 
@@ -123,7 +125,11 @@ class XlsxSink implements RowSink {
     const sample = this.sample ?? [];
     this.sample = undefined;
     const headers = this.columns.map((c) => c.header);
-    const widths = columnWidths(this.showHeaders ? headers : undefined, sample.map((r) => r.cells), this.columns.length);
+    const widths = columnWidths(
+      this.showHeaders ? headers : undefined,
+      sample.map((r) => r.cells),
+      this.columns.length,
+    );
     this.pending += sheetHead(this.columns, widths, this.showHeaders);
     if (this.showHeaders) this.pending += headerRowXml(headers);
     let r = this.showHeaders ? 1 : 0;

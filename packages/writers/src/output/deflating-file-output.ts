@@ -39,9 +39,14 @@ export class DeflatingFileOutput extends Writable {
     super();
     this.file = createWriteStream(path);
     this.deflated = createWriteStream(deflatedPath);
-    this.deflate = createDeflateRaw({ level: PACKAGE_DEFLATE_LEVEL, memLevel: 9, strategy: constants.Z_DEFAULT_STRATEGY });
+    this.deflate = createDeflateRaw({
+      level: PACKAGE_DEFLATE_LEVEL,
+      memLevel: 9,
+      strategy: constants.Z_DEFAULT_STRATEGY,
+    });
     this.deflate.pipe(this.deflated);
-    for (const stream of [this.file, this.deflate, this.deflated]) stream.on('error', (error: Error) => this.destroy(error));
+    for (const stream of [this.file, this.deflate, this.deflated])
+      stream.on('error', (error: Error) => this.destroy(error));
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -78,6 +83,12 @@ export class DeflatingFileOutput extends Writable {
   async copy(): Promise<DeflatedCopy> {
     const [file, deflated] = await Promise.all([stat(this.path), stat(this.deflatedPath)]);
     if (file.size !== this.size) throw new Error(`${this.path}: ${file.size} bytes on disk, ${this.size} written`);
-    return { path: this.deflatedPath, crc32: this.crc >>> 0, size: this.size, compressedSize: deflated.size, mtimeMs: file.mtimeMs };
+    return {
+      path: this.deflatedPath,
+      crc32: this.crc >>> 0,
+      size: this.size,
+      compressedSize: deflated.size,
+      mtimeMs: file.mtimeMs,
+    };
   }
 }

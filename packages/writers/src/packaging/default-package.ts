@@ -1,5 +1,12 @@
 import { basename, join } from 'node:path';
-import { Contribution, pipelineStep, type PackageStepContext, type PipelineStep, type PipelineStepMetadata, type RunContext } from '@exportkit/core';
+import {
+  Contribution,
+  pipelineStep,
+  type PackageStepContext,
+  type PipelineStep,
+  type PipelineStepMetadata,
+  type RunContext,
+} from '@exportkit/core';
 import { zonedParts } from '../actions/file-name-pattern.js';
 import { ensureFolder, isInside, numbered, numberedCandidates, placeFile, safeFileName } from '../files/step-files.js';
 import { writeArchive, type ArchiveEntry } from './write-archive.js';
@@ -52,7 +59,10 @@ export function reportEntries(paths: readonly string[]): ArchiveEntry[] {
  * The entries as deflated copies when every report file still has the one written beside it
  * (docs/pipeline.md, "The default package"); undefined when one does not (a step rewrote it).
  */
-async function deflatedEntries(context: RunContext, entries: readonly ArchiveEntry[]): Promise<DeflatedEntry[] | undefined> {
+async function deflatedEntries(
+  context: RunContext,
+  entries: readonly ArchiveEntry[],
+): Promise<DeflatedEntry[] | undefined> {
   const out: DeflatedEntry[] = [];
   for (const entry of entries) {
     if (entry.path === undefined) {

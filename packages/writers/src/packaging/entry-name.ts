@@ -14,7 +14,10 @@ export class UnsafeEntryNameError extends ExportkitError {}
  */
 export function archiveEntryName(name: string, what: string): string {
   const entry = posix.normalize(name.replace(/\\/g, '/'));
-  const refuse = (why: string) => new UnsafeEntryNameError(`${what}: the file "${name}" would be the archive entry "${entry}", which ${why}; rename it`);
+  const refuse = (why: string) =>
+    new UnsafeEntryNameError(
+      `${what}: the file "${name}" would be the archive entry "${entry}", which ${why}; rename it`,
+    );
   if (entry === '..' || entry.startsWith('../')) throw refuse('climbs out of the archive');
   if (entry.startsWith('/')) throw refuse('is absolute');
   if (/^\w+:/.test(entry)) throw refuse('starts with a drive or scheme');
@@ -26,7 +29,8 @@ export function archiveEntryName(name: string, what: string): string {
 export function checkDistinctEntries(names: readonly string[], what: string): void {
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name)) throw new UnsafeEntryNameError(`${what}: two files would both be the archive entry "${name}"; rename one`);
+    if (seen.has(name))
+      throw new UnsafeEntryNameError(`${what}: two files would both be the archive entry "${name}"; rename one`);
     seen.add(name);
   }
 }

@@ -1,12 +1,32 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import {
-  BOUNDS, Contribution, ExportkitError, pipelineStep, sha256Of,
-  type Manifest, type NameCandidates, type PipelineStepMetadata, type PostProcessContext, type PostProcessStep, type ProducedFile, type RunContext,
+  BOUNDS,
+  Contribution,
+  ExportkitError,
+  pipelineStep,
+  sha256Of,
+  type Manifest,
+  type NameCandidates,
+  type PipelineStepMetadata,
+  type PostProcessContext,
+  type PostProcessStep,
+  type ProducedFile,
+  type RunContext,
 } from '@exportkit/core';
 import { expandFileName } from '../actions/file-name-pattern.js';
 import {
-  dataPath, ensureFolder, isInside, listFiles, numbered, pathExistsSync, pathProblems, patternCandidates, patternValues, placeFile, removeFile,
+  dataPath,
+  ensureFolder,
+  isInside,
+  listFiles,
+  numbered,
+  pathExistsSync,
+  pathProblems,
+  patternCandidates,
+  patternValues,
+  placeFile,
+  removeFile,
 } from '../files/step-files.js';
 import { ARCHIVE_EXTENSIONS, writeArchive, type ArchiveEntry, type ArchiveType } from './write-archive.js';
 import { archiveEntryName, checkDistinctEntries } from './entry-name.js';
@@ -42,7 +62,11 @@ const TYPES: readonly ArchiveType[] = ['zip', 'tar', 'tgz'];
   description: 'Packages the files into one zip, tar or tgz archive with manifest.json (replaces the default package).',
   options: {
     type: {
-      type: { kind: 'enum', values: TYPES, synonyms: { ZIP: 'zip', TAR: 'tar', TGZ: 'tgz', 'tar.gz': 'tgz', 'TAR.GZ': 'tgz', gzip: 'tgz' } },
+      type: {
+        kind: 'enum',
+        values: TYPES,
+        synonyms: { ZIP: 'zip', TAR: 'tar', TGZ: 'tgz', 'tar.gz': 'tgz', 'TAR.GZ': 'tgz', gzip: 'tgz' },
+      },
       description: 'Archive type: zip, tar or tgz.',
       default: 'zip',
     },
@@ -77,7 +101,12 @@ export class Packager extends Contribution<PipelineStepMetadata> implements Post
     const base = await context.manifest();
     const manifest: Manifest = { ...base, files: await describeFiles(sources), timings: { ...context.timings } };
     const tempPath = context.journal.temporaryFor(output.candidates(1));
-    await writeArchive(type, tempPath, [...sources.map(({ name, path }) => ({ name, path }) as ArchiveEntry), manifestEntry(manifest)], context.signal);
+    await writeArchive(
+      type,
+      tempPath,
+      [...sources.map(({ name, path }) => ({ name, path }) as ArchiveEntry), manifestEntry(manifest)],
+      context.signal,
+    );
     // Claimed, never replacing a file: not an earlier package, not a source being packaged.
     const finalPath = await placeFile(context, tempPath, output.candidates);
     context.log(`packager: ${sources.length} file(s) → ${finalPath}`);
@@ -95,11 +124,15 @@ export class Packager extends Contribution<PipelineStepMetadata> implements Post
     let files: PackagedFile[];
     if (typeof input === 'string') {
       const folder = dataPath(context, input, 'packager.inputFolderPath');
-      if (!pathExistsSync(folder)) throw new ExportkitError(`packager.inputFolderPath: folder "${input}" does not exist in the data directory`);
+      if (!pathExistsSync(folder))
+        throw new ExportkitError(`packager.inputFolderPath: folder "${input}" does not exist in the data directory`);
       const produced = new Map(context.files.map((f) => [f.path, f]));
       files = (await listFiles(folder, { recursive: true })).map((file) => {
         const name = archiveEntryName(file.name, `packager.inputFolderPath "${input}"`);
-        if (name === 'manifest.json') throw new ExportkitError(`packager.inputFolderPath: "${input}" holds a manifest.json, which the package writes itself`);
+        if (name === 'manifest.json')
+          throw new ExportkitError(
+            `packager.inputFolderPath: "${input}" holds a manifest.json, which the package writes itself`,
+          );
         return { ...produced.get(file.path), path: file.path, name };
       });
     } else {
@@ -110,7 +143,10 @@ export class Packager extends Contribution<PipelineStepMetadata> implements Post
         return { ...file, name };
       });
     }
-    checkDistinctEntries(files.map((f) => f.name), `packager.inputFolderPath "${String(input)}"`);
+    checkDistinctEntries(
+      files.map((f) => f.name),
+      `packager.inputFolderPath "${String(input)}"`,
+    );
     return files;
   }
 }
@@ -124,8 +160,15 @@ interface PackagedFile extends ProducedFile {
  * The archive's folder (each segment of the pattern expanded, resolved inside the data directory)
  * and the names its last segment offers, to be claimed (`%i` counts on, a fixed name gets `-2`…).
  */
-function outputPath(context: RunContext, pattern: string, extension: string): { folder: string; candidates: NameCandidates } {
-  const segments = pattern.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+function outputPath(
+  context: RunContext,
+  pattern: string,
+  extension: string,
+): { folder: string; candidates: NameCandidates } {
+  const segments = pattern
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
   if (segments.length === 0) throw new ExportkitError(`packager.outputFilePath: "${pattern}" names no file`);
   let folder = dataPath(context, '.', 'packager.outputFilePath');
   const last = segments.pop()!;
@@ -138,7 +181,13 @@ function outputPath(context: RunContext, pattern: string, extension: string): { 
   }
   folder = dataPath(context, relative(context.paths.root, folder) || '.', 'packager.outputFilePath');
   const withoutExtension = last.toLowerCase().endsWith(extension) ? last.slice(0, -extension.length) : last;
-  const candidates = patternCandidates(folder, withoutExtension, patternValues(context), 'packager.outputFilePath', (name) => name + extension);
+  const candidates = patternCandidates(
+    folder,
+    withoutExtension,
+    patternValues(context),
+    'packager.outputFilePath',
+    (name) => name + extension,
+  );
   return { folder, candidates };
 }
 
@@ -153,4 +202,3 @@ async function describeFiles(files: readonly PackagedFile[]): Promise<Manifest['
     })),
   );
 }
-

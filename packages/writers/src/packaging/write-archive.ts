@@ -22,14 +22,23 @@ export interface ArchiveEntry {
  * instead of bounding the run (ARCHITECTURE.md, "Performance"). An abort `signal` stops it at
  * once (a large package takes seconds; an interrupted run must not wait for it).
  */
-export async function writeArchive(type: ArchiveType, target: string, entries: readonly ArchiveEntry[], signal?: AbortSignal): Promise<void> {
+export async function writeArchive(
+  type: ArchiveType,
+  target: string,
+  entries: readonly ArchiveEntry[],
+  signal?: AbortSignal,
+): Promise<void> {
   signal?.throwIfAborted();
   // The names are written exactly as given (so the manifest lists the entries there are): each
   // must already be its own normal form (archiveEntryName), and no two alike.
   for (const { name } of entries) {
-    if (archiveEntryName(name, 'archive') !== name) throw new UnsafeEntryNameError(`archive: entry "${name}" is not normalised`);
+    if (archiveEntryName(name, 'archive') !== name)
+      throw new UnsafeEntryNameError(`archive: entry "${name}" is not normalised`);
   }
-  checkDistinctEntries(entries.map((e) => e.name), 'archive');
+  checkDistinctEntries(
+    entries.map((e) => e.name),
+    'archive',
+  );
   // Imported here, not at the top: archiver costs ~0.2 s of start-up that commands writing no package never use.
   const { TarArchive, ZipArchive } = await import('archiver');
   const archive: Archiver =

@@ -85,7 +85,8 @@ export async function writeZipFromDeflated(
           signal?.throwIfAborted();
           await put(chunk as Buffer);
         }
-        if (offset - before !== compressedSize) throw new Error(`${entry.name}: the deflated copy changed while it was packaged`);
+        if (offset - before !== compressedSize)
+          throw new Error(`${entry.name}: the deflated copy changed while it was packaged`);
       }
       written.push(record);
     }

@@ -20,7 +20,11 @@ export function displayLength(text: string): number {
  * Column widths (in characters) from the header (bold, so a little wider) and the sampled
  * cells' texts, plus a margin, between MIN_COLUMN_WIDTH and MAX_COLUMN_WIDTH.
  */
-export function columnWidths(headers: readonly string[] | undefined, sample: readonly (readonly string[])[], count: number): number[] {
+export function columnWidths(
+  headers: readonly string[] | undefined,
+  sample: readonly (readonly string[])[],
+  count: number,
+): number[] {
   const widths: number[] = [];
   for (let i = 0; i < count; i++) {
     let width = headers ? Math.ceil(displayLength(headers[i] ?? '') * 1.1) : 0;

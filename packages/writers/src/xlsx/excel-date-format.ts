@@ -20,7 +20,8 @@ const PLAIN_LITERAL = /^[-/: ()]+$/;
  * minutes right after hours or before seconds, which is where `ii` stands in practice.
  */
 export function excelDateFormat(pattern: string | undefined, withTime: boolean): string {
-  if (pattern === undefined || pattern === '') return withTime ? DEFAULT_EXCEL_DATETIME_FORMAT : DEFAULT_EXCEL_DATE_FORMAT;
+  if (pattern === undefined || pattern === '')
+    return withTime ? DEFAULT_EXCEL_DATETIME_FORMAT : DEFAULT_EXCEL_DATE_FORMAT;
   const tokens = withTime ? { ...DATE_TOKENS, ...TIME_TOKENS } : DATE_TOKENS;
   const names = Object.keys(tokens).sort((a, b) => b.length - a.length);
   let format = '';
@@ -30,7 +31,7 @@ export function excelDateFormat(pattern: string | undefined, withTime: boolean):
     format += PLAIN_LITERAL.test(literal) ? literal : `"${literal.replaceAll('"', '"\\""')}"`;
     literal = '';
   };
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const token = names.find((name) => pattern.startsWith(name, i));
     if (token) {
       flush();

@@ -37,7 +37,8 @@ export function xlsxText(cell: string): string | undefined {
 /** The letters of a 0-based column index: A…Z, AA… */
 export function columnLetters(index: number): string {
   let letters = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
 }
 
@@ -104,7 +105,14 @@ export function sheetHead(columns: readonly OutputColumn[], widths: readonly num
     : '<sheetView workbookViewId="0"/>';
   const cols = columns
     .map((column, i) => {
-      const style = column.type === 'int' ? STYLE.int : column.type === 'date' ? STYLE.date : column.type === 'datetime' ? STYLE.datetime : 0;
+      const style =
+        column.type === 'int'
+          ? STYLE.int
+          : column.type === 'date'
+            ? STYLE.date
+            : column.type === 'datetime'
+              ? STYLE.datetime
+              : 0;
       return `<col min="${i + 1}" max="${i + 1}" width="${widths[i]}" customWidth="1"${style ? ` style="${style}"` : ''}/>`;
     })
     .join('');
@@ -115,4 +123,5 @@ export function sheetHead(columns: readonly OutputColumn[], widths: readonly num
   );
 }
 
-export const SHEET_TAIL = '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
+export const SHEET_TAIL =
+  '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';

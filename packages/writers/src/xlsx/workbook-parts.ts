@@ -20,7 +20,12 @@ export function xmlAttribute(text: string): string {
 }
 
 /** The parts other than the sheet, in the order they go into the zip. */
-export function workbookParts(options: { sheetName: string; dateFormat: string; dateTimeFormat: string; now: Date }): Array<{ name: string; content: string }> {
+export function workbookParts(options: {
+  sheetName: string;
+  dateFormat: string;
+  dateTimeFormat: string;
+  now: Date;
+}): Array<{ name: string; content: string }> {
   const stamp = `${options.now.toISOString().slice(0, 19)}Z`;
   return [
     {
@@ -85,7 +90,8 @@ export function workbookParts(options: { sheetName: string; dateFormat: string; 
  * text (General), header (bold), int (built-in format 1, `0`), date and datetime (custom formats).
  */
 function stylesXml(dateFormat: string, dateTimeFormat: string): string {
-  const font = (bold: boolean) => `<font>${bold ? '<b/>' : ''}<sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>`;
+  const font = (bold: boolean) =>
+    `<font>${bold ? '<b/>' : ''}<sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>`;
   const xf = (numFmtId: number, fontId: number) =>
     `<xf numFmtId="${numFmtId}" fontId="${fontId}" fillId="0" borderId="0" xfId="0"${numFmtId ? ' applyNumberFormat="1"' : ''}${fontId ? ' applyFont="1"' : ''}/>`;
   return (

@@ -152,7 +152,7 @@ export class CandidateSmartgroupsColumn extends SqlColumn {}
   provider: PROVIDER,
   name: 'lastPlatformAccessDate',
   type: 'datetime',
-  description: "When the learner last accessed the platform (any session).",
+  description: 'When the learner last accessed the platform (any session).',
   relations: [Rel.learner],
   sql: 'learner.last_platform_access_at',
   parameters: [Param.dateTimeFormat, Param.timeZone],

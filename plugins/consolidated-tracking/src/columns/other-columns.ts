@@ -51,15 +51,19 @@ export class TemplatedValueColumn extends Contribution<ColumnMetadata> implement
     if (id === undefined || id.trim() === '') return ['templatedValue needs a templateId attribute'];
     const templates = context.param<Map<string, string> | undefined>(Param.templates);
     if (!templates?.has(id.trim())) {
-      const known = templates && templates.size ? `; known ids: ${[...templates.keys()].join(', ')}` : '; templates defines none';
+      const known =
+        templates && templates.size ? `; known ids: ${[...templates.keys()].join(', ')}` : '; templates defines none';
       return [`templatedValue names template ${id}, which the templates parameter does not define${known}`];
     }
     const messages: string[] = [];
     for (const match of templates.get(id.trim())!.matchAll(PLACEHOLDER)) {
       const index = Number(match[1]);
-      if (index === use.index) messages.push(`template ${id} refers to {${match[1]}}, the templatedValue column itself`);
+      if (index === use.index)
+        messages.push(`template ${id} refers to {${match[1]}}, the templatedValue column itself`);
       else if (index >= context.columnCount) {
-        messages.push(`template ${id} refers to {${match[1]}}, but the export has ${context.columnCount} column(s); allowed: {0} to {${context.columnCount - 1}}`);
+        messages.push(
+          `template ${id} refers to {${match[1]}}, but the export has ${context.columnCount} column(s); allowed: {0} to {${context.columnCount - 1}}`,
+        );
       }
     }
     return messages;
@@ -67,7 +71,8 @@ export class TemplatedValueColumn extends Contribution<ColumnMetadata> implement
 
   format(_raw: string | null, context: FormatContext, row: RowView, use?: ColumnUse): string {
     const id = use?.spec.attributes['templateId']?.trim();
-    const template = id === undefined ? undefined : context.param<Map<string, string> | undefined>(Param.templates)?.get(id);
+    const template =
+      id === undefined ? undefined : context.param<Map<string, string> | undefined>(Param.templates)?.get(id);
     if (template === undefined) return '';
     return template.replace(PLACEHOLDER, (_m, index: string) => {
       try {

@@ -88,7 +88,7 @@ export class SessionProgressionColumn extends SqlColumn {}
   name: 'progressionMandatory',
   type: 'float',
   description:
-    "Progress towards success in percent: with a session success threshold, min(100, 100 × earned points / " +
+    'Progress towards success in percent: with a session success threshold, min(100, 100 × earned points / ' +
     'threshold); without, 100 × completed mandatory activities / mandatory activities (0 when there are none). ' +
     'Two decimals.',
   relations: [Rel.session, Rel.activityTotals, Rel.trackingPoints],
@@ -154,7 +154,11 @@ export class SessionStatusColumn extends Contribution<ColumnMetadata> implements
   }
 
   formatSql(canonical: SqlFragment, context: SqlFormatContext): SqlFragment {
-    return enumMapSql(canonical, STATUS_KEYS, context.param<Record<string, string> | undefined>(Param.statusFormat) ?? {});
+    return enumMapSql(
+      canonical,
+      STATUS_KEYS,
+      context.param<Record<string, string> | undefined>(Param.statusFormat) ?? {},
+    );
   }
 }
 

@@ -23,7 +23,8 @@ export class SessionTimeGlobalColumn extends SqlColumn {}
   name: 'timeSpentCBT',
   aliases: ['timeSpentCB'],
   type: 'duration',
-  description: 'Time spent in classroom and virtual classroom activities, rendered by sessionTimeGlobalFormat.' + RESTRICTED,
+  description:
+    'Time spent in classroom and virtual classroom activities, rendered by sessionTimeGlobalFormat.' + RESTRICTED,
   relations: [Rel.trackingTimes],
   sql: 'coalesce(trackingTimes.cbt, 0)',
   parameters: TIME_PARAMETERS,
@@ -55,4 +56,9 @@ export class TimeSpentDigitalColumn extends SqlColumn {}
 })
 export class SessionTimeSpentColumn extends SqlColumn {}
 
-export const timeColumns = [SessionTimeGlobalColumn, TimeSpentCBTColumn, TimeSpentDigitalColumn, SessionTimeSpentColumn];
+export const timeColumns = [
+  SessionTimeGlobalColumn,
+  TimeSpentCBTColumn,
+  TimeSpentDigitalColumn,
+  SessionTimeSpentColumn,
+];

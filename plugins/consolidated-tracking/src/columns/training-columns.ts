@@ -70,7 +70,11 @@ export class TrainingTitleColumn extends Contribution<ColumnMetadata> implements
 export class CatalogVisibilityColumn extends SqlColumn {}
 
 /** Keys of trainingStatusFormat by raw status. */
-const TRAINING_STATUS_KEYS: Readonly<Record<string, string>> = { C: 'underConstruction', P: 'published', A: 'archived' };
+const TRAINING_STATUS_KEYS: Readonly<Record<string, string>> = {
+  C: 'underConstruction',
+  P: 'published',
+  A: 'archived',
+};
 
 @column({
   provider: PROVIDER,

@@ -147,7 +147,11 @@ export class TrainingPublishersParameter extends FilterParameter<string[]> {
   kind: 'filter',
   valueType: {
     kind: 'list',
-    item: { kind: 'enum', values: ['C', 'P', 'A'], synonyms: { underConstruction: 'C', published: 'P', archived: 'A' } },
+    item: {
+      kind: 'enum',
+      values: ['C', 'P', 'A'],
+      synonyms: { underConstruction: 'C', published: 'P', archived: 'A' },
+    },
   },
   description:
     "Keeps the registrations whose training's status is one of these: C (or underConstruction), P (published), " +
@@ -165,7 +169,8 @@ export class TrainingStatusParameter extends FilterParameter<string[]> {
   name: 'catalogVisibility',
   kind: 'filter',
   valueType: { kind: 'yesno' },
-  description: 'yes: keeps the registrations whose training is visible in the catalogue; no: those whose training is not.',
+  description:
+    'yes: keeps the registrations whose training is visible in the catalogue; no: those whose training is not.',
 })
 export class CatalogVisibilityParameter extends FilterParameter<boolean> {
   protected condition(value: boolean, scope: QueryScope): SqlFragment {

@@ -8,7 +8,8 @@ import { FilterParameter } from './filter-parameter.js';
   narrows: true,
   kind: 'filter',
   valueType: { kind: 'list', item: { kind: 'int', min: 1, max: BOUNDS.idMax } },
-  description: "Keeps the registrations whose learner's entity is one of these entities (ids) or lies below one of them.",
+  description:
+    "Keeps the registrations whose learner's entity is one of these entities (ids) or lies below one of them.",
 })
 export class EntityIdsParameter extends FilterParameter<number[]> {
   protected condition(value: number[], scope: QueryScope): SqlFragment | undefined {

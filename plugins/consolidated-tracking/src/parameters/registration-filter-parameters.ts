@@ -1,4 +1,12 @@
-import { ExportkitError, parameter, rawSql, sql, type ParameterCheckContext, type QueryScope, type SqlFragment } from '@exportkit/core';
+import {
+  ExportkitError,
+  parameter,
+  rawSql,
+  sql,
+  type ParameterCheckContext,
+  type QueryScope,
+  type SqlFragment,
+} from '@exportkit/core';
 import { Param, PROVIDER, Rel } from '../names.js';
 import { LAUNCHED, SessionStatus, sessionStatusExpression } from '../sql/status.js';
 import { FilterParameter, OnlyWhenYesParameter } from './filter-parameter.js';
@@ -52,7 +60,9 @@ export class WithoutLaunchTimeParameter extends FilterParameter<boolean> {
 
   check(value: unknown, _all: ReadonlyMap<string, unknown>, given: ReadonlySet<string>): string[] {
     if (value === true && given.has(Param.timeFramesScale)) {
-      return ['warning: withoutLaunchTime = yes has no effect with time frames: the window already excludes registrations without activity'];
+      return [
+        'warning: withoutLaunchTime = yes has no effect with time frames: the window already excludes registrations without activity',
+      ];
     }
     return [];
   }
@@ -81,7 +91,7 @@ export class OnlyFromImportedRegistrationsParameter extends OnlyWhenYesParameter
   default: false,
   incremental: true,
   description:
-    "yes: exports only what changed since the last succeeded run of the same export (its guid attribute is " +
+    'yes: exports only what changed since the last succeeded run of the same export (its guid attribute is ' +
     'required): the registrations whose own updated_at, or that of one of their trackings, is at or after the ' +
     "mark of that run, taken from the database's clock just before its snapshot and moved back to the start of " +
     'the oldest transaction then open (at least once, never lost: a row may come again in the next file). ' +
@@ -90,17 +100,26 @@ export class OnlyFromImportedRegistrationsParameter extends OnlyWhenYesParameter
 export class DeltaModeParameter extends OnlyWhenYesParameter {
   protected onlyWhenYes(scope: QueryScope): SqlFragment {
     if (scope.exportGuid === undefined || scope.exportGuid === '') {
-      throw new ExportkitError('deltaMode needs the export\'s guid attribute (<export guid="...">) to find its previous runs');
+      throw new ExportkitError(
+        'deltaMode needs the export\'s guid attribute (<export guid="...">) to find its previous runs',
+      );
     }
     const mark = rawSql(`${scope.use(Rel.deltaMark)}.since`);
     return sql`registration.updated_at >= ${mark} OR EXISTS (SELECT 1 FROM trackings t WHERE t.registration_id = registration.id AND t.updated_at >= ${mark})`;
   }
 
-  check(value: unknown, _all: ReadonlyMap<string, unknown>, given: ReadonlySet<string>, exportContext: ParameterCheckContext): string[] {
+  check(
+    value: unknown,
+    _all: ReadonlyMap<string, unknown>,
+    given: ReadonlySet<string>,
+    exportContext: ParameterCheckContext,
+  ): string[] {
     if (value !== true) return [];
     const problems: string[] = [];
-    if (!exportContext.exportGuid) problems.push('deltaMode needs the export\'s guid attribute (<export guid="...">) to find its previous runs');
-    if (given.has(Param.timeFramesScale)) problems.push('deltaMode cannot be combined with sessionTimeFramesScale (timeFramesScale)');
+    if (!exportContext.exportGuid)
+      problems.push('deltaMode needs the export\'s guid attribute (<export guid="...">) to find its previous runs');
+    if (given.has(Param.timeFramesScale))
+      problems.push('deltaMode cannot be combined with sessionTimeFramesScale (timeFramesScale)');
     return problems;
   }
 }

@@ -59,7 +59,8 @@ export class StatusFormatParameter extends RenderingParameter {}
   valueType: { kind: 'map', keys: ['underConstruction', 'published', 'archived'] },
   default: { underConstruction: 'C', published: 'P', archived: 'A' },
   defaultText: 'C / P / A',
-  description: 'Texts written for trainingStatus: child elements underConstruction, published, archived override C, P and A.',
+  description:
+    'Texts written for trainingStatus: child elements underConstruction, published, archived override C, P and A.',
 })
 export class TrainingStatusFormatParameter extends RenderingParameter {}
 

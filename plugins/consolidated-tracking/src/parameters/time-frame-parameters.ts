@@ -1,6 +1,23 @@
-import { Contribution, parameter, sql, type Parameter, type ParameterMetadata, type QueryScope, type SqlFragment } from '@exportkit/core';
+import {
+  Contribution,
+  parameter,
+  sql,
+  type Parameter,
+  type ParameterMetadata,
+  type QueryScope,
+  type SqlFragment,
+} from '@exportkit/core';
 import { Param, PROVIDER } from '../names.js';
-import { dayInWindow, instantInWindow, MAX_TIME_FRAMES, rowBasis, TIME_FRAME_MODES, TIME_FRAME_SCALES, timeFramesOf, type TimeFrameScale } from '../sql/time-frames.js';
+import {
+  dayInWindow,
+  instantInWindow,
+  MAX_TIME_FRAMES,
+  rowBasis,
+  TIME_FRAME_MODES,
+  TIME_FRAME_SCALES,
+  timeFramesOf,
+  type TimeFrameScale,
+} from '../sql/time-frames.js';
 
 @parameter({
   provider: PROVIDER,
@@ -16,7 +33,8 @@ import { dayInWindow, instantInWindow, MAX_TIME_FRAMES, rowBasis, TIME_FRAME_MOD
 })
 export class SessionTimeFramesParameter extends Contribution<ParameterMetadata> implements Parameter {
   check(value: unknown, all: ReadonlyMap<string, unknown>, given: ReadonlySet<string>): string[] {
-    if (!given.has(Param.timeFramesScale)) return ['sessionTimeFrames (timeFrames) needs sessionTimeFramesScale (timeFramesScale)'];
+    if (!given.has(Param.timeFramesScale))
+      return ['sessionTimeFrames (timeFrames) needs sessionTimeFramesScale (timeFramesScale)'];
     const scale = all.get(Param.timeFramesScale) as TimeFrameScale | undefined;
     const max = scale === undefined ? undefined : MAX_TIME_FRAMES[scale];
     return max !== undefined && typeof value === 'number' && value > max
@@ -33,10 +51,10 @@ export class SessionTimeFramesParameter extends Contribution<ParameterMetadata> 
   kind: 'filter',
   valueType: { kind: 'enum', values: TIME_FRAME_SCALES },
   description:
-    'The unit of sessionTimeFrames (which it needs); the window is [start, now], now being the run\'s reference ' +
+    "The unit of sessionTimeFrames (which it needs); the window is [start, now], now being the run's reference " +
     'instant in timeZone: less_than_n_days (start = now − N days), less_than_n_months (now − N calendar months), ' +
-    'less_than_n_full_months (00:00 on the 1st of the month N months before now\'s month), less_than_n_years ' +
-    '(now − N years), less_than_n_full_years (00:00 on 1 January of now\'s year − N + 1).',
+    "less_than_n_full_months (00:00 on the 1st of the month N months before now's month), less_than_n_years " +
+    "(now − N years), less_than_n_full_years (00:00 on 1 January of now's year − N + 1).",
 })
 export class SessionTimeFramesScaleParameter extends Contribution<ParameterMetadata> implements Parameter {
   /** The window filter: activity in [start, now] (a last access, or for timeSpent alone a tracking day). */
@@ -50,7 +68,9 @@ export class SessionTimeFramesScaleParameter extends Contribution<ParameterMetad
   }
 
   check(_value: unknown, _all: ReadonlyMap<string, unknown>, given: ReadonlySet<string>): string[] {
-    return given.has(Param.timeFrames) ? [] : ['sessionTimeFramesScale (timeFramesScale) needs sessionTimeFrames (timeFrames)'];
+    return given.has(Param.timeFrames)
+      ? []
+      : ['sessionTimeFramesScale (timeFramesScale) needs sessionTimeFrames (timeFrames)'];
   }
 }
 
@@ -81,4 +101,3 @@ export const timeFrameParameters = [
   SessionTimeFramesScaleParameter,
   SessionTimeFrameScaleModeParameter,
 ];
-

@@ -144,12 +144,16 @@ export class TrackingTimesRelation extends Contribution<RelationMetadata> implem
 ) AS ${a} ON ${a}.registration_id = registration.id`;
     }
     // The trackings' own time: all of it, or that of the trackings last accessed in the window.
-    const counted = frames && basis === 'lastAccess' ? sql` AND ${instantInWindow('t.last_access_at', frames)}` : rawSql('');
+    const counted =
+      frames && basis === 'lastAccess' ? sql` AND ${instantInWindow('t.last_access_at', frames)}` : rawSql('');
     const bucket = (kind: string) => sql`coalesce(sum(t.time_spent_s) FILTER (WHERE ${rawSql(kind)}${counted}), 0)`;
     return {
       partOf: Rel.registrationTrackings,
       aggregates: {
-        total: frames && basis === 'lastAccess' ? sql`sum(t.time_spent_s) FILTER (WHERE TRUE${counted})` : rawSql('sum(t.time_spent_s)'),
+        total:
+          frames && basis === 'lastAccess'
+            ? sql`sum(t.time_spent_s) FILTER (WHERE TRUE${counted})`
+            : rawSql('sum(t.time_spent_s)'),
         global: bucket(LEARNING_RESOURCE),
         cbt: bucket(CLASSROOM),
         digital: bucket(DIGITAL),
@@ -167,7 +171,8 @@ export class TrackingTimesRelation extends Contribution<RelationMetadata> implem
 @relation({
   provider: PROVIDER,
   name: Rel.deltaMark,
-  description: "Delta mark of the last succeeded run of the export's guid (exportkit.export_runs.delta_mark), for delta mode.",
+  description:
+    "Delta mark of the last succeeded run of the export's guid (exportkit.export_runs.delta_mark), for delta mode.",
 })
 export class DeltaMarkRelation extends Contribution<RelationMetadata> implements Relation {
   join(alias: string, _args: Readonly<Record<string, string>>, scope: QueryScope): SqlFragment {

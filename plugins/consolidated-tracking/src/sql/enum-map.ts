@@ -4,7 +4,11 @@ import { joinSql, sql, type SqlFragment } from '@exportkit/core';
  * The SQL twin of an enum column's `format`: each raw value whose key has a text becomes that
  * text (bound, never spliced), any other value stays as it is, NULL stays NULL.
  */
-export function enumMapSql(value: SqlFragment, keys: Readonly<Record<string, string>>, texts: Readonly<Record<string, string>>): SqlFragment {
+export function enumMapSql(
+  value: SqlFragment,
+  keys: Readonly<Record<string, string>>,
+  texts: Readonly<Record<string, string>>,
+): SqlFragment {
   const whens: SqlFragment[] = [];
   for (const [raw, key] of Object.entries(keys)) {
     const text = texts[key];

@@ -2,7 +2,11 @@ import { rawSql, type QueryScope, type SqlFragment } from '@exportkit/core';
 import { Rel } from '../names.js';
 
 /** Raw values of the session status (mapped to texts by statusFormat). */
-export const SessionStatus = { completed: 'completed', incomplete: 'incomplete', notAttempted: 'not attempted' } as const;
+export const SessionStatus = {
+  completed: 'completed',
+  incomplete: 'incomplete',
+  notAttempted: 'not attempted',
+} as const;
 
 /**
  * completed when the registration reached its threshold; else incomplete when any activity was

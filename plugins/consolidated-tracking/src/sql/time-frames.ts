@@ -114,4 +114,3 @@ export function dayInWindow(expr: string, f: TimeFrames): SqlFragment {
   const endDay = sql`(${localNow(f)})::date`;
   return sql`${rawSql(expr)} BETWEEN ${once(startDay)} AND ${once(endDay)}`;
 }
-
