@@ -62,7 +62,10 @@ export class DataPaths {
     try {
       return isInside(realRoot, realpathSync(existing));
     } catch {
-      if (depth >= MAX_LINKS || !lstatSync(existing).isSymbolicLink()) return false;
+      const stats = lstatSync(existing, { throwIfNoEntry: false });
+      // Gone since it was seen (another run removed an empty work folder): walk again from the target.
+      if (!stats) return depth < MAX_LINKS && this.reallyInside(target, depth + 1);
+      if (depth >= MAX_LINKS || !stats.isSymbolicLink()) return false;
       return this.reallyInside(resolve(dirname(existing), readlinkSync(existing)), depth + 1);
     }
   }

@@ -44,7 +44,7 @@ async function resolvePluginEntry(specifier: string, fromDir: string): Promise<{
   if (isPath) {
     const target = resolve(fromDir, specifier);
     if (!existsSync(target)) throw new PluginLoadError(`plugin ${specifier}: ${target} does not exist`);
-    if (statSync(target).isFile()) return { entry: target, origin: specifier };
+    if (statSync(target).isFile()) return { entry: target, origin: (await packageNameAbove(target)) ?? specifier };
     packageDir = target;
   } else {
     const require = createRequire(join(fromDir, 'noop.js'));
@@ -71,6 +71,25 @@ async function resolvePluginEntry(specifier: string, fromDir: string): Promise<{
   const entry = join(packageDir, relative);
   if (!existsSync(entry)) throw new PluginLoadError(`plugin ${specifier}: entry ${entry} does not exist (not built?)`);
   return { entry, origin: manifest.name ?? specifier };
+}
+
+/**
+ * The package whose plugin entry a module file is (a plugin passed by the path of its entry, as the
+ * exportkit package passes its built-ins), so that messages name the package, not the file.
+ */
+async function packageNameAbove(file: string): Promise<string | undefined> {
+  try {
+    const packageDir = findPackageDir(file);
+    const manifest = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as {
+      name?: string;
+      exportkit?: { plugin?: string };
+      main?: string;
+    };
+    const entry = manifest.exportkit?.plugin ?? manifest.main ?? 'index.js';
+    return resolve(packageDir, entry) === resolve(file) ? manifest.name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function findPackageDir(file: string): string {
