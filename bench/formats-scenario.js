@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
-const CLI = join(ROOT, 'packages/cli/dist/main.js');
+const CLI = join(ROOT, 'packages/exportkit/dist/main.js');
 const SOURCE_TEMPLATE = join(BENCH, 'all-registrations.xml');
 
 export const FORMATS = ['CSV', 'TSV', 'XML', 'XLSX', 'JSON', 'NDJSON'];
