@@ -169,6 +169,24 @@ describe('packaging: a host project installs the packed tarballs and the example
     }
   });
 
+  it("every installed exportkit package's source maps find their sources (the maps name ../src, which must ship)", () => {
+    const missing: string[] = [];
+    const names = ['exportkit', ...readdirSync(join(host, 'node_modules/@exportkit')).map((n) => `@exportkit/${n}`)];
+    for (const name of names) {
+      const dist = join(host, 'node_modules', name, 'dist');
+      for (const entry of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
+        if (!entry.endsWith('.map')) continue;
+        const map = JSON.parse(readFileSync(join(dist, entry), 'utf8')) as { sources: string[] };
+        for (const source of map.sources) {
+          const path = resolve(dirname(join(dist, entry)), source);
+          if (!existsSync(path)) missing.push(relative(host, path));
+        }
+      }
+    }
+    expect(names).to.have.length(6);
+    expect(missing.slice(0, 5), `${missing.length} sources named by the maps are missing`).to.deep.equal([]);
+  });
+
   it("`npx exportkit columns --plugin` lists the example's column and filter parameter", async () => {
     const { stdout } = await sh('npx', ['exportkit', 'columns', '--json', '--plugin', PLUGIN], host);
     const providers = JSON.parse(stdout) as Array<{
