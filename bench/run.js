@@ -313,7 +313,7 @@ async function runReference({ url, now, sql, zipPath, toNull = false }) {
 
 /** The statement the row path would declare as its cursor (stream/cursor.ts), from engine.statements(). */
 async function rowPathStatement({ url, now, template, dataDir }) {
-  const { createEngine } = await import('@exportkit/core');
+  const { createEngine } = await import('exportkit');
   const engine = createEngine({ databaseUrl: url, dataDir, now: new Date(now) });
   try {
     const [statement, ...others] = await engine.statements(template, { now: new Date(now) });
