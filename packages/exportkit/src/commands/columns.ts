@@ -5,7 +5,9 @@ import { UsageError } from '../usage-error.js';
 
 export function columnsCommand(): Command {
   return new Command('columns')
-    .description("List each provider's columns and parameters, from the registry")
+    .description(
+      "List each provider's columns and parameters, then the file formats and pipeline steps, from the registry",
+    )
     .option('--provider <name>', 'only this provider')
     .option('--json', 'machine-readable output')
     .option(...PLUGIN_OPTION, collectPlugin)
@@ -37,6 +39,18 @@ export function columnsCommand(): Command {
           process.stdout.write(`  ${p.name}${aliases} [${p.kind}: ${p.type}${def}]  ${p.description}\n`);
         }
         process.stdout.write('\n');
+      }
+      if (flags.provider) return;
+      // Formats and steps come from plugins too: a host sees its own here, beside the built-ins.
+      process.stdout.write('File formats:\n');
+      for (const f of description.formats) {
+        const aliases = f.aliases.length ? ` (${f.aliases.join(', ')})` : '';
+        const options = f.options.length ? `; options ${f.options.join(', ')}` : '';
+        process.stdout.write(`  ${f.format}${aliases} [.${f.extension}${options}]  ${f.description}\n`);
+      }
+      process.stdout.write('\nPipeline steps:\n');
+      for (const s of description.steps) {
+        process.stdout.write(`  ${s.name} [${s.phase}]  ${s.description}\n`);
       }
     });
 }
