@@ -153,8 +153,8 @@ describe('exportkit command line', function () {
     const text = exportkit(['columns']);
     expect(text.code).to.equal(0);
     expect(text.stdout).to.match(/sessionRegistrationDate \(registrationDate\) \[datetime\]/);
-    expect(text.stdout).to.match(/File formats:\n(.*\n)*  XLSX .*\[\.xlsx/);
-    expect(text.stdout).to.match(/Pipeline steps:\n(.*\n)*  fileExportAction \[action\]/);
+    expect(text.stdout).to.match(/File formats:\n(.*\n)* {2}XLSX .*\[\.xlsx/);
+    expect(text.stdout).to.match(/Pipeline steps:\n(.*\n)* {2}fileExportAction \[action\]/);
     const json = exportkit(['columns', '--provider', 'consolidatedTracking', '--json']);
     expect(json.code).to.equal(0);
     const [provider] = JSON.parse(json.stdout);
