@@ -320,7 +320,12 @@ forEachDatabase('db migrations', (db) => {
   it('reports the migrations as applied, and migrating again does nothing', async () => {
     const status = await migrationStatus(db().knex);
     expect(status).to.deep.equal({
-      completed: ['schema/001_reference_schema', 'engine/001_export_runs', 'engine/002_run_state'],
+      completed: [
+        'schema/001_reference_schema',
+        'engine/001_export_runs',
+        'engine/002_run_state',
+        'engine/003_export_deliveries',
+      ],
       pending: [],
       upToDate: true,
     });
