@@ -127,7 +127,7 @@ const WITH_GUID = [
   'activities',
   'registrations',
 ];
-const WITH_ID = [...WITH_GUID, 'trackings', 'export_runs'];
+const WITH_ID = [...WITH_GUID, 'trackings', 'export_runs', 'export_deliveries'];
 
 /** Foreign keys of SCHEMA.md: table.column → referenced table. */
 const FOREIGN_KEYS: Array<[string, string, string]> = [

@@ -1,9 +1,11 @@
 import { pluginModule } from '@exportkit/core';
 import { CallBackUrl } from './callback-url.js';
+import { RemoteResourceUploader } from './remote-resource-uploader.js';
 
 export { CallBackUrl } from './callback-url.js';
+export { RemoteResourceUploader, fingerprint } from './remote-resource-uploader.js';
 
 /** The delivery steps this package contributes. */
-export const DELIVERY_STEP_CLASSES = [CallBackUrl] as const;
+export const DELIVERY_STEP_CLASSES = [CallBackUrl, RemoteResourceUploader] as const;
 
 export default pluginModule([...DELIVERY_STEP_CLASSES]);
