@@ -4,10 +4,10 @@ import type { RetryPolicy } from './delivery-settings.js';
 import type { SecretResolver } from './secret-resolver.js';
 
 /**
- * What a delivery step (emailReport, callBackUrl, remoteResourceUploader) sees: a run whose files
- * are final. It runs after the run's files were committed, or later again for
- * `--retry-delivery`; it changes no file of the data directory except removing sources it
- * delivered when asked (removeSources).
+ * What a delivery step (emailReport, callBackUrl, pgpEncryption, remoteResourceUploader) sees: a
+ * run whose files are final. It runs after the run's files were committed, or later again for
+ * `--retry-delivery`; it changes no file of the data directory except writing encrypted copies
+ * (pgpEncryption) and removing sources when asked (removeSources).
  */
 export interface DeliveryContext {
   readonly runId: number;
@@ -16,8 +16,12 @@ export interface DeliveryContext {
   readonly provider: string;
   readonly now: Date;
   readonly rows: number;
-  /** The run's final files (absolute paths): packages, moved files, end files. */
-  readonly files: readonly string[];
+  /**
+   * The run's final files (absolute paths): packages, moved files, end files. A step that turns
+   * them into others (pgpEncryption) replaces the list: later steps deliver those, and
+   * `export_runs.files` records them (what a retry delivers).
+   */
+  files: readonly string[];
   readonly paths: DataPaths;
   /** Named connections and keys; its `redact` takes every secret out of a text. */
   readonly secrets: SecretResolver;

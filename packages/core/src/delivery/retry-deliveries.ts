@@ -77,7 +77,7 @@ export async function retryDeliveries(request: {
   const steps = deliveryStepsOf(plan);
   const logger = request.logger.child({ runId, export: name });
   try {
-    const deliveries = await runDeliveries(
+    const { outcomes: deliveries, files: delivered } = await runDeliveries(
       knex,
       steps,
       {
@@ -97,7 +97,7 @@ export async function retryDeliveries(request: {
     );
     await recordDelivered(knex, runId);
     logger.info({ deliveries: deliveries.length }, 'deliveries retried');
-    return { runId, exportName: name, files, deliveries };
+    return { runId, exportName: name, files: [...delivered], deliveries };
   } catch (error) {
     await recordDeliveryFailure(knex, runId, (error as Error).message).catch(() => undefined);
     throw error;

@@ -42,7 +42,7 @@ export async function runDeliveries(
   steps: readonly PlannedStep[],
   base: DeliveryRunBase,
   options: DeliveryOptions = {},
-): Promise<DeliveryOutcome[]> {
+): Promise<{ outcomes: DeliveryOutcome[]; files: readonly string[] }> {
   const secrets = new SecretResolver(options);
   const retry = retryPolicyOf(options);
   const outcomes: DeliveryOutcome[] = [];
@@ -56,6 +56,7 @@ export async function runDeliveries(
       }>
     ).map((r) => `${r.step}\n${r.target}`),
   );
+  let files = base.files;
   for (const planned of steps) {
     const step = planned.step as DeliveryStep;
     const name = step.metadata.name;
@@ -72,6 +73,7 @@ export async function runDeliveries(
     let attempts = 0;
     const context: DeliveryContext = {
       ...base,
+      files,
       log: (message) => base.log(secrets.redact(message)),
       warn: (message) => base.warn(secrets.redact(message)),
       secrets,
@@ -101,6 +103,12 @@ export async function runDeliveries(
     };
     try {
       await step.run(context, planned.options);
+      if (context.files !== files) {
+        files = context.files;
+        await knex(EXPORT_RUNS)
+          .where({ id: base.runId })
+          .update({ files: JSON.stringify(files) });
+      }
       await knex(EXPORT_DELIVERIES)
         .where({ id })
         .update({ status: 'succeeded', attempts, finished_at: knex.raw('now()') });
@@ -111,7 +119,7 @@ export async function runDeliveries(
         .where({ id })
         .update({ status: 'failed', attempts, error: message, finished_at: knex.raw('now()') });
       outcomes.push({ step: name, target, status: 'failed', attempts, error: message });
-      const kept = base.files.map((f) => basename(f)).join(', ');
+      const kept = files.map((f) => basename(f)).join(', ');
       throw new DeliveryError(
         `${base.exportName}: ${name} to ${target} failed` +
           (attempts > 0 ? ` after ${attempts} attempt(s)` : '') +
@@ -120,7 +128,7 @@ export async function runDeliveries(
       );
     }
   }
-  return outcomes;
+  return { outcomes, files };
 }
 
 /** A run whose files are final but a delivery failed: `failed` in export_runs with the message, its files still listed. */

@@ -318,7 +318,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
       throw error;
     }
   }
-  const files = journal.createdFiles();
+  let files = journal.createdFiles();
   await cleanUp();
   // Deliveries come once the files are final and committed: a failure fails the run but keeps
   // its files, to be delivered again (`--retry-delivery`) without querying anew.
@@ -327,7 +327,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   if (deliverySteps.length > 0 && request.limit === undefined) {
     onProgress?.({ type: 'phase', exportName, phase: 'deliver' });
     try {
-      deliveries = await phase('deliver', () =>
+      const delivered = await phase('deliver', () =>
         runDeliveries(
           knex,
           deliverySteps,
@@ -347,6 +347,8 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
           request.delivery,
         ),
       );
+      deliveries = delivered.outcomes;
+      files = [...delivered.files];
     } catch (error) {
       const message = (error as Error).message;
       await recordDeliveryFailure(knex, record.id, message).catch(() => undefined);
