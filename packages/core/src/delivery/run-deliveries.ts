@@ -78,7 +78,7 @@ export async function runDeliveries(
       warn: (message) => base.warn(secrets.redact(message)),
       secrets,
       retry,
-      publicBaseUrl: options.publicBaseUrl,
+      publicBaseUrl: options.publicBaseUrl ?? secrets.variable('EXPORTKIT_PUBLIC_BASE_URL'),
       attempt: async (what, work, permanent) => {
         const { value } = await withRetries(
           retry,

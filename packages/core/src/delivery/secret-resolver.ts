@@ -43,6 +43,11 @@ export class SecretResolver {
     return value;
   }
 
+  /** An environment variable that is no secret (EXPORTKIT_SMTP_FROM). */
+  variable(name: string): string | undefined {
+    return (this.options.env ?? process.env)[name];
+  }
+
   /** A secret found elsewhere (a key file's content, a URL's password) that must not be shown either. */
   remember(secret: string): void {
     if (secret.length >= 3) this.secrets.add(secret);
