@@ -72,7 +72,8 @@ export async function startSshd(): Promise<Sshd> {
       'UsePAM no',
       `AllowUsers ${user}`,
       'Subsystem sftp internal-sftp',
-      'ForceCommand internal-sftp',
+      // Relative remote paths start in the remote folder, as in a user's home.
+      `ForceCommand internal-sftp -d ${remote}`,
       'LogLevel ERROR',
     ].join('\n') + '\n',
   );
