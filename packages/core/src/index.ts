@@ -67,6 +67,7 @@ export * from './pipeline/run-context.js';
 export * from './pipeline/file-journal.js';
 export * from './pipeline/claim-name.js';
 export * from './pipeline/data-paths.js';
+export * from './pipeline/path-problems.js';
 export * from './pipeline/manifest.js';
 export * from './engine/run-record.js';
 export * from './engine/progress.js';

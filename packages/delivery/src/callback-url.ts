@@ -3,6 +3,7 @@ import {
   BOUNDS,
   Contribution,
   deliveryStep,
+  pathProblems,
   ExportkitError,
   type DeliveryContext,
   type DeliveryStep,
@@ -15,7 +16,7 @@ interface CallBackUrlOptions {
   url: string;
   method: (typeof METHODS)[number];
   joinFileList?: { folderPath?: string; fieldName?: string };
-  fields: string[];
+  fields?: string[];
 }
 
 /** A reply that retrying cannot change (4xx), unlike a 5xx or a lost connection. */
@@ -57,7 +58,6 @@ class PermanentReplyError extends ExportkitError {}
     fields: {
       type: { kind: 'list', item: { kind: 'string', nonEmpty: true, maxLength: BOUNDS.text } },
       description: 'Extra fields, each name=value.',
-      default: [],
     },
   },
 })
@@ -76,6 +76,7 @@ export class CallBackUrl extends Contribution<PipelineStepMetadata> implements D
     const join = options['joinFileList'] as CallBackUrlOptions['joinFileList'];
     if (join && (!join.folderPath || !join.fieldName))
       problems.push('callBackUrl.joinFileList: needs both folderPath and fieldName');
+    if (join) problems.push(...pathProblems(join, 'callBackUrl.joinFileList', ['folderPath']));
     return problems;
   }
 
@@ -92,7 +93,7 @@ export class CallBackUrl extends Contribution<PipelineStepMetadata> implements D
       rows: String(context.rows),
       files: context.files.map((f) => f.split('/').pop()!).join(','),
     });
-    for (const field of options.fields) {
+    for (const field of options.fields ?? []) {
       const at = field.indexOf('=');
       fields.append(field.slice(0, at), field.slice(at + 1));
     }

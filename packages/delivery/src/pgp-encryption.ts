@@ -8,6 +8,7 @@ import {
   claimName,
   Contribution,
   deliveryStep,
+  pathProblems,
   ExportkitError,
   type DeliveryContext,
   type DeliveryStep,
@@ -69,9 +70,12 @@ interface PgpOptions {
 })
 export class PgpEncryption extends Contribution<PipelineStepMetadata> implements DeliveryStep<PgpOptions> {
   check(options: Readonly<Record<string, unknown>>): string[] {
-    return ((options['recipients'] as string[] | undefined) ?? []).length === 0
-      ? ['pgpEncryption.recipients: names no key']
-      : [];
+    return [
+      ...(((options['recipients'] as string[] | undefined) ?? []).length === 0
+        ? ['pgpEncryption.recipients: names no key']
+        : []),
+      ...pathProblems(options, 'pgpEncryption', ['inputFolderPath', 'outputFolderPath']),
+    ];
   }
 
   target(options: PgpOptions): string {

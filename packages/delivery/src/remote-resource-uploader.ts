@@ -5,6 +5,7 @@ import SftpClient from 'ssh2-sftp-client';
 import {
   Contribution,
   deliveryStep,
+  pathProblems,
   ExportkitError,
   type DeliveryContext,
   type DeliveryStep,
@@ -86,6 +87,10 @@ export class RemoteResourceUploader
   extends Contribution<PipelineStepMetadata>
   implements DeliveryStep<UploaderOptions>
 {
+  check(options: Readonly<Record<string, unknown>>): string[] {
+    return pathProblems(options, 'remoteResourceUploader', ['sourceFilesPath']);
+  }
+
   target(options: UploaderOptions): string {
     const at = options.host
       ? `${options.host}${options.port ? `:${options.port}` : ''}`
