@@ -10,7 +10,12 @@ import { expect } from 'chai';
 import { createEngine } from 'exportkit';
 import { EXPORT_DELIVERIES, EXPORT_RUNS, type DeliveryOptions, type Engine, type Logger } from '@exportkit/core';
 import type { Knex } from 'knex';
-import { scratchDatabase, type ScratchDatabase } from '../../support/databases.js';
+import {
+  postgresAvailable,
+  scratchDatabase,
+  type DatabaseKind,
+  type ScratchDatabase,
+} from '../../support/databases.js';
 import { createDemoTables } from '../../support/demo-data.js';
 import { NOW, pipelinePlugins } from '../../pipeline/support/steps.js';
 
@@ -27,31 +32,48 @@ export interface DeliveryEnvironment {
   engine(delivery: DeliveryOptions): Engine;
 }
 
-/** A suite over a scratch PGlite database with the demo rows; a fresh data directory per test. */
-export function describeDelivery(title: string, body: (env: DeliveryEnvironment) => void): void {
-  describe(title, () => {
-    const env = { logLines: [] as string[] } as DeliveryEnvironment;
-    before(async () => {
-      env.db = await scratchDatabase('pglite');
-      await createDemoTables(env.db.knex, 5);
-    });
-    after(async () => env.db?.dispose());
-    beforeEach(() => {
-      env.dataDir = mkdtempSync(join(tmpdir(), 'exportkit-delivery-'));
-      env.logLines.length = 0;
-    });
-    afterEach(() => rmSync(env.dataDir, { recursive: true, force: true }));
-    env.engine = (delivery) =>
-      createEngine({
-        knex: env.db.knex,
-        plugins: pipelinePlugins,
-        dataDir: env.dataDir,
-        now: NOW,
-        delivery,
-        logger: recordingLogger(env.logLines),
-      });
-    body(env);
+/**
+ * A suite over a scratch database with the demo rows, a fresh data directory per test: on
+ * PGlite, and also on PostgreSQL with `bothDatabases` (the suite that checks the engine's
+ * records; skipped with the reason in its title when DATABASE_URL is unset).
+ */
+export function describeDelivery(
+  title: string,
+  body: (env: DeliveryEnvironment) => void,
+  options: { bothDatabases?: boolean } = {},
+): void {
+  for (const kind of options.bothDatabases ? (['pglite', 'postgres'] as const) : (['pglite'] as const)) {
+    const name = options.bothDatabases ? `${title} [${kind}]` : title;
+    const skipped = kind === 'postgres' && !postgresAvailable;
+    (skipped ? describe.skip : describe)(skipped ? `${name} — skipped: DATABASE_URL is not set` : name, () =>
+      deliverySuite(kind, body),
+    );
+  }
+}
+
+/** The hooks and engine of one delivery suite on one database kind. */
+function deliverySuite(kind: DatabaseKind, body: (env: DeliveryEnvironment) => void): void {
+  const env = { logLines: [] as string[] } as DeliveryEnvironment;
+  before(async () => {
+    env.db = await scratchDatabase(kind);
+    await createDemoTables(env.db.knex, 5);
   });
+  after(async () => env.db?.dispose());
+  beforeEach(() => {
+    env.dataDir = mkdtempSync(join(tmpdir(), 'exportkit-delivery-'));
+    env.logLines.length = 0;
+  });
+  afterEach(() => rmSync(env.dataDir, { recursive: true, force: true }));
+  env.engine = (delivery) =>
+    createEngine({
+      knex: env.db.knex,
+      plugins: pipelinePlugins,
+      dataDir: env.dataDir,
+      now: NOW,
+      delivery,
+      logger: recordingLogger(env.logLines),
+    });
+  body(env);
 }
 
 /** A logger keeping every line as JSON, as pino would write it. */
