@@ -182,7 +182,11 @@ export class RemoteResourceUploader
       );
       context.log(`remoteResourceUploader: ${name} → ${target}`);
     }
-    if (options.removeSources) await removeDelivered(context, files, 'remoteResourceUploader');
+    if (options.removeSources) {
+      await removeDelivered(context, files, 'remoteResourceUploader');
+      const removed = new Set(files);
+      context.files = context.files.filter((f) => !removed.has(f));
+    }
   }
 }
 
