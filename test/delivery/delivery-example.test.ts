@@ -18,6 +18,7 @@ import { EXPORT_DELIVERIES, EXPORT_RUNS } from '@exportkit/core';
 import { startSmtp, SMTP_PASSWORD, type SmtpPeer } from './support/smtp.js';
 import { sshdUnavailable, startSshd, type Sshd } from './support/sshd.js';
 import { gpgHome, gpgUnavailable, type GpgHome } from './support/gpg.js';
+import { postgresAvailable, scratchDatabase, type ScratchDatabase } from '../support/databases.js';
 
 const cli = resolve('packages/exportkit/dist/main.js');
 const unavailable = sshdUnavailable() ?? gpgUnavailable();
@@ -46,6 +47,7 @@ function exportkit(
     this.timeout(180_000);
     let dir: string;
     let db: string;
+    let scratch: ScratchDatabase | undefined;
     let sshd: Sshd;
     let smtp: SmtpPeer;
     let gpg: GpgHome;
@@ -56,7 +58,10 @@ function exportkit(
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'exportkit-delivery-e2e-'));
-      db = `file:${join(dir, 'pglite')}`;
+      // A PostgreSQL scratch database when there is a server (each CLI process opens it at once);
+      // else a PGlite folder, which each process boots (seconds).
+      scratch = postgresAvailable ? await scratchDatabase('postgres') : undefined;
+      db = scratch?.url ?? `file:${join(dir, 'pglite')}`;
       [sshd, smtp] = await Promise.all([startSshd(), startSmtp()]);
       gpg = gpgHome();
       server = createServer((req, res) => {
@@ -94,6 +99,7 @@ function exportkit(
     after(async () => {
       await Promise.all([sshd?.stop(), smtp?.close(), new Promise((ok) => server?.close(ok))]);
       gpg?.dispose();
+      await scratch?.dispose();
       rmSync(dir, { recursive: true, force: true });
     });
 
