@@ -145,6 +145,30 @@ function exportkit(
       }
     }
 
+    it('`exportkit columns` and `exportkit schema` list the four steps with their options', async () => {
+      const columns = await exportkit(['columns']);
+      expect(columns.code, columns.stderr).to.equal(0);
+      expect(columns.stdout).to.contain('emailReport [consolidator, delivery]');
+      expect(columns.stdout).to.match(
+        /callBackUrl \[postProcess, delivery\] .*\(options: url, method, joinFileList, fields\)/,
+      );
+      expect(columns.stdout).to.match(/pgpEncryption \[postProcess, delivery\] .*\(options: recipients, signature, /);
+      expect(columns.stdout).to.match(
+        /remoteResourceUploader \[postProcess, delivery\] .*\(options: protocol, connection, /,
+      );
+      const schema = await exportkit(['schema']);
+      expect(schema.code, schema.stderr).to.equal(0);
+      for (const name of [
+        'emailReport',
+        'callBackUrl',
+        'pgpEncryption',
+        'remoteResourceUploader',
+        'destinationFolderPath',
+        'includeDownloadLink',
+      ])
+        expect(schema.stdout, name).to.contain(`"${name}"`);
+    });
+
     it('runs with all four steps: e-mail with link, encrypted and signed upload, callback; nothing secret anywhere', async () => {
       const dataDir = join(dir, 'data-ok');
       const run = await exportkit(

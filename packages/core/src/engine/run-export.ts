@@ -56,7 +56,7 @@ export interface ExportRunRequest {
   logger?: Logger;
   /** A preview: the first `limit` rows only (the caller names the export as a preview). */
   limit?: number;
-  /** Connections, keys and retry policy of the delivery steps (emailReport, callBackUrl, remoteResourceUploader). */
+  /** Connections, keys and retry policy of the delivery steps (emailReport, callBackUrl, pgpEncryption, remoteResourceUploader). */
   delivery?: DeliveryOptions;
 }
 
