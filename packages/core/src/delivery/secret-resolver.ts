@@ -2,7 +2,7 @@ import { ExportkitError } from '../errors/exportkit-error.js';
 import type { ConnectionKind, ConnectionSettings, DeliveryOptions } from './delivery-settings.js';
 
 /** Setting names whose values are secrets: never logged, recorded or shown in a message. */
-const SECRET_KEYS = new Set(['password', 'privateKey', 'passphrase', 'url', 'privateKeyPath', 'signingKey']);
+const SECRET_KEYS = new Set(['password', 'privateKey', 'passphrase', 'url']);
 
 /**
  * Resolves a named connection or key (`connection: hr-sftp` in a template) from the engine

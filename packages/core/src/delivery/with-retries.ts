@@ -26,7 +26,7 @@ export async function withRetries<T>(
       const error = timeout.aborted ? new DeliveryTimeoutError(policy.timeoutMs, caught) : (caught as Error);
       const willRetry = n < policy.attempts && !hooks.signal?.aborted && !(hooks.permanent?.(error) ?? false);
       hooks.onFailure?.(error, n, willRetry);
-      if (!willRetry) throw Object.assign(error, { attempts: n });
+      if (!willRetry) throw error;
       await sleep(policy.backoffMs * 2 ** (n - 1), undefined, hooks.signal ? { signal: hooks.signal } : {});
     }
   }
