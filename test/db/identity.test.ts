@@ -56,10 +56,12 @@ for (const kind of ['pglite', 'postgres'] as const) {
           'schema/001_reference_schema',
           'engine/001_export_runs',
           'engine/002_run_state',
+          'engine/003_export_deliveries',
         ]);
         expect(await migrate(knex, { referenceSchema: false })).to.deep.equal([
           'engine/001_export_runs',
           'engine/002_run_state',
+          'engine/003_export_deliveries',
         ]);
         expect(await tables()).to.deep.equal(['exportkit.export_runs']);
         expect(await migrationStatus(knex, { referenceSchema: false })).to.include({ upToDate: true });

@@ -127,7 +127,7 @@ const WITH_GUID = [
   'activities',
   'registrations',
 ];
-const WITH_ID = [...WITH_GUID, 'trackings', 'export_runs'];
+const WITH_ID = [...WITH_GUID, 'trackings', 'export_runs', 'export_deliveries'];
 
 /** Foreign keys of SCHEMA.md: table.column → referenced table. */
 const FOREIGN_KEYS: Array<[string, string, string]> = [
@@ -320,7 +320,12 @@ forEachDatabase('db migrations', (db) => {
   it('reports the migrations as applied, and migrating again does nothing', async () => {
     const status = await migrationStatus(db().knex);
     expect(status).to.deep.equal({
-      completed: ['schema/001_reference_schema', 'engine/001_export_runs', 'engine/002_run_state'],
+      completed: [
+        'schema/001_reference_schema',
+        'engine/001_export_runs',
+        'engine/002_run_state',
+        'engine/003_export_deliveries',
+      ],
       pending: [],
       upToDate: true,
     });

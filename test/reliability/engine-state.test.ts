@@ -63,6 +63,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         expect(await tablesOf(db.knex, 'exportkit')).to.deep.equal([
           'engine_migrations',
           'engine_migrations_lock',
+          'export_deliveries',
           'export_runs',
         ]);
         expect(await tablesOf(db.knex, 'public')).to.deep.equal(before);
@@ -162,6 +163,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(await tablesOf(db.knex, 'exportkit')).to.deep.equal([
         'engine_migrations',
         'engine_migrations_lock',
+        'export_deliveries',
         'export_runs',
       ]);
       expect(await tablesOf(db.knex, 'public')).to.deep.equal(publicTables);

@@ -15,7 +15,8 @@ export interface LeastPrivilegeOptions {
 /**
  * The statements that give `role` exactly what running exports needs, and nothing more:
  * reading the reference tables, recording runs in `exportkit.export_runs` (INSERT, UPDATE, and
- * SELECT for delta marks and recovery; its identity sequence), reading the migration bookkeeping
+ * SELECT for delta marks and recovery; its identity sequence) and their deliveries in
+ * `exportkit.export_deliveries` (the same), reading the migration bookkeeping
  * of both schemas so that the engine and `exportkit db migrate` can tell that nothing is pending.
  * Creating or changing tables (migrations) stays with the owner. Identifiers are quoted; the role
  * must exist.
@@ -26,14 +27,14 @@ export function leastPrivilegeGrants(role: string, options: LeastPrivilegeOption
   const table = (name: string) => `${id(schema)}.${id(name)}`;
   const engineTable = (name: string) => `${id(ENGINE_SCHEMA)}.${id(name)}`;
   const grantee = id(role);
-  const [exportRuns, ...engineBookkeeping] = ENGINE_TABLES;
+  const [exportRuns, exportDeliveries, ...engineBookkeeping] = ENGINE_TABLES;
   const statements = [
     `GRANT USAGE ON SCHEMA ${id(schema)} TO ${grantee}`,
     `GRANT SELECT ON ${REFERENCE_TABLES.map(table).join(', ')} TO ${grantee}`,
     `GRANT SELECT ON ${MIGRATION_TABLES.map(table).join(', ')} TO ${grantee}`,
     `GRANT USAGE ON SCHEMA ${id(ENGINE_SCHEMA)} TO ${grantee}`,
-    `GRANT SELECT, INSERT, UPDATE ON ${engineTable(exportRuns)} TO ${grantee}`,
-    `GRANT USAGE ON SEQUENCE ${engineTable(`${exportRuns}_id_seq`)} TO ${grantee}`,
+    `GRANT SELECT, INSERT, UPDATE ON ${engineTable(exportRuns)}, ${engineTable(exportDeliveries)} TO ${grantee}`,
+    `GRANT USAGE ON SEQUENCE ${engineTable(`${exportRuns}_id_seq`)}, ${engineTable(`${exportDeliveries}_id_seq`)} TO ${grantee}`,
     `GRANT SELECT ON ${engineBookkeeping.map(engineTable).join(', ')} TO ${grantee}`,
   ];
   if (options.deltaMode) statements.push(`GRANT pg_read_all_stats TO ${grantee}`);

@@ -2,8 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { createEngine as createCoreEngine, type Engine, type EngineOptions } from '@exportkit/core';
 import { connect } from '@exportkit/db';
 
-/** The plugins the exportkit package brings: its file formats and packaging, and the consolidated-tracking provider. */
-export const BUILTIN_PLUGINS = ['@exportkit/writers', '@exportkit/plugin-consolidated-tracking'] as const;
+/** The plugins the exportkit package brings: its file formats and packaging, the delivery steps, and the consolidated-tracking provider. */
+export const BUILTIN_PLUGINS = [
+  '@exportkit/writers',
+  '@exportkit/delivery',
+  '@exportkit/plugin-consolidated-tracking',
+] as const;
 
 export interface ExportkitEngineOptions extends EngineOptions {
   /** Load BUILTIN_PLUGINS first (default true). */

@@ -31,6 +31,11 @@ export interface PipelineStepMetadata {
   options: Readonly<Record<string, OptionMetadata>>;
   /** The step bundles the report files itself (a packager): no default package then. */
   packages?: boolean;
+  /**
+   * The step delivers the final files to a peer (SFTP, e-mail, callback): it runs once the run's
+   * files are committed, in its phase's order, and a failure keeps the files (DeliveryStep).
+   */
+  delivers?: boolean;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Relation, RelationMetadata } from '../contributions/relation.js';
 import type { Writer, WriterMetadata } from '../contributions/writer.js';
 import type { PipelineStepMetadata, StepPhase } from '../contributions/pipeline-step.js';
 import type { StepOfPhase } from '../pipeline/run-context.js';
+import type { DeliveryStep } from '../delivery/delivery-context.js';
 import type { ContributionKind } from './tokens.js';
 
 /** Constructor injection of every contribution of a point (`@injectAll(Tokens.Column)`); lookups by name go through the Registry. */
@@ -46,6 +47,16 @@ export function pipelineStep<P extends StepPhase>(
   metadata: PipelineStepMetadata & { phase: P },
 ): <T extends Implementing<StepOfPhase[P]>>(target: T) => T {
   return contribution<PipelineStepMetadata, StepOfPhase[P]>('PipelineStep')(metadata);
+}
+
+/**
+ * Declares a delivery step (delivery/delivery-context.ts): a consolidator or post-process step
+ * whose class implements DeliveryStep; it runs once the run's files are final.
+ */
+export function deliveryStep(
+  metadata: PipelineStepMetadata & { phase: 'consolidator' | 'postProcess' },
+): <T extends Implementing<DeliveryStep>>(target: T) => T {
+  return contribution<PipelineStepMetadata, DeliveryStep>('PipelineStep')({ ...metadata, delivers: true });
 }
 
 /** The metadata a contribution decorator put on a class (or on an instance's class). */

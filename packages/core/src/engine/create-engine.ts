@@ -26,6 +26,8 @@ import { InvalidEngineOptionError } from './invalid-engine-option-error.js';
 import type { ProgressListener } from './progress.js';
 import { describeRegistry, type RegistryDescription } from '../registry/describe.js';
 import type { SqlFragment } from '../query/sql-fragment.js';
+import type { DeliveryOptions } from '../delivery/delivery-settings.js';
+import { retryDeliveries, type DeliveryRetryResult } from '../delivery/retry-deliveries.js';
 
 /** An open database as a connector gives it: the engine closes it in `close()`. */
 export interface DatabaseConnection {
@@ -67,6 +69,13 @@ export interface EngineOptions {
   copyPath?: 'auto' | 'off';
   /** Where the engine logs (pino-compatible; default: nothing). Every line of a run carries its `runId`. */
   logger?: Logger;
+  /**
+   * What the delivery steps (emailReport, callBackUrl, remoteResourceUploader, pgpEncryption's
+   * keys) need and a template never holds: named connections and keys with their secrets, the
+   * public base URL, the retry policy (docs/pipeline.md, "Delivery"). Environment variables
+   * complete it.
+   */
+  delivery?: DeliveryOptions;
 }
 
 export interface RunOptions {
@@ -100,6 +109,16 @@ export interface Engine {
    * statement (so a plugin's SQL mistake shows now), writes nothing, records nothing.
    */
   dryRun(template: string | ExportConfig, options?: { now?: Date }): Promise<ExportStatement[]>;
+  /**
+   * Delivers again the files of a run whose delivery failed (or re-sends what did not get
+   * through), without querying: the deliveries of its template (`template`, else the one
+   * `export_runs` recorded) that have not succeeded for that run yet.
+   */
+  retryDelivery(
+    runId: number,
+    template?: string | ExportConfig,
+    options?: { signal?: AbortSignal },
+  ): Promise<DeliveryRetryResult>;
   registry(extraPlugins?: readonly string[], fromDir?: string): Promise<Registry>;
   database(): Promise<Knex>;
   close(): Promise<void>;
@@ -295,6 +314,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             copyPath: options.copyPath,
             template: runTemplate,
             logger: options.logger,
+            delivery: options.delivery,
           }),
         );
       }
@@ -344,6 +364,28 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
     async describe(describeOptions = {}) {
       return describeRegistry(await registry(describeOptions.plugins ?? []));
+    },
+
+    async retryDelivery(runId, template, retryOptions = {}) {
+      const knex = await database();
+      engineState ??= ensureEngineState(knex);
+      await engineState;
+      return retryDeliveries({
+        knex,
+        runId,
+        dataDir,
+        template,
+        load,
+        planOf: async (config, definition) => {
+          const result = await plan(config, definition, false);
+          const errors = result.issues.filter((i) => i.severity !== 'warning');
+          if (errors.length || !result.plan) throw new TemplateError(errors);
+          return { plan: result.plan, name: exportNameOf(config, definition) };
+        },
+        delivery: options.delivery,
+        logger: options.logger ?? silentLogger,
+        signal: retryOptions.signal,
+      });
     },
 
     registry,

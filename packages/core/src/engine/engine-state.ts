@@ -4,14 +4,17 @@ import { databaseMessage } from '../errors/database-message.js';
 import { applyMigrationSet, listMigrationSet, rollbackMigrationSet, type MigrationSet } from './code-migrations.js';
 import { exportRunsDown, exportRunsUp } from './migrations/export-runs.js';
 import { runStateDown, runStateUp } from './migrations/run-state.js';
+import { exportDeliveriesDown, exportDeliveriesUp } from './migrations/export-deliveries.js';
 
 /**
  * The engine's own schema: its table `export_runs` and its migrations' bookkeeping live there,
  * apart from the host's tables (whose schema the engine only reads).
  */
 export const ENGINE_SCHEMA = 'exportkit';
-/** The engine's one table, schema-qualified: every query on it uses this name. */
+/** The engine's table of runs, schema-qualified: every query on it uses this name. */
 export const EXPORT_RUNS = `${ENGINE_SCHEMA}.export_runs`;
+/** The engine's table of deliveries (one row per delivery of a run and try). */
+export const EXPORT_DELIVERIES = `${ENGINE_SCHEMA}.export_deliveries`;
 
 /** The engine's migrations, tracked in `exportkit.engine_migrations`. */
 export const ENGINE_MIGRATIONS: MigrationSet = {
@@ -21,12 +24,14 @@ export const ENGINE_MIGRATIONS: MigrationSet = {
   migrations: [
     { name: '001_export_runs', up: exportRunsUp, down: exportRunsDown },
     { name: '002_run_state', up: runStateUp, down: runStateDown },
+    { name: '003_export_deliveries', up: exportDeliveriesUp, down: exportDeliveriesDown },
   ],
 };
 
 /** The tables of the engine's schema: its table, then Knex's bookkeeping (with its lock). */
 export const ENGINE_TABLES = [
   'export_runs',
+  'export_deliveries',
   ENGINE_MIGRATIONS.tableName,
   `${ENGINE_MIGRATIONS.tableName}_lock`,
 ] as const;

@@ -4,7 +4,7 @@ export type ProgressEvent =
   | { type: 'rows'; exportName: string; rows: number; elapsedMs: number }
   /** The planner's estimate of the export's rows (an estimate: the real count may differ). */
   | { type: 'estimate'; exportName: string; rows: number }
-  | { type: 'phase'; exportName: string; phase: 'validate' | 'query' | 'write' | 'consolidate' | 'package' }
+  | { type: 'phase'; exportName: string; phase: 'validate' | 'query' | 'write' | 'consolidate' | 'package' | 'deliver' }
   | { type: 'export-finished'; exportName: string; rows: number; files: string[]; elapsedMs: number }
   | { type: 'warning'; message: string }
   /** A line of the run log (timeLogger and other steps). */

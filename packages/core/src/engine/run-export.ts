@@ -25,6 +25,14 @@ import type { ProgressListener } from './progress.js';
 import { ExportkitError } from '../errors/exportkit-error.js';
 import { chooseCopyPath, type CopyPathMode } from './choose-row-path.js';
 import { copyQueryTo } from '../stream/copy-query.js';
+import { isDeliveryStep } from '../delivery/delivery-context.js';
+import type { DeliveryOptions } from '../delivery/delivery-settings.js';
+import {
+  deliveryStepsOf,
+  recordDeliveryFailure,
+  runDeliveries,
+  type DeliveryOutcome,
+} from '../delivery/run-deliveries.js';
 
 export interface ExportRunRequest {
   knex: Knex;
@@ -48,6 +56,8 @@ export interface ExportRunRequest {
   logger?: Logger;
   /** A preview: the first `limit` rows only (the caller names the export as a preview). */
   limit?: number;
+  /** Connections, keys and retry policy of the delivery steps (emailReport, callBackUrl, pgpEncryption, remoteResourceUploader). */
+  delivery?: DeliveryOptions;
 }
 
 export interface ExportResult {
@@ -58,6 +68,10 @@ export interface ExportResult {
   files: string[];
   manifest: Manifest;
   timings: Record<string, number>;
+  /** The run's `export_runs` id. */
+  runId: number;
+  /** What each delivery step did (none without delivery steps). */
+  deliveries: DeliveryOutcome[];
 }
 
 /**
@@ -304,11 +318,47 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
       throw error;
     }
   }
-  const files = journal.createdFiles();
+  let files = journal.createdFiles();
   await cleanUp();
+  // Deliveries come once the files are final and committed: a failure fails the run but keeps
+  // its files, to be delivered again (`--retry-delivery`) without querying anew.
+  let deliveries: DeliveryOutcome[] = [];
+  const deliverySteps = deliveryStepsOf(plan);
+  if (deliverySteps.length > 0 && request.limit === undefined) {
+    onProgress?.({ type: 'phase', exportName, phase: 'deliver' });
+    try {
+      const delivered = await phase('deliver', () =>
+        runDeliveries(
+          knex,
+          deliverySteps,
+          {
+            runId: record.id,
+            exportGuid: guid,
+            exportName,
+            provider: providerMeta.name,
+            now,
+            rows,
+            files,
+            paths,
+            signal: request.signal,
+            log: context.log,
+            warn: context.warn,
+          },
+          request.delivery,
+        ),
+      );
+      deliveries = delivered.outcomes;
+      files = [...delivered.files];
+    } catch (error) {
+      const message = (error as Error).message;
+      await recordDeliveryFailure(knex, record.id, message).catch(() => undefined);
+      logger.error({ rows, files, error: message }, 'run failed: delivery');
+      throw error;
+    }
+  }
   logger.info({ rows, files, seconds: round3((performance.now() - started) / 1000) }, 'run succeeded');
   onProgress?.({ type: 'export-finished', exportName, rows, files, elapsedMs: performance.now() - started });
-  return { guid, name: exportName, rows, files, manifest: manifest!, timings };
+  return { guid, name: exportName, rows, files, manifest: manifest!, timings, runId: record.id, deliveries };
 
   /** After the outcome is recorded: nothing here may fail the run or undo its files. */
   async function cleanUp(keepJournal = false): Promise<void> {
@@ -327,8 +377,10 @@ function isIncremental(plan: ExportPlan): boolean {
     .some((p) => p.metadata.incremental && plan.parameters.get(p.metadata.name) === true);
 }
 
+/** Runs the file steps of a phase; delivery steps wait until the files are final (runDeliveries). */
 async function runSteps(steps: readonly PlannedStep[], context: RunContext): Promise<void> {
   for (const { step, options } of steps) {
+    if (isDeliveryStep(step)) continue;
     context.signal?.throwIfAborted();
     await step.run(context, options);
   }

@@ -18,7 +18,8 @@ export interface RunTemplate {
 /**
  * The `export_runs` row of one run: inserted as running with who runs it, kept alive by a
  * heartbeat, closed as succeeded (the run's commit point: its files are final before, and only
- * cleanup comes after) or failed. The engine writes no other table. Times are the database's.
+ * cleanup comes after) or failed; a failed delivery turns it failed later (delivery/run-deliveries.ts,
+ * which also writes `export_deliveries`). Times are the database's.
  */
 export class RunRecord {
   private heartbeat: NodeJS.Timeout | undefined;

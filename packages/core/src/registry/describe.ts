@@ -35,6 +35,8 @@ export interface RegistryDescription {
     phase: string;
     order: number;
     description: string;
+    /** A delivery step: runs once the files are final (docs/pipeline.md, "Delivery"). */
+    delivers?: boolean;
     options: string[];
     optionDetails: OptionDescription[];
   }>;
@@ -93,6 +95,7 @@ export function describeRegistry(registry: Registry): RegistryDescription {
         phase: s.metadata.phase,
         order: s.metadata.order,
         description: s.metadata.description,
+        ...(s.metadata.delivers ? { delivers: true } : {}),
         options: Object.keys(options),
         optionDetails: Object.entries(options).map(([name, o]) => ({
           name,

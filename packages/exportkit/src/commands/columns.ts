@@ -50,7 +50,8 @@ export function columnsCommand(): Command {
       }
       process.stdout.write('\nPipeline steps:\n');
       for (const s of description.steps) {
-        process.stdout.write(`  ${s.name} [${s.phase}]  ${s.description}\n`);
+        const options = s.options.length ? ` (options: ${s.options.join(', ')})` : '';
+        process.stdout.write(`  ${s.name} [${s.phase}${s.delivers ? ', delivery' : ''}]  ${s.description}${options}\n`);
       }
     });
 }

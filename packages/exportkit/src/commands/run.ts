@@ -15,6 +15,7 @@ export interface RunFlags {
   dryRun?: boolean;
   logFormat?: LogFormat;
   limit?: number;
+  retryDelivery?: number;
 }
 
 export function runCommand(): Command {
@@ -48,7 +49,25 @@ export function runCommand(): Command {
       ).argParser(parsePositiveInt),
     )
     .option('--dry-run', 'validate with the database, compose and PREPARE every statement; write and record nothing')
+    .addOption(
+      new Option(
+        '--retry-delivery <run id>',
+        "deliver again the kept files of that run (its template's emailReport, callBackUrl, pgpEncryption, remoteResourceUploader not yet through); no query",
+      ).argParser(parsePositiveInt),
+    )
     .action(async (template: string, flags: RunFlags) => {
+      if (flags.retryDelivery !== undefined) {
+        const engine = engineFor(flags, databaseTarget(flags.db));
+        try {
+          const result = await engine.retryDelivery(flags.retryDelivery, template);
+          for (const file of result.files) process.stdout.write(`${file}\n`);
+          for (const delivery of result.deliveries)
+            process.stdout.write(`${delivery.step}: ${delivery.target}: ${delivery.status}\n`);
+        } finally {
+          await engine.close();
+        }
+        return;
+      }
       if (flags.dryRun) {
         const engine = engineFor(flags, databaseTarget(flags.db));
         try {

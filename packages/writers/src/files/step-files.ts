@@ -1,11 +1,12 @@
 import { copyFile, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync, lstatSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { NameCandidates, RunContext } from '@exportkit/core';
 import type { FileNameValues } from '../actions/file-name-pattern.js';
 import { numberedName } from './name-candidates.js';
 
 export { extensionOf, numberedCandidates, patternCandidates } from './name-candidates.js';
+export { pathProblems } from '@exportkit/core';
 
 /*
  * What the file steps (consolidators, packager, default package) share: template paths
@@ -16,33 +17,6 @@ export { extensionOf, numberedCandidates, patternCandidates } from './name-candi
 /** The values file name patterns of a run expand to. */
 export function patternValues(context: RunContext): FileNameValues {
   return { now: context.now, timeZone: context.timeZone, guid: context.exportGuid, name: context.exportName };
-}
-
-/**
- * The static half of the path rules, for `check()` at validation time (before any query):
- * an absolute path, or one whose `..` climbs out of the data directory, is refused. Symbolic
- * links are checked when the path is resolved (DataPaths), as they depend on the disk.
- */
-export function pathProblems(
-  options: Readonly<Record<string, unknown>>,
-  step: string,
-  names: readonly string[],
-): string[] {
-  const problems: string[] = [];
-  for (const name of names) {
-    const value = options[name];
-    if (typeof value !== 'string' || value === '') continue;
-    const option = `${step}.${name}`;
-    if (isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\')) {
-      problems.push(`${option}: "${value}" is absolute; paths are relative to the data directory`);
-      continue;
-    }
-    const normalised = normalize(value.replace(/\\/g, '/'));
-    if (normalised === '..' || normalised.startsWith(`..${sep}`) || normalised.startsWith('../')) {
-      problems.push(`${option}: "${value}" leaves the data directory`);
-    }
-  }
-  return problems;
 }
 
 /**
