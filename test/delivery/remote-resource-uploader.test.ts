@@ -99,6 +99,22 @@ const uploadTemplate = (extra = '') =>
         expect(readdirSync(folder)).to.deep.equal(['a.csv']);
       });
 
+      it('a file already at its remote name: the same bytes are not sent again, other bytes of the same size are refused and left there', async () => {
+        const folder = join(sshd.remote, 'inbox-taken');
+        mkdirSync(join(env.dataDir, 'outbox'));
+        writeFileSync(join(env.dataDir, 'outbox', 'a.csv'), 'abc');
+        const engine = env.engine({ connections: connection(), retry: QUICK_RETRY });
+        const run = () => engine.run(template(folder, ', sourceFilesPath: "outbox/*.csv"'));
+        await run();
+        await run();
+        expect(env.logLines.join('\n')).to.contain('a.csv is already at');
+        writeFileSync(join(env.dataDir, 'outbox', 'a.csv'), 'xyz');
+        const error = await failureOf(run());
+        expect(error?.message).to.match(/a\.csv already exists on the server and is another file/);
+        expect(readFileSync(join(folder, 'a.csv'), 'utf8')).to.equal('abc');
+        expect(readdirSync(folder)).to.deep.equal(['a.csv']);
+      });
+
       it('wrong credentials: refused at once (no retry), the run fails, its files kept, recorded', async () => {
         const folder = join(sshd.remote, 'inbox-denied');
         const error = await failureOf(

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { basename, posix } from 'node:path';
 import SftpClient from 'ssh2-sftp-client';
 import {
@@ -39,8 +41,9 @@ class SftpRefusedError extends ExportkitError {}
  * - `sourceFilesPath`: a glob relative to the data directory; default: the run's final files.
  * - `destinationFolderPath`: the remote folder (created when missing).
  * - Each file is written under a temporary name `.<name>.<run id>.part` and renamed once
- *   complete, so the receiver never picks up a partial file; a file already there with the
- *   same size (an earlier attempt of this run) is not sent again.
+ *   complete, so the receiver never picks up a partial file. A file already there with the same
+ *   content (an earlier attempt of this run, or --retry-delivery) is not sent again; one with
+ *   other content is never replaced: the upload is refused, naming it.
  * - `removeSources`: the local files are deleted once every upload succeeded.
  */
 @deliveryStep({
@@ -163,7 +166,8 @@ export class RemoteResourceUploader
             });
             const final = posix.join(folder, name);
             const there = await sftp.exists(final);
-            if (there === '-' && (await sftp.stat(final)).size === size) {
+            // Size first, so that content is read back only for a likely earlier copy of this file.
+            if (there === '-' && (await sftp.stat(final)).size === size && (await sameContent(sftp, final, file))) {
               context.log(
                 `remoteResourceUploader: ${name} is already at ${target} (an earlier attempt); not sent again`,
               );
@@ -193,4 +197,19 @@ export class RemoteResourceUploader
 /** The key's fingerprint as `ssh-keygen -lf` prints it: SHA256:<base64 without padding>. */
 export function fingerprint(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** Whether the remote file holds the same bytes as the local one (SHA-256 of both, streamed). */
+async function sameContent(sftp: SftpClient, remotePath: string, localPath: string): Promise<boolean> {
+  const [remote, local] = await Promise.all([
+    sha256(sftp.createReadStream(remotePath)),
+    sha256(createReadStream(localPath)),
+  ]);
+  return remote === local;
+}
+
+async function sha256(stream: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
