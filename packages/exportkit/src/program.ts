@@ -10,6 +10,7 @@ import { convertCommand } from './commands/convert.js';
 import { runsCommand } from './commands/runs.js';
 import { sqlCommand } from './commands/sql.js';
 import { schemaCommand } from './commands/schema.js';
+import { workerCommand } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('exportkit')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     docsCommand(),
     convertCommand(),
     schemaCommand(),
+    workerCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

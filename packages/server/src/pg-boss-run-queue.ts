@@ -1,0 +1,210 @@
+import PgBoss from 'pg-boss';
+import pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ExportClaim, QueuedRun, RunHandler, RunOutcome, RunQueue, RunRequest, RunState } from './run-queue.js';
+import { RunAttempts } from './run-attempts.js';
+
+/** The pg-boss queue every run goes through. */
+export const RUN_QUEUE_NAME = 'exportkit-runs';
+/** pg-boss's tables live in their own schema, beside the engine's `exportkit`. */
+export const QUEUE_SCHEMA = 'exportkit_queue';
+
+export interface PgBossRunQueueOptions {
+  /** The PostgreSQL server's URL (the primary: the queue is written to). */
+  connectionString: string;
+  /**
+   * A run's time limit, in seconds: a run still going then is aborted (rolled back) and tried
+   * again; a run whose worker died is tried again once it has passed (pg-boss 10 has no
+   * heartbeat). Applies to runs enqueued through this queue. Default 3600.
+   */
+  runTimeoutSeconds?: number;
+  /** Attempts after the first one. Default 2. */
+  retryLimit?: number;
+  /** Seconds before a failed attempt is tried again. Default 5. */
+  retryDelaySeconds?: number;
+  /** How often this process looks for runs whose time is up (their worker died). Default 60. */
+  superviseIntervalSeconds?: number;
+  /** How often an idle worker asks for a run. Default 2. */
+  pollingIntervalSeconds?: number;
+}
+
+/**
+ * The run queue on a PostgreSQL server, through pg-boss: any number of processes on any number of
+ * machines enqueue and work on it (`FOR UPDATE SKIP LOCKED`); an export guid runs at most once at
+ * a time through session advisory locks (claimExports); a run that fails or outlives its time
+ * limit (its worker died) is tried again.
+ */
+export class PgBossRunQueue implements RunQueue {
+  private readonly boss: PgBoss;
+  private readonly attempts = new RunAttempts();
+  private started: Promise<void> | undefined;
+
+  constructor(private readonly options: PgBossRunQueueOptions) {
+    this.boss = new PgBoss({
+      connectionString: options.connectionString,
+      schema: QUEUE_SCHEMA,
+      application_name: 'exportkit-queue',
+      max: 4,
+      maintenanceIntervalSeconds: options.superviseIntervalSeconds ?? 60,
+      // A run's history is export_runs; the queue keeps its jobs a week for the API.
+      archiveCompletedAfterSeconds: 7 * 24 * 3600,
+    });
+    this.boss.on('error', (error) => this.attempts.report(error));
+  }
+
+  /** Creates pg-boss's schema and the queue when missing (idempotent); every method calls it. */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      await this.boss.start();
+      if (!(await this.boss.getQueue(RUN_QUEUE_NAME))) {
+        await this.boss.createQueue(RUN_QUEUE_NAME, { name: RUN_QUEUE_NAME, policy: 'standard' });
+      }
+    })();
+    return this.started;
+  }
+
+  async enqueue(request: RunRequest): Promise<string> {
+    await this.start();
+    const id = await this.boss.send(
+      RUN_QUEUE_NAME,
+      { ...request },
+      {
+        expireInSeconds: this.options.runTimeoutSeconds ?? 3600,
+        retryLimit: this.options.retryLimit ?? 2,
+        retryDelay: this.options.retryDelaySeconds ?? 5,
+      },
+    );
+    if (!id) throw new Error(`the run queue refused the run of ${request.template}`);
+    return id;
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    await this.start();
+    const job = await this.boss.getJobById<RunRequest>(RUN_QUEUE_NAME, id, { includeArchive: true });
+    if (!job || ENDED.has(job.state)) return false;
+    await this.boss.cancel(RUN_QUEUE_NAME, id);
+    // Running here: abort at once; running elsewhere, its worker sees the cancellation when it next looks.
+    this.attempts.abort(id, 'cancelled');
+    return true;
+  }
+
+  async status(id: string): Promise<QueuedRun | undefined> {
+    await this.start();
+    if (!UUID.test(id)) return undefined;
+    const job = await this.boss.getJobById<RunRequest>(RUN_QUEUE_NAME, id, { includeArchive: true });
+    return job ? queuedRun(job) : undefined;
+  }
+
+  async work(handler: RunHandler, { concurrency }: { concurrency: number }): Promise<void> {
+    await this.start();
+    for (let i = 0; i < concurrency; i++) {
+      await this.boss.work<RunRequest>(
+        RUN_QUEUE_NAME,
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
+        async ([job]) => {
+          if (!job) return undefined;
+          return this.attempts.run(job.id, job.expireInSeconds, (signal) =>
+            this.watchCancellation(job.id, () => handler({ id: job.id, request: job.data, signal })),
+          );
+        },
+      );
+    }
+  }
+
+  /** Aborts the attempt when the run is cancelled from any process (its job's state says so). */
+  private async watchCancellation(id: string, body: () => Promise<RunOutcome>): Promise<RunOutcome> {
+    const timer = setInterval(() => {
+      this.boss
+        .getJobById(RUN_QUEUE_NAME, id)
+        .then((job) => {
+          if (job?.state === 'cancelled') this.attempts.abort(id, 'cancelled');
+        })
+        .catch(() => undefined); // looked at again next time
+    }, CANCELLATION_CHECK_MS);
+    try {
+      return await body();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  async claimExports(guids: readonly string[], signal: AbortSignal): Promise<ExportClaim> {
+    // A session lock lives with its connection: one connection per claim, held for the attempt.
+    const client = new pg.Client({ connectionString: this.options.connectionString });
+    await client.connect();
+    const keys = [...new Set(guids)].sort().map((guid) => `exportkit-run:${guid}`);
+    const unlock = async (taken: readonly string[]) => {
+      for (const key of taken) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+    };
+    try {
+      for (;;) {
+        const taken: string[] = [];
+        for (const key of keys) {
+          const { rows } = await client.query<{ locked: boolean }>(
+            'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
+            [key],
+          );
+          if (!rows[0]?.locked) break;
+          taken.push(key);
+        }
+        if (taken.length === keys.length) break;
+        await unlock(taken);
+        await sleep(CLAIM_RETRY_MS, undefined, { signal });
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return {
+      release: async () => {
+        // Ending the session releases its locks, whatever state the connection is in.
+        await client.end().catch(() => undefined);
+      },
+    };
+  }
+
+  async close({ timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+    if (!this.started) return;
+    await this.started.catch(() => undefined);
+    await this.boss.offWork(RUN_QUEUE_NAME);
+    await this.attempts.settle(timeoutMs);
+    // Aborted attempts were failed by their handler's error: pg-boss tries them again elsewhere.
+    await this.boss.stop({ graceful: false, wait: true });
+  }
+
+  /** Errors pg-boss reports in the background (a lost connection while polling). */
+  onError(listener: (error: Error) => void): void {
+    this.attempts.onError(listener);
+  }
+}
+
+const CANCELLATION_CHECK_MS = 1000;
+const CLAIM_RETRY_MS = 250;
+const ENDED = new Set(['completed', 'cancelled', 'failed']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const STATES: Record<PgBoss.JobWithMetadata['state'], RunState> = {
+  created: 'queued',
+  retry: 'queued',
+  active: 'running',
+  completed: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+function queuedRun(job: PgBoss.JobWithMetadata<RunRequest>): QueuedRun {
+  const output = (job.output ?? {}) as Partial<RunOutcome> & { message?: string };
+  const run: QueuedRun = {
+    id: job.id,
+    template: job.data.template,
+    state: STATES[job.state],
+    attempts: job.startedOn ? job.retryCount + 1 : 0,
+    createdAt: job.createdOn,
+  };
+  if (job.data.now) run.now = job.data.now;
+  if (job.startedOn) run.startedAt = job.startedOn;
+  if (job.completedOn) run.finishedAt = job.completedOn;
+  if (Array.isArray(output.exports)) run.exports = output.exports;
+  if (typeof output.message === 'string') run.error = output.message;
+  return run;
+}

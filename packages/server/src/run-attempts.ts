@@ -1,0 +1,55 @@
+import type { RunOutcome } from './run-queue.js';
+
+/** Why an attempt was aborted: the error its run fails with says so. */
+export type AbortReason = 'cancelled' | 'time limit' | 'shutting down';
+
+/**
+ * The attempts running in this process: each with its AbortController (cancel, time limit,
+ * shutdown), so that a queue can abort one by id and a shutdown can wait for them, then abort
+ * what is left and wait for the rollbacks.
+ */
+export class RunAttempts {
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+  private readonly errorListeners: Array<(error: Error) => void> = [];
+
+  /** Runs an attempt; aborts it after `timeoutSeconds` (the queue tries it again). */
+  async run(id: string, timeoutSeconds: number, body: (signal: AbortSignal) => Promise<RunOutcome>) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => this.abort(id, 'time limit'), timeoutSeconds * 1000);
+    const done = body(controller.signal);
+    this.running.set(id, { controller, done: done.catch(() => undefined) });
+    try {
+      return await done;
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(id);
+    }
+  }
+
+  abort(id: string, reason: AbortReason): void {
+    this.running.get(id)?.controller.abort(new Error(`run ${id}: ${reason}`));
+  }
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Waits up to `timeoutMs` for the running attempts, aborts the rest and waits for them to roll back. */
+  async settle(timeoutMs: number): Promise<void> {
+    const all = () => Promise.all([...this.running.values()].map((attempt) => attempt.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([all(), timedOut]);
+    clearTimeout(timer);
+    for (const id of this.running.keys()) this.abort(id, 'shutting down');
+    await all();
+  }
+
+  onError(listener: (error: Error) => void): void {
+    this.errorListeners.push(listener);
+  }
+
+  report(error: Error): void {
+    for (const listener of this.errorListeners) listener(error);
+  }
+}
