@@ -11,6 +11,7 @@ import { runsCommand } from './commands/runs.js';
 import { sqlCommand } from './commands/sql.js';
 import { schemaCommand } from './commands/schema.js';
 import { workerCommand } from './commands/worker.js';
+import { scheduleCommand } from './commands/schedule.js';
 
 export function buildProgram(): Command {
   const program = new Command('exportkit')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     convertCommand(),
     schemaCommand(),
     workerCommand(),
+    scheduleCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

@@ -1,11 +1,14 @@
 import PgBoss from 'pg-boss';
 import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ALLOWED_TIME_ZONES_TEXT, ExportkitError, isAcceptedTimeZone, suggestTimeZone } from '@exportkit/core';
 import type { ExportClaim, QueuedRun, RunHandler, RunOutcome, RunQueue, RunRequest, RunState } from './run-queue.js';
 import { RunAttempts } from './run-attempts.js';
 
 /** The pg-boss queue every run goes through. */
 export const RUN_QUEUE_NAME = 'exportkit-runs';
+/** A template's schedule is a pg-boss schedule of its own queue (pg-boss keeps one schedule per queue). */
+export const SCHEDULE_QUEUE_PREFIX = 'exportkit-schedule_';
 /** pg-boss's tables live in their own schema, beside the engine's `exportkit`. */
 export const QUEUE_SCHEMA = 'exportkit_queue';
 
@@ -26,6 +29,15 @@ export interface PgBossRunQueueOptions {
   superviseIntervalSeconds?: number;
   /** How often an idle worker asks for a run. Default 2. */
   pollingIntervalSeconds?: number;
+  /** How often schedules are looked at (by one process at a time) and new ones relayed. Default 30. */
+  scheduleIntervalSeconds?: number;
+}
+
+/** A template's schedule: a cron expression in a time zone. */
+export interface RunSchedule {
+  template: string;
+  cron: string;
+  timeZone: string;
 }
 
 /**
@@ -37,6 +49,8 @@ export interface PgBossRunQueueOptions {
 export class PgBossRunQueue implements RunQueue {
   private readonly boss: PgBoss;
   private readonly attempts = new RunAttempts();
+  private readonly relayed = new Set<string>();
+  private relayTimer: NodeJS.Timeout | undefined;
   private started: Promise<void> | undefined;
 
   constructor(private readonly options: PgBossRunQueueOptions) {
@@ -48,6 +62,8 @@ export class PgBossRunQueue implements RunQueue {
       maintenanceIntervalSeconds: options.superviseIntervalSeconds ?? 60,
       // A run's history is export_runs; the queue keeps its jobs a week for the API.
       archiveCompletedAfterSeconds: 7 * 24 * 3600,
+      cronMonitorIntervalSeconds: options.scheduleIntervalSeconds ?? 30,
+      cronWorkerIntervalSeconds: Math.min(options.scheduleIntervalSeconds ?? 5, 5),
     });
     this.boss.on('error', (error) => this.attempts.report(error));
   }
@@ -63,19 +79,86 @@ export class PgBossRunQueue implements RunQueue {
     return this.started;
   }
 
-  async enqueue(request: RunRequest): Promise<string> {
+  /** `id`: the run's id, when the caller has one (a schedule's firing); a run of that id is enqueued once. */
+  async enqueue(request: RunRequest, options: { id?: string } = {}): Promise<string> {
     await this.start();
     const id = await this.boss.send(
       RUN_QUEUE_NAME,
       { ...request },
       {
+        ...options,
         expireInSeconds: this.options.runTimeoutSeconds ?? 3600,
         retryLimit: this.options.retryLimit ?? 2,
         retryDelay: this.options.retryDelaySeconds ?? 5,
       },
     );
-    if (!id) throw new Error(`the run queue refused the run of ${request.template}`);
-    return id;
+    if (id) return id;
+    // pg-boss skips a job whose id is taken: the run of that id is enqueued already.
+    if (options.id) return options.id;
+    throw new Error(`the run queue refused the run of ${request.template}`);
+  }
+
+  /**
+   * Runs a template on a schedule (replacing its schedule): a cron expression (five fields, or
+   * six with seconds) in an IANA time zone. pg-boss's scheduler fires it once however many
+   * processes run (one of them looks at the schedules at a time, and a firing is kept once per
+   * minute); a worker relays each firing into the run queue.
+   */
+  async schedule({ template, cron, timeZone }: RunSchedule): Promise<void> {
+    if (!isAcceptedTimeZone(timeZone)) {
+      const near = suggestTimeZone(timeZone);
+      throw new InvalidScheduleError(
+        `schedule of ${template}: time zone "${timeZone}" is not ${ALLOWED_TIME_ZONES_TEXT}${near ? ` (did you mean ${near}?)` : ''}`,
+      );
+    }
+    await this.start();
+    const queue = `${SCHEDULE_QUEUE_PREFIX}${template}`;
+    if (!(await this.boss.getQueue(queue))) await this.boss.createQueue(queue, { name: queue, policy: 'standard' });
+    try {
+      await this.boss.schedule(queue, cron, { template }, { tz: timeZone });
+    } catch (error) {
+      throw new InvalidScheduleError(
+        `schedule of ${template}: "${cron}" is not a cron expression ` +
+          `(five fields, minute hour day-of-month month day-of-week, or six with seconds first): ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  async unschedule(template: string): Promise<void> {
+    await this.start();
+    await this.boss.unschedule(`${SCHEDULE_QUEUE_PREFIX}${template}`);
+  }
+
+  async schedules(): Promise<RunSchedule[]> {
+    await this.start();
+    return (await this.boss.getSchedules())
+      .filter((schedule) => schedule.name.startsWith(SCHEDULE_QUEUE_PREFIX))
+      .map((schedule) => ({
+        template: schedule.name.slice(SCHEDULE_QUEUE_PREFIX.length),
+        cron: schedule.cron,
+        timeZone: (schedule as { timezone?: string }).timezone ?? 'UTC',
+      }));
+  }
+
+  /**
+   * Takes the firings of every schedule (looked for again every schedule interval) and enqueues a
+   * run for each, under the firing's id: a firing taken twice (its relay died before completing
+   * it) enqueues one run.
+   */
+  private async relaySchedules(): Promise<void> {
+    for (const { template } of await this.schedules()) {
+      const queue = `${SCHEDULE_QUEUE_PREFIX}${template}`;
+      if (this.relayed.has(queue)) continue;
+      this.relayed.add(queue);
+      await this.boss.work<{ template: string }>(
+        queue,
+        { batchSize: 10, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
+        async (firings) => {
+          for (const firing of firings) await this.enqueue({ template: firing.data.template }, { id: firing.id });
+        },
+      );
+    }
   }
 
   async cancel(id: string): Promise<boolean> {
@@ -109,6 +192,12 @@ export class PgBossRunQueue implements RunQueue {
         },
       );
     }
+    await this.relaySchedules();
+    this.relayTimer = setInterval(
+      () => void this.relaySchedules().catch((error: Error) => this.attempts.report(error)),
+      (this.options.scheduleIntervalSeconds ?? 30) * 1000,
+    );
+    this.relayTimer.unref();
   }
 
   /** Aborts the attempt when the run is cancelled from any process (its job's state says so). */
@@ -166,7 +255,9 @@ export class PgBossRunQueue implements RunQueue {
   async close({ timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
     if (!this.started) return;
     await this.started.catch(() => undefined);
+    clearInterval(this.relayTimer);
     await this.boss.offWork(RUN_QUEUE_NAME);
+    for (const queue of this.relayed) await this.boss.offWork(queue);
     await this.attempts.settle(timeoutMs);
     // Aborted attempts were failed by their handler's error: pg-boss tries them again elsewhere.
     await this.boss.stop({ graceful: false, wait: true });
@@ -176,6 +267,11 @@ export class PgBossRunQueue implements RunQueue {
   onError(listener: (error: Error) => void): void {
     this.attempts.onError(listener);
   }
+}
+
+/** A schedule whose cron expression or time zone is not understood. */
+export class InvalidScheduleError extends ExportkitError {
+  override readonly exitCode = 2;
 }
 
 const CANCELLATION_CHECK_MS = 1000;
