@@ -12,6 +12,8 @@ import { sqlCommand } from './commands/sql.js';
 import { schemaCommand } from './commands/schema.js';
 import { workerCommand } from './commands/worker.js';
 import { scheduleCommand } from './commands/schedule.js';
+import { serveCommand } from './commands/serve.js';
+import { tokenCommand } from './commands/token.js';
 
 export function buildProgram(): Command {
   const program = new Command('exportkit')
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
     schemaCommand(),
     workerCommand(),
     scheduleCommand(),
+    serveCommand(),
+    tokenCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

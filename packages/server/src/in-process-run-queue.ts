@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
-import type { ExportClaim, QueuedRun, RunHandler, RunQueue, RunRequest } from './run-queue.js';
+import type { ExportClaim, QueuedRun, RunFilter, RunHandler, RunQueue, RunRequest } from './run-queue.js';
 import { RunAttempts } from './run-attempts.js';
 
 export interface InProcessRunQueueOptions {
@@ -54,6 +54,14 @@ export class InProcessRunQueue implements RunQueue {
   async status(id: string): Promise<QueuedRun | undefined> {
     const run = this.runs.get(id);
     return run && { ...run };
+  }
+
+  async list({ state, template, limit, offset }: RunFilter): Promise<QueuedRun[]> {
+    return [...this.runs.values()]
+      .filter((run) => (!state || run.state === state) && (!template || run.template === template))
+      .reverse()
+      .slice(offset, offset + limit)
+      .map((run) => ({ ...run }));
   }
 
   async work(handler: RunHandler, { concurrency }: { concurrency: number }): Promise<void> {

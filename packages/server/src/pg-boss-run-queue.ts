@@ -2,7 +2,16 @@ import PgBoss from 'pg-boss';
 import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ALLOWED_TIME_ZONES_TEXT, ExportkitError, isAcceptedTimeZone, suggestTimeZone } from '@exportkit/core';
-import type { ExportClaim, QueuedRun, RunHandler, RunOutcome, RunQueue, RunRequest, RunState } from './run-queue.js';
+import type {
+  ExportClaim,
+  QueuedRun,
+  RunFilter,
+  RunHandler,
+  RunOutcome,
+  RunQueue,
+  RunRequest,
+  RunState,
+} from './run-queue.js';
 import { RunAttempts } from './run-attempts.js';
 
 /** The pg-boss queue every run goes through. */
@@ -176,6 +185,24 @@ export class PgBossRunQueue implements RunQueue {
     if (!UUID.test(id)) return undefined;
     const job = await this.boss.getJobById<RunRequest>(RUN_QUEUE_NAME, id, { includeArchive: true });
     return job ? queuedRun(job) : undefined;
+  }
+
+  async list({ state, template, limit, offset }: RunFilter): Promise<QueuedRun[]> {
+    await this.start();
+    const states = state ? Object.keys(STATES).filter((s) => STATES[s as keyof typeof STATES] === state) : null;
+    // pg-boss has no listing: its job table and archive, read with its own column names.
+    const columns =
+      'id, name, data, state, retry_count AS "retryCount", started_on AS "startedOn", created_on AS "createdOn", completed_on AS "completedOn", output';
+    const where = `name = $1 AND ($2::text[] IS NULL OR state::text = ANY($2)) AND ($3::text IS NULL OR data->>'template' = $3)`;
+    const { rows } = await this.boss.getDb().executeSql(
+      `SELECT * FROM (
+         SELECT ${columns} FROM ${QUEUE_SCHEMA}.job WHERE ${where}
+         UNION ALL
+         SELECT ${columns} FROM ${QUEUE_SCHEMA}.archive WHERE ${where}
+       ) runs ORDER BY "createdOn" DESC, id LIMIT $4 OFFSET $5`,
+      [RUN_QUEUE_NAME, states, template ?? null, limit, offset],
+    );
+    return rows.map((row) => queuedRun(row as PgBoss.JobWithMetadata<RunRequest>));
   }
 
   async work(handler: RunHandler, { concurrency }: { concurrency: number }): Promise<void> {

@@ -40,6 +40,14 @@ export interface QueuedRun {
   error?: string;
 }
 
+/** Which runs `list` gives. */
+export interface RunFilter {
+  state?: RunState;
+  template?: string;
+  limit: number;
+  offset: number;
+}
+
 /** What a worker's handler is given for one attempt of a run. */
 export interface RunAttempt {
   id: string;
@@ -67,6 +75,8 @@ export interface RunQueue {
   /** Cancels a queued run, or aborts a running one (its worker rolls it back); false when it had ended. */
   cancel(id: string): Promise<boolean>;
   status(id: string): Promise<QueuedRun | undefined>;
+  /** Runs, newest first. */
+  list(filter: RunFilter): Promise<QueuedRun[]>;
   /** Starts taking runs: `concurrency` at a time in this process. */
   work(handler: RunHandler, options: { concurrency: number }): Promise<void>;
   /**
