@@ -285,9 +285,26 @@ export class PgBossRunQueue implements RunQueue {
     clearInterval(this.relayTimer);
     await this.boss.offWork(RUN_QUEUE_NAME);
     for (const queue of this.relayed) await this.boss.offWork(queue);
-    await this.attempts.settle(timeoutMs);
-    // Aborted attempts were failed by their handler's error: pg-boss tries them again elsewhere.
+    const settled = await this.attempts.settle(timeoutMs);
+    await this.untilRecorded(settled);
     await this.boss.stop({ graceful: false, wait: true });
+  }
+
+  /**
+   * pg-boss records an attempt's end (complete, or fail: tried again) without waiting for it:
+   * before its connections close, wait until the attempts that ended here are no longer active,
+   * and fail the ones still active after a while (they are tried again) rather than leave them to
+   * their time limit.
+   */
+  private async untilRecorded(ids: readonly string[]): Promise<void> {
+    const deadline = Date.now() + RECORD_WAIT_MS;
+    let active = [...ids];
+    while (active.length > 0 && Date.now() < deadline) {
+      const states = await Promise.all(active.map((id) => this.boss.getJobById(RUN_QUEUE_NAME, id)));
+      active = active.filter((_id, i) => states[i]?.state === 'active');
+      if (active.length > 0) await sleep(100);
+    }
+    for (const id of active) await this.boss.fail(RUN_QUEUE_NAME, id, { message: 'the worker stopped' });
   }
 
   /** Errors pg-boss reports in the background (a lost connection while polling). */
@@ -303,6 +320,7 @@ export class InvalidScheduleError extends ExportkitError {
 
 const CANCELLATION_CHECK_MS = 1000;
 const CLAIM_RETRY_MS = 250;
+const RECORD_WAIT_MS = 5000;
 const ENDED = new Set(['completed', 'cancelled', 'failed']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -34,8 +34,12 @@ export class RunAttempts {
     return this.running.size;
   }
 
-  /** Waits up to `timeoutMs` for the running attempts, aborts the rest and waits for them to roll back. */
-  async settle(timeoutMs: number): Promise<void> {
+  /**
+   * Waits up to `timeoutMs` for the running attempts, aborts the rest and waits for them to roll
+   * back. Returns the ids of the attempts that were running.
+   */
+  async settle(timeoutMs: number): Promise<string[]> {
+    const ids = [...this.running.keys()];
     const all = () => Promise.all([...this.running.values()].map((attempt) => attempt.done));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
@@ -43,6 +47,7 @@ export class RunAttempts {
     clearTimeout(timer);
     for (const id of this.running.keys()) this.abort(id, 'shutting down');
     await all();
+    return ids;
   }
 
   onError(listener: (error: Error) => void): void {
