@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import autocannon from 'autocannon';
 import type { QueuedRun } from '@exportkit/server';
 import { postgresAvailable, scratchDatabase, type ScratchDatabase } from '../support/databases.js';
 import { createDemoTables } from '../support/demo-data.js';
@@ -30,7 +31,7 @@ const title = 'server: exportkit serve on PostgreSQL shuts down gracefully, and 
       mkdirSync(join(work, 'templates'));
       writeFileSync(
         join(work, 'templates', 'slow.yaml'),
-        demoTemplate('    postProcess:\n      - pauseStep: { ms: 3000 }', { guid: 'slow' }),
+        demoTemplate('    postProcess:\n      - pauseStep: { ms: 8000 }', { guid: 'slow' }),
       );
     });
     after(async () => {
@@ -69,6 +70,16 @@ const title = 'server: exportkit serve on PostgreSQL shuts down gracefully, and 
       await until(() => /pausing/.test(serve.stderr()), 30_000, 'the export to reach its slow step');
       const listed = (await (await fetch(`${base}/runs?state=running`, { headers })).json()) as { runs: QueuedRun[] };
       expect(listed.runs.map((r) => [r.id, r.template, r.state])).to.deep.equal([[id, 'slow', 'running']]);
+
+      // A bounded load test of the API on PostgreSQL (loopback, 2 s): the figures go to docs/service.md.
+      for (const path of [`/runs/${id}`, '/runs?limit=20']) {
+        const load = await autocannon({ url: `${base}${path}`, connections: 10, duration: 2, headers });
+        process.stderr.write(
+          `      load: GET ${path.replace(id, ':id')} — ${load.requests.average} req/s average, latency p50 ${load.latency.p50} ms, ` +
+            `p99 ${load.latency.p99} ms, ${load.requests.total} requests, ${load.non2xx} non-2xx, ${load.errors} errors\n`,
+        );
+        expect([load.errors, load.non2xx]).to.deep.equal([0, 0]);
+      }
 
       serve.kill('SIGTERM');
       expect(await serve.code, serve.stderr()).to.equal(0);
