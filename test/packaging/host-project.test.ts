@@ -144,6 +144,7 @@ describe('packaging: a host project installs the packed tarballs and the example
       'exportkit-core',
       'exportkit-db',
       'exportkit-plugin-consolidated-tracking',
+      'exportkit-server',
       'exportkit-synthetic-data',
       'exportkit-writers',
     ]);
