@@ -184,7 +184,7 @@ describe('packaging: a host project installs the packed tarballs and the example
         }
       }
     }
-    expect(names).to.have.length(6);
+    expect(names).to.have.length(7);
     expect(missing.slice(0, 5), `${missing.length} sources named by the maps are missing`).to.deep.equal([]);
   });
 
