@@ -19,6 +19,7 @@ import {
   UnknownTemplateError,
   type TemplateFolder,
 } from './template-folder.js';
+import { CONSOLE_PAGE } from './console-page.js';
 import { scopeAllows, type ApiTokens, type TokenScope } from './api-tokens.js';
 
 export interface HttpApiOptions {
@@ -97,6 +98,11 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
             : (error.statusCode ?? 500);
     return reply.code(status).send({ error: status === 500 ? `internal error: ${error.message}` : error.message });
   });
+
+  // The console page holds no data (the API calls it makes carry the user's token): no token needed.
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(CONSOLE_PAGE),
+  );
 
   app.get('/health', { schema: { security: [], description: 'Liveness: no token needed' } }, async () => ({
     ok: true,
