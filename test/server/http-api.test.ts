@@ -176,6 +176,29 @@ describe('server: the HTTP API on 127.0.0.1', function () {
     expect((await call('/runs/no-such-run', 'read')).status).to.equal(404);
   });
 
+  it('shows a running run’s progress, and cancels it', async () => {
+    const slow = demoTemplate('    postProcess:\n      - pauseStep: { ms: 60000 }', { guid: 'http-slow' });
+    await call('/templates/slow', 'admin', {
+      method: 'PUT',
+      body: slow,
+      headers: { 'content-type': 'application/yaml' },
+    });
+    const queued = await call('/runs', 'run', {
+      method: 'POST',
+      body: JSON.stringify({ template: 'slow' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    const { id } = (await queued.json()) as { id: string };
+    let run: QueuedRun | undefined;
+    const end = Date.now() + 10_000;
+    while (Date.now() < end && !(run?.state === 'running' && run.progress?.phase === 'consolidate'))
+      run = (await json(await call(`/runs/${id}`, 'read'))) as unknown as QueuedRun;
+    expect(run!.progress).to.deep.include({ export: 'demo', rows: 40, phase: 'consolidate' });
+    expect((await call(`/runs/${id}/cancel`, 'run', { method: 'POST' })).status).to.equal(200);
+    expect(((await json(await call(`/runs/${id}`, 'read'))) as unknown as QueuedRun).state).to.equal('cancelled');
+    await call('/templates/slow', 'admin', { method: 'DELETE' });
+  });
+
   it('describes the registry at /catalogue, and deletes a template', async () => {
     const catalogue = (await json(await call('/catalogue', 'read'))) as { providers: Array<{ name: string }> };
     expect(catalogue.providers.map((p) => p.name)).to.include('demo');

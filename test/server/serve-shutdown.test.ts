@@ -70,6 +70,15 @@ const title = 'server: exportkit serve on PostgreSQL shuts down gracefully, and 
       await until(() => /pausing/.test(serve.stderr()), 30_000, 'the export to reach its slow step');
       const listed = (await (await fetch(`${base}/runs?state=running`, { headers })).json()) as { runs: QueuedRun[] };
       expect(listed.runs.map((r) => [r.id, r.template, r.state])).to.deep.equal([[id, 'slow', 'running']]);
+      // Its progress, published by the worker and followed by the API (a PostgreSQL notification).
+      await until(
+        async () => {
+          const run = (await (await fetch(`${base}/runs/${id}`, { headers })).json()) as QueuedRun;
+          return run.progress?.rows === 30 && run.progress.phase === 'consolidate';
+        },
+        10_000,
+        'the run to show its rows so far',
+      );
 
       // A bounded load test of the API on PostgreSQL (loopback, 2 s): the figures go to docs/service.md.
       for (const path of [`/runs/${id}`, '/runs?limit=20']) {

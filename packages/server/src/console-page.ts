@@ -127,8 +127,12 @@ async function loadRuns() {
   const { runs } = await (await api('/runs?limit=20')).json();
   $('runs').innerHTML = runs.map((r) => {
     const files = (r.exports || []).flatMap((e) => e.files.map((f) => f.split('/').pop()));
-    const rows = (r.exports || []).reduce((n, e) => n + e.rows, 0);
-    const bar = r.state === 'running' ? '<progress></progress>' : r.state === 'queued' ? '<progress value="0" max="1"></progress>' : '<progress value="1" max="1"></progress>';
+    const p = r.progress;
+    const rows = p ? p.rows : (r.exports || []).reduce((n, e) => n + e.rows, 0);
+    // While it runs: rows against the planner's estimate when there is one, else a moving bar.
+    const bar = r.state === 'running'
+      ? (p && p.estimate ? '<progress value="' + Math.min(p.rows, p.estimate) + '" max="' + p.estimate + '"></progress>' : '<progress></progress>') + (p && p.phase ? ' ' + esc(p.phase) : '')
+      : r.state === 'queued' ? '<progress value="0" max="1"></progress>' : '<progress value="1" max="1"></progress>';
     return '<tr data-run="' + esc(r.id) + '"><td>' + esc(r.template) + '</td><td class="state">' + esc(r.state) + (r.error ? ': ' + esc(r.error) : '') +
       '</td><td>' + bar + '</td><td>' + rows + '</td><td>' +
       files.map((f) => '<a class="download" href="#" data-run="' + esc(r.id) + '" data-file="' + esc(f) + '">' + esc(f) + '</a>').join('<br>') +

@@ -47,6 +47,7 @@ export class InProcessRunQueue implements RunQueue {
     if (run.state === 'queued') this.waiting.splice(this.waiting.indexOf(id), 1);
     run.state = 'cancelled';
     run.finishedAt = new Date();
+    delete run.progress;
     this.attempts.abort(id, 'cancelled');
     return true;
   }
@@ -101,13 +102,24 @@ export class InProcessRunQueue implements RunQueue {
     run.attempts += 1;
     run.startedAt = new Date();
     void this.attempts
-      .run(id, this.options.runTimeoutSeconds ?? 3600, (signal) => handler({ id, request, signal }))
+      .run(id, this.options.runTimeoutSeconds ?? 3600, (signal) =>
+        handler({
+          id,
+          request,
+          signal,
+          report: (progress) => {
+            if (run.state === 'running') run.progress = progress;
+          },
+        }),
+      )
       .then(
         (outcome) => {
+          delete run.progress;
           if (run.state === 'running') run.state = 'succeeded';
           run.exports = outcome.exports;
         },
         (error: unknown) => {
+          delete run.progress;
           if (run.state === 'running') run.state = 'failed';
           run.error = error instanceof Error ? error.message : String(error);
         },

@@ -8,6 +8,7 @@ import type {
   RunFilter,
   RunHandler,
   RunOutcome,
+  RunProgress,
   RunQueue,
   RunRequest,
   RunState,
@@ -38,6 +39,11 @@ export interface PgBossRunQueueOptions {
   superviseIntervalSeconds?: number;
   /** How often an idle worker asks for a run. Default 2. */
   pollingIntervalSeconds?: number;
+  /**
+   * Listen to the progress every worker publishes (a PostgreSQL notification per run, at most
+   * a few a second), so that status() and list() show how far running runs are: for the API.
+   */
+  followProgress?: boolean;
   /** How often schedules are looked at (by one process at a time) and new ones relayed. Default 30. */
   scheduleIntervalSeconds?: number;
 }
@@ -61,6 +67,9 @@ export class PgBossRunQueue implements RunQueue {
   private readonly relayed = new Set<string>();
   private relayTimer: NodeJS.Timeout | undefined;
   private started: Promise<void> | undefined;
+  /** The last progress of running runs, from the workers' notifications (followProgress). */
+  private readonly progress = new Map<string, RunProgress>();
+  private listener: pg.Client | undefined;
 
   constructor(private readonly options: PgBossRunQueueOptions) {
     this.boss = new PgBoss({
@@ -84,11 +93,61 @@ export class PgBossRunQueue implements RunQueue {
       if (!(await this.boss.getQueue(RUN_QUEUE_NAME))) {
         await this.boss.createQueue(RUN_QUEUE_NAME, { name: RUN_QUEUE_NAME, policy: 'standard' });
       }
+      if (this.options.followProgress) await this.listenToProgress();
     })();
     return this.started;
   }
 
   /** `id`: the run's id, when the caller has one (a schedule's firing); a run of that id is enqueued once. */
+  private async listenToProgress(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.connectionString });
+    await client.connect();
+    client.on('notification', ({ payload }) => {
+      try {
+        const { id, progress } = JSON.parse(payload ?? '') as { id: string; progress: RunProgress };
+        this.progress.delete(id); // re-inserted last: the map stays in order of last news
+        this.progress.set(id, progress);
+        if (this.progress.size > MAX_FOLLOWED_RUNS) this.progress.delete(this.progress.keys().next().value!);
+      } catch {
+        // not one of ours
+      }
+    });
+    client.on('error', (error) => this.attempts.report(error));
+    await client.query(`LISTEN ${PROGRESS_CHANNEL}`);
+    this.listener = client;
+  }
+
+  /** Publishes an attempt's progress to every listening process, at most every PROGRESS_EVERY_MS. */
+  private progressPublisher(id: string): { report(progress: RunProgress): void; stop(): void } {
+    let last = 0;
+    let pending: RunProgress | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const publish = () => {
+      timer = undefined;
+      last = Date.now();
+      const payload = JSON.stringify({ id, progress: pending });
+      this.boss
+        .getDb()
+        .executeSql('SELECT pg_notify($1, $2)', [PROGRESS_CHANNEL, payload])
+        .catch(() => undefined); // progress is news, not state: the next one will do
+    };
+    return {
+      report: (progress) => {
+        pending = progress;
+        const wait = PROGRESS_EVERY_MS - (Date.now() - last);
+        if (wait <= 0) publish();
+        else timer ??= setTimeout(publish, wait);
+      },
+      stop: () => clearTimeout(timer),
+    };
+  }
+
+  /** A run as the queue has it, with its progress when it runs and some is known. */
+  private withProgress(run: QueuedRun): QueuedRun {
+    const progress = run.state === 'running' ? this.progress.get(run.id) : undefined;
+    return progress ? { ...run, progress } : run;
+  }
+
   async enqueue(request: RunRequest, options: { id?: string } = {}): Promise<string> {
     await this.start();
     const id = await this.boss.send(
@@ -184,7 +243,7 @@ export class PgBossRunQueue implements RunQueue {
     await this.start();
     if (!UUID.test(id)) return undefined;
     const job = await this.boss.getJobById<RunRequest>(RUN_QUEUE_NAME, id, { includeArchive: true });
-    return job ? queuedRun(job) : undefined;
+    return job ? this.withProgress(queuedRun(job)) : undefined;
   }
 
   async list({ state, template, limit, offset }: RunFilter): Promise<QueuedRun[]> {
@@ -202,7 +261,7 @@ export class PgBossRunQueue implements RunQueue {
        ) runs ORDER BY "createdOn" DESC, id LIMIT $4 OFFSET $5`,
       [RUN_QUEUE_NAME, states, template ?? null, limit, offset],
     );
-    return rows.map((row) => queuedRun(row as PgBoss.JobWithMetadata<RunRequest>));
+    return rows.map((row) => this.withProgress(queuedRun(row as PgBoss.JobWithMetadata<RunRequest>)));
   }
 
   async work(handler: RunHandler, { concurrency }: { concurrency: number }): Promise<void> {
@@ -213,9 +272,16 @@ export class PgBossRunQueue implements RunQueue {
         { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
         async ([job]) => {
           if (!job) return undefined;
-          return this.attempts.run(job.id, job.expireInSeconds, (signal) =>
-            this.watchCancellation(job.id, () => handler({ id: job.id, request: job.data, signal })),
-          );
+          const publisher = this.progressPublisher(job.id);
+          try {
+            return await this.attempts.run(job.id, job.expireInSeconds, (signal) =>
+              this.watchCancellation(job.id, () =>
+                handler({ id: job.id, request: job.data, signal, report: publisher.report }),
+              ),
+            );
+          } finally {
+            publisher.stop();
+          }
         },
       );
     }
@@ -288,6 +354,7 @@ export class PgBossRunQueue implements RunQueue {
     const settled = await this.attempts.settle(timeoutMs);
     await this.untilRecorded(settled);
     await this.boss.stop({ graceful: false, wait: true });
+    await this.listener?.end().catch(() => undefined);
   }
 
   /**
@@ -321,6 +388,9 @@ export class InvalidScheduleError extends ExportkitError {
 const CANCELLATION_CHECK_MS = 1000;
 const CLAIM_RETRY_MS = 250;
 const RECORD_WAIT_MS = 5000;
+const PROGRESS_CHANNEL = 'exportkit_run_progress';
+const PROGRESS_EVERY_MS = 250;
+const MAX_FOLLOWED_RUNS = 10_000;
 const ENDED = new Set(['completed', 'cancelled', 'failed']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

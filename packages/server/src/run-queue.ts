@@ -23,6 +23,15 @@ export interface RunOutcome {
   exports: RunExport[];
 }
 
+/** How far a running run is: its current export, phase and rows so far (and the planner's estimate). */
+export interface RunProgress {
+  export: string;
+  phase?: string;
+  rows: number;
+  /** The planner's estimate of the export's rows (an estimate: the real count may differ). */
+  estimate?: number;
+}
+
 /** A queued run as a host sees it. */
 export interface QueuedRun {
   id: string;
@@ -34,6 +43,8 @@ export interface QueuedRun {
   createdAt: Date;
   startedAt?: Date;
   finishedAt?: Date;
+  /** While it runs: how far it is (as its worker last reported it). */
+  progress?: RunProgress;
   /** The exports of the attempt that succeeded. */
   exports?: RunExport[];
   /** Why the last attempt failed. */
@@ -54,6 +65,8 @@ export interface RunAttempt {
   request: RunRequest;
   /** Aborted when the run is cancelled or its time is up: the engine rolls the run back. */
   signal: AbortSignal;
+  /** Tells the queue how far the run is (the API shows it); cheap to call on every batch. */
+  report(progress: RunProgress): void;
 }
 
 export type RunHandler = (attempt: RunAttempt) => Promise<RunOutcome>;

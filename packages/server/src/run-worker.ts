@@ -1,5 +1,5 @@
 import { exportNameOf, readTemplate, type Engine } from '@exportkit/core';
-import type { RunAttempt, RunExport, RunHandler, RunOutcome, RunQueue } from './run-queue.js';
+import type { RunAttempt, RunExport, RunHandler, RunOutcome, RunProgress, RunQueue } from './run-queue.js';
 import type { TemplateFolder } from './template-folder.js';
 
 /** A run that failed; `exports` lists the `export_runs` rows its attempt recorded. */
@@ -21,18 +21,25 @@ export class RunFailedError extends Error {
  * in `export_runs`; the handler returns those rows' ids.
  */
 export function runWorker(engine: Engine, templates: TemplateFolder, queue: RunQueue): RunHandler {
-  return async ({ request, signal }: RunAttempt): Promise<RunOutcome> => {
+  return async ({ request, signal, report }: RunAttempt): Promise<RunOutcome> => {
     const path = templates.path(request.template);
     const config = await readTemplate(path);
     const guids = config.exports.map((definition) => definition.guid ?? exportNameOf(config, definition));
     const claim = await queue.claimExports(guids, signal);
     const recorded: Array<Pick<RunExport, 'runId' | 'name'>> = [];
+    let progress: RunProgress = { export: request.template, rows: 0 };
     try {
       const result = await engine.run(path, {
         signal,
         now: request.now === undefined ? undefined : new Date(request.now),
         onProgress: (event) => {
           if (event.type === 'run-recorded') recorded.push({ runId: event.runId, name: event.exportName });
+          if (event.type === 'export-started') progress = { export: event.exportName, rows: 0 };
+          else if (event.type === 'phase') progress = { ...progress, phase: event.phase };
+          else if (event.type === 'rows') progress = { ...progress, rows: event.rows };
+          else if (event.type === 'estimate') progress = { ...progress, estimate: event.rows };
+          else return;
+          report(progress);
         },
       });
       return {

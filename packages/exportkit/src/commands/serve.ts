@@ -64,7 +64,9 @@ export function serveCommand(): Command {
         plugins: flags.plugin,
         logger,
       });
-      const queue = onServer ? new server.PgBossRunQueue({ connectionString: target }) : new server.InProcessRunQueue();
+      const queue = onServer
+        ? new server.PgBossRunQueue({ connectionString: target, followProgress: true })
+        : new server.InProcessRunQueue();
       const templates = new server.TemplateFolder(flags.templates);
       const tokens = new server.ApiTokens(await engine.database());
       if ((await tokens.count()) === 0) {
