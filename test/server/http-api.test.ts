@@ -81,6 +81,9 @@ describe('server: the HTTP API on 127.0.0.1', function () {
     });
     expect(put.status).to.equal(403);
     expect((await json(put))['error']).to.match(/scope admin/);
+    const schedules = await call('/schedules', 'read');
+    expect(schedules.status, 'schedules on PGlite').to.equal(501);
+    expect((await json(schedules))['error']).to.match(/need PostgreSQL/);
     const openapi = await json(await call('/openapi.json', 'read'));
     expect(Object.keys(openapi['paths'] as object)).to.include.members([
       '/runs',

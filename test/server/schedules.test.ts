@@ -1,6 +1,17 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InvalidScheduleError, PgBossRunQueue, type RunAttempt } from '@exportkit/server';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEngine } from 'exportkit';
+import {
+  ApiTokens,
+  buildHttpApi,
+  InvalidScheduleError,
+  PgBossRunQueue,
+  TemplateFolder,
+  type RunAttempt,
+} from '@exportkit/server';
 import { postgresAvailable, scratchDatabase, type ScratchDatabase } from '../support/databases.js';
 import { until } from '../pipeline/support/cli-harness.js';
 
@@ -62,6 +73,52 @@ const title = 'server: a schedule fires once however many workers run';
 
       await first!.unschedule('nightly');
       expect(await first!.schedules()).to.deep.equal([]);
+    });
+
+    it('the HTTP API sets, lists and removes a template’s schedule (admin), refusing what is not understood', async () => {
+      const work = mkdtempSync(join(tmpdir(), 'exportkit-schedules-'));
+      writeFileSync(join(work, 'nightly.yaml'), 'exports: []\n');
+      const engine = createEngine({ knex: scratch.knex });
+      const tokens = new ApiTokens(scratch.knex);
+      const admin = await tokens.create('schedules-admin', 'admin');
+      const run = await tokens.create('schedules-run', 'run');
+      const app = await buildHttpApi({
+        engine,
+        queue: queues[0]!,
+        schedules: queues[0]!,
+        templates: new TemplateFolder(work),
+        tokens,
+        dataDir: join(work, 'data'),
+      });
+      try {
+        const base = await app.listen({ host: '127.0.0.1', port: 0 });
+        const put = (name: string, token: string, body: unknown) =>
+          fetch(`${base}/templates/${name}/schedule`, {
+            method: 'PUT',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+        const nightly = { cron: '0 2 * * *', timeZone: 'Europe/Paris' };
+        expect((await put('nightly', run, nightly)).status, 'a run token').to.equal(403);
+        expect((await put('missing', admin, nightly)).status, 'no such template').to.equal(404);
+        const refused = await put('nightly', admin, { cron: '0 2 * * *', timeZone: 'Europe/Pariss' });
+        expect(refused.status).to.equal(400);
+        expect(((await refused.json()) as { error: string }).error).to.match(/did you mean Europe\/Paris/);
+        const set = await put('nightly', admin, nightly);
+        expect(await set.json()).to.deep.equal({ template: 'nightly', ...nightly });
+        const listed = await fetch(`${base}/schedules`, { headers: { authorization: `Bearer ${run}` } });
+        expect(await listed.json()).to.deep.equal({ schedules: [{ template: 'nightly', ...nightly }] });
+        const removed = await fetch(`${base}/templates/nightly/schedule`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${admin}` },
+        });
+        expect(removed.status).to.equal(204);
+        expect(await queues[0]!.schedules()).to.deep.equal([]);
+      } finally {
+        await app.close();
+        await engine.close();
+        rmSync(work, { recursive: true, force: true });
+      }
     });
 
     it('a cron expression or a time zone that is not understood is refused, saying what is expected', async () => {

@@ -4,6 +4,7 @@ import { send } from '@fastify/send';
 import { basename, dirname, relative } from 'node:path';
 import {
   DataPaths,
+  ExportkitError,
   ENGINE_VERSION,
   parseIsoInstant,
   parseTemplate,
@@ -13,13 +14,9 @@ import {
   type TemplateIssue,
 } from '@exportkit/core';
 import { RUN_STATES, type QueuedRun, type RunQueue, type RunState } from './run-queue.js';
-import {
-  InvalidTemplateNameError,
-  TEMPLATE_NAME,
-  UnknownTemplateError,
-  type TemplateFolder,
-} from './template-folder.js';
+import { TEMPLATE_NAME, UnknownTemplateError, type TemplateFolder } from './template-folder.js';
 import { CONSOLE_PAGE } from './console-page.js';
+import type { RunSchedules } from './pg-boss-run-queue.js';
 import { scopeAllows, type ApiTokens, type TokenScope } from './api-tokens.js';
 
 export interface HttpApiOptions {
@@ -29,6 +26,8 @@ export interface HttpApiOptions {
   tokens: ApiTokens;
   /** The engine's data directory: run files are served from inside it only. */
   dataDir: string;
+  /** Schedules, when the queue has them (PostgreSQL); without, the schedule routes answer 501. */
+  schedules?: RunSchedules;
   /** Fastify's logger (default: none). */
   logger?: boolean;
 }
@@ -91,8 +90,8 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
     const status =
       (error as { validation?: unknown }).validation !== undefined
         ? 400
-        : error instanceof InvalidTemplateNameError || error instanceof UnsafePathError
-          ? 400
+        : error instanceof UnsafePathError || (error instanceof ExportkitError && error.exitCode === 2)
+          ? 400 // what the command line refuses with exit code 2: the request is wrong
           : error instanceof UnknownTemplateError
             ? 404
             : (error.statusCode ?? 500);
@@ -175,6 +174,66 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
       }
       const file = `${name}.${/^\s*</.test(text) ? 'xml' : 'yaml'}`;
       return { problems: await problemsOf(file, () => engine.validate(parseTemplate(text, file))) };
+    },
+  );
+
+  const schedulesOr501 = (reply: FastifyReply): RunSchedules | undefined => {
+    if (!options.schedules)
+      void reply
+        .code(501)
+        .send({ error: "schedules need PostgreSQL (pg-boss's scheduler); this server runs on PGlite" });
+    return options.schedules;
+  };
+
+  app.get(
+    '/schedules',
+    { config: { scope: 'read' }, schema: { description: 'Every schedule' } },
+    async (_request, reply) => {
+      const schedules = schedulesOr501(reply);
+      return schedules ? { schedules: await schedules.schedules() } : reply;
+    },
+  );
+
+  app.put<{ Params: { name: string }; Body: { cron: string; timeZone?: string } }>(
+    '/templates/:name/schedule',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        description: 'Runs the template on a cron expression in a time zone (replacing its schedule)',
+        params: nameParam,
+        body: {
+          type: 'object',
+          properties: {
+            cron: { type: 'string', description: 'five fields: minute hour day-of-month month day-of-week' },
+            timeZone: { type: 'string', default: 'UTC', description: 'IANA region name, or UTC' },
+          },
+          required: ['cron'],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const schedules = schedulesOr501(reply);
+      if (!schedules) return reply;
+      templates.path(request.params.name); // a template of the folder, or 404
+      const schedule = {
+        template: request.params.name,
+        cron: request.body.cron,
+        timeZone: request.body.timeZone ?? 'UTC',
+      };
+      await schedules.schedule(schedule);
+      return schedule;
+    },
+  );
+
+  app.delete<{ Params: { name: string } }>(
+    '/templates/:name/schedule',
+    { config: { scope: 'admin' }, schema: { params: nameParam } },
+    async (request, reply) => {
+      const schedules = schedulesOr501(reply);
+      if (!schedules) return reply;
+      await schedules.unschedule(request.params.name);
+      return reply.code(204).send();
     },
   );
 

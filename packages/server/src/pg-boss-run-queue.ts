@@ -55,13 +55,20 @@ export interface RunSchedule {
   timeZone: string;
 }
 
+/** Where schedules live (pg-boss's scheduler: PostgreSQL only). */
+export interface RunSchedules {
+  schedule(schedule: RunSchedule): Promise<void>;
+  unschedule(template: string): Promise<void>;
+  schedules(): Promise<RunSchedule[]>;
+}
+
 /**
  * The run queue on a PostgreSQL server, through pg-boss: any number of processes on any number of
  * machines enqueue and work on it (`FOR UPDATE SKIP LOCKED`); an export guid runs at most once at
  * a time through session advisory locks (claimExports); a run that fails or outlives its time
  * limit (its worker died) is tried again.
  */
-export class PgBossRunQueue implements RunQueue {
+export class PgBossRunQueue implements RunQueue, RunSchedules {
   private readonly boss: PgBoss;
   private readonly attempts = new RunAttempts();
   private readonly relayed = new Set<string>();

@@ -75,7 +75,14 @@ export function serveCommand(): Command {
       }
       if (flags.workers > 0)
         await queue.work(server.runWorker(engine, templates, queue), { concurrency: flags.workers });
-      const app = await server.buildHttpApi({ engine, queue, templates, tokens, dataDir: flags.dataDir });
+      const app = await server.buildHttpApi({
+        engine,
+        queue,
+        templates,
+        tokens,
+        dataDir: flags.dataDir,
+        schedules: queue instanceof server.PgBossRunQueue ? queue : undefined,
+      });
       const stopped = new Promise<void>((resolve) => {
         let stopping = false;
         const stop = () => {
