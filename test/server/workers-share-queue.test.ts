@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { PgBossRunQueue, type QueuedRun } from '@exportkit/server';
+import { createEngine } from 'exportkit';
+import { PgBossRunQueue, runWorker, TemplateFolder, type QueuedRun } from '@exportkit/server';
 import { postgresAvailable, scratchDatabase, type ScratchDatabase } from '../support/databases.js';
 import { createDemoTables } from '../support/demo-data.js';
 import { cli, PLUGIN, until, type Child } from '../pipeline/support/cli-harness.js';
@@ -143,6 +144,11 @@ const title = 'server: 3 workers share the queue on PostgreSQL (60 runs of 6 tem
         files: string[];
       }>;
       const succeeded = rows.filter((r) => r.status === 'succeeded');
+      const linked = new Set(runs.map(({ run }) => run.exports?.[0]?.runId));
+      expect(
+        succeeded.filter((r) => !linked.has(Number(r.id))).map((r) => `${r.id} ${r.export_guid}`),
+        `succeeded export_runs rows of no run\n${details}`,
+      ).to.deep.equal([]);
       expect(succeeded).to.have.length(RUNS);
       expect(rows.filter((r) => r.status === 'running')).to.deep.equal([]);
       const failed = rows.filter((r) => r.status === 'failed');
@@ -179,6 +185,34 @@ const title = 'server: 3 workers share the queue on PostgreSQL (60 runs of 6 tem
       // The survivors stop cleanly on SIGTERM.
       for (const worker of workers.filter((w) => w !== victim)) worker.kill('SIGTERM');
       for (const worker of workers.filter((w) => w !== victim)) expect(await worker.code, worker.stderr()).to.equal(0);
+    });
+
+    it('a run whose earlier attempt succeeded (its worker died before the queue heard of it) is not run again', async () => {
+      const id = await queue.enqueue({ template: 'alpha', now: NOW });
+      // What a worker killed just after the export's success leaves: a succeeded row, linked to the run.
+      const [row] = (await scratch
+        .knex('exportkit.export_runs')
+        .insert({
+          export_guid: 'alpha-guid',
+          status: 'succeeded',
+          rows: 300,
+          files: JSON.stringify(['/gone/demo.zip']),
+        })
+        .returning('id')) as Array<{ id: string }>;
+      await queue.linkExportRun(id, Number(row!.id), 'demo');
+      const rowsBefore = await scratch.knex('exportkit.export_runs').count({ n: '*' });
+      const engine = createEngine({ databaseUrl: scratch.url, plugins: [PLUGIN], dataDir: join(work, 'data') });
+      try {
+        await queue.work(runWorker(engine, new TemplateFolder(join(work, 'templates')), queue), { concurrency: 1 });
+        await until(async () => (await queue.status(id))?.state === 'succeeded', 30_000, 'the run to end');
+        expect((await queue.status(id))!.exports).to.deep.equal([
+          { runId: Number(row!.id), name: 'demo', rows: 300, files: ['/gone/demo.zip'] },
+        ]);
+        expect(await scratch.knex('exportkit.export_runs').count({ n: '*' }), 'no new run').to.deep.equal(rowsBefore);
+      } finally {
+        await queue.close();
+        await engine.close();
+      }
     });
   },
 );

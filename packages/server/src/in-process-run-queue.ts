@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
-import type { ExportClaim, QueuedRun, RunFilter, RunHandler, RunQueue, RunRequest } from './run-queue.js';
+import type { ExportClaim, QueuedRun, RunExport, RunFilter, RunHandler, RunQueue, RunRequest } from './run-queue.js';
 import { RunAttempts } from './run-attempts.js';
 
 export interface InProcessRunQueueOptions {
@@ -55,6 +55,13 @@ export class InProcessRunQueue implements RunQueue {
   async status(id: string): Promise<QueuedRun | undefined> {
     const run = this.runs.get(id);
     return run && { ...run };
+  }
+
+  // One process, no retries: no attempt comes after a dead one.
+  async linkExportRun(): Promise<void> {}
+
+  async linkedExportRuns(): Promise<Array<RunExport & { status: string }>> {
+    return [];
   }
 
   async list({ state, template, limit, offset }: RunFilter): Promise<QueuedRun[]> {

@@ -1,12 +1,20 @@
 import PgBoss from 'pg-boss';
 import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ALLOWED_TIME_ZONES_TEXT, ExportkitError, isAcceptedTimeZone, suggestTimeZone } from '@exportkit/core';
+import {
+  ALLOWED_TIME_ZONES_TEXT,
+  ENGINE_SCHEMA,
+  EXPORT_RUNS,
+  ExportkitError,
+  isAcceptedTimeZone,
+  suggestTimeZone,
+} from '@exportkit/core';
 import type {
   ExportClaim,
   QueuedRun,
   RunFilter,
   RunHandler,
+  RunExport,
   RunOutcome,
   RunProgress,
   RunQueue,
@@ -74,6 +82,7 @@ export class PgBossRunQueue implements RunQueue, RunSchedules {
   private readonly relayed = new Set<string>();
   private relayTimer: NodeJS.Timeout | undefined;
   private started: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
   /** The last progress of running runs, from the workers' notifications (followProgress). */
   private readonly progress = new Map<string, RunProgress>();
   private listener: pg.Client | undefined;
@@ -100,6 +109,16 @@ export class PgBossRunQueue implements RunQueue, RunSchedules {
       if (!(await this.boss.getQueue(RUN_QUEUE_NAME))) {
         await this.boss.createQueue(RUN_QUEUE_NAME, { name: RUN_QUEUE_NAME, policy: 'standard' });
       }
+      // Which export_runs rows each run's attempts recorded (one statement: created once, under a lock).
+      await this.boss.getDb().executeSql(
+        `DO $$ BEGIN
+           PERFORM pg_advisory_xact_lock(hashtext('${RUN_EXPORTS}'));
+           CREATE SCHEMA IF NOT EXISTS ${ENGINE_SCHEMA};
+           CREATE TABLE IF NOT EXISTS ${RUN_EXPORTS} (
+             job_id uuid NOT NULL, run_id bigint NOT NULL, export_name text NOT NULL, PRIMARY KEY (job_id, run_id));
+         END $$`,
+        [],
+      );
       if (this.options.followProgress) await this.listenToProgress();
     })();
     return this.started;
@@ -153,6 +172,36 @@ export class PgBossRunQueue implements RunQueue, RunSchedules {
   private withProgress(run: QueuedRun): QueuedRun {
     const progress = run.state === 'running' ? this.progress.get(run.id) : undefined;
     return progress ? { ...run, progress } : run;
+  }
+
+  async linkExportRun(id: string, runId: number, exportName: string): Promise<void> {
+    await this.boss
+      .getDb()
+      .executeSql(
+        `INSERT INTO ${RUN_EXPORTS} (job_id, run_id, export_name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [id, runId, exportName],
+      );
+  }
+
+  async linkedExportRuns(id: string): Promise<Array<RunExport & { status: string }>> {
+    try {
+      const { rows } = await this.boss.getDb().executeSql(
+        `SELECT l.run_id AS "runId", l.export_name AS name, r.rows, r.files, r.status
+         FROM ${RUN_EXPORTS} l JOIN ${EXPORT_RUNS} r ON r.id = l.run_id
+         WHERE l.job_id = $1 ORDER BY l.run_id`,
+        [id],
+      );
+      return rows.map((row: { runId: string; name: string; rows: string; files: string[] | null; status: string }) => ({
+        runId: Number(row.runId),
+        name: row.name,
+        rows: Number(row.rows),
+        files: row.files ?? [],
+        status: row.status,
+      }));
+    } catch (error) {
+      if ((error as { code?: string }).code === '42P01') return []; // no export_runs yet: no run yet
+      throw error;
+    }
   }
 
   async enqueue(request: RunRequest, options: { id?: string } = {}): Promise<string> {
@@ -352,7 +401,13 @@ export class PgBossRunQueue implements RunQueue, RunSchedules {
     };
   }
 
-  async close({ timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+  /** Idempotent: a second call waits for the first. */
+  close({ timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+    this.closing ??= this.stop(timeoutMs);
+    return this.closing;
+  }
+
+  private async stop(timeoutMs: number): Promise<void> {
     if (!this.started) return;
     await this.started.catch(() => undefined);
     clearInterval(this.relayTimer);
@@ -396,6 +451,8 @@ const CANCELLATION_CHECK_MS = 1000;
 const CLAIM_RETRY_MS = 250;
 const RECORD_WAIT_MS = 5000;
 const PROGRESS_CHANNEL = 'exportkit_run_progress';
+/** The link from a run (a pg-boss job) to the export_runs rows of its attempts. */
+const RUN_EXPORTS = `${ENGINE_SCHEMA}.queue_run_exports`;
 const PROGRESS_EVERY_MS = 250;
 const MAX_FOLLOWED_RUNS = 10_000;
 const ENDED = new Set(['completed', 'cancelled', 'failed']);

@@ -1,5 +1,8 @@
 import type { RunOutcome } from './run-queue.js';
 
+/** How long before its time limit an attempt is aborted (at most a tenth of the limit). */
+const TIME_LIMIT_MARGIN_MS = 5000;
+
 /** Why an attempt was aborted: the error its run fails with says so. */
 export type AbortReason = 'cancelled' | 'time limit' | 'shutting down';
 
@@ -12,10 +15,17 @@ export class RunAttempts {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
   private readonly errorListeners: Array<(error: Error) => void> = [];
 
-  /** Runs an attempt; aborts it after `timeoutSeconds` (the queue tries it again). */
+  /**
+   * Runs an attempt; aborts it a little before `timeoutSeconds` (the queue tries it again), so
+   * that it has ended, rolled back or succeeded, before the queue gives its job to another worker.
+   */
   async run(id: string, timeoutSeconds: number, body: (signal: AbortSignal) => Promise<RunOutcome>) {
     const controller = new AbortController();
-    const timer = setTimeout(() => this.abort(id, 'time limit'), timeoutSeconds * 1000);
+    const limitMs = timeoutSeconds * 1000;
+    const timer = setTimeout(
+      () => this.abort(id, 'time limit'),
+      limitMs - Math.min(TIME_LIMIT_MARGIN_MS, limitMs / 10),
+    );
     const done = body(controller.signal);
     this.running.set(id, { controller, done: done.catch(() => undefined) });
     try {

@@ -88,6 +88,13 @@ export interface RunQueue {
   /** Cancels a queued run, or aborts a running one (its worker rolls it back); false when it had ended. */
   cancel(id: string): Promise<boolean>;
   status(id: string): Promise<QueuedRun | undefined>;
+  /**
+   * Remembers that an attempt of run `id` recorded the `export_runs` row `runId`, so that a later
+   * attempt (its worker died after the export succeeded, before the queue heard of it) knows.
+   */
+  linkExportRun(id: string, runId: number, exportName: string): Promise<void>;
+  /** The `export_runs` rows earlier attempts of run `id` recorded, with their outcome. */
+  linkedExportRuns(id: string): Promise<Array<RunExport & { status: string }>>;
   /** Runs, newest first. */
   list(filter: RunFilter): Promise<QueuedRun[]>;
   /** Starts taking runs: `concurrency` at a time in this process. */

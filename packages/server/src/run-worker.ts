@@ -21,19 +21,29 @@ export class RunFailedError extends Error {
  * in `export_runs`; the handler returns those rows' ids.
  */
 export function runWorker(engine: Engine, templates: TemplateFolder, queue: RunQueue): RunHandler {
-  return async ({ request, signal, report }: RunAttempt): Promise<RunOutcome> => {
+  return async ({ id, request, signal, report }: RunAttempt): Promise<RunOutcome> => {
     const path = templates.path(request.template);
     const config = await readTemplate(path);
     const guids = config.exports.map((definition) => definition.guid ?? exportNameOf(config, definition));
     const claim = await queue.claimExports(guids, signal);
+    const links: Array<Promise<void>> = [];
     const recorded: Array<Pick<RunExport, 'runId' | 'name'>> = [];
     let progress: RunProgress = { export: request.template, rows: 0 };
     try {
+      // An earlier attempt whose worker died after its exports succeeded did the run: it stands.
+      const earlier = (await queue.linkedExportRuns(id)).filter((run) => run.status === 'succeeded');
+      if (earlier.length >= config.exports.length) {
+        await engine.recover(); // its dead worker may have left the cleanup after the success
+        return { exports: earlier.map(({ status: _status, ...exported }) => exported) };
+      }
       const result = await engine.run(path, {
         signal,
         now: request.now === undefined ? undefined : new Date(request.now),
         onProgress: (event) => {
-          if (event.type === 'run-recorded') recorded.push({ runId: event.runId, name: event.exportName });
+          if (event.type === 'run-recorded') {
+            recorded.push({ runId: event.runId, name: event.exportName });
+            links.push(queue.linkExportRun(id, event.runId, event.exportName));
+          }
           if (event.type === 'export-started') progress = { export: event.exportName, rows: 0 };
           else if (event.type === 'phase') progress = { ...progress, phase: event.phase };
           else if (event.type === 'rows') progress = { ...progress, rows: event.rows };
@@ -42,6 +52,7 @@ export function runWorker(engine: Engine, templates: TemplateFolder, queue: RunQ
           report(progress);
         },
       });
+      await Promise.all(links);
       return {
         exports: result.exports.map((exported, index) => ({
           runId: recorded[index]!.runId,
@@ -51,6 +62,7 @@ export function runWorker(engine: Engine, templates: TemplateFolder, queue: RunQ
         })),
       };
     } catch (error) {
+      await Promise.allSettled(links);
       throw new RunFailedError((error as Error).message, recorded, { cause: error });
     } finally {
       await claim.release();
