@@ -17,6 +17,7 @@ interface ServeFlags {
   plugin?: string[];
   logFormat: LogFormat;
   shutdownTimeout: number;
+  runTimeout: number;
 }
 
 /**
@@ -45,6 +46,14 @@ export function serveCommand(): Command {
     .option(...PLUGIN_OPTION, collectPlugin)
     .addOption(new Option('--log-format <format>', 'logs on stderr').choices(['text', 'json']).default('text'))
     .addOption(
+      new Option(
+        '--run-timeout <seconds>',
+        "a run's time limit (runs queued here and, for a worker, the firings of schedules it relays): aborted and tried again after it; a dead worker's run is tried again once it has passed",
+      )
+        .argParser(parsePositiveInt)
+        .default(3600),
+    )
+    .addOption(
       new Option('--shutdown-timeout <seconds>', 'on SIGTERM, how long running exports may go on before being aborted')
         .argParser(parsePositiveInt)
         .default(30),
@@ -65,8 +74,12 @@ export function serveCommand(): Command {
         logger,
       });
       const queue = onServer
-        ? new server.PgBossRunQueue({ connectionString: target, followProgress: true })
-        : new server.InProcessRunQueue();
+        ? new server.PgBossRunQueue({
+            connectionString: target,
+            followProgress: true,
+            runTimeoutSeconds: flags.runTimeout,
+          })
+        : new server.InProcessRunQueue({ runTimeoutSeconds: flags.runTimeout });
       const templates = new server.TemplateFolder(flags.templates);
       const tokens = new server.ApiTokens(await engine.database());
       if ((await tokens.count()) === 0) {

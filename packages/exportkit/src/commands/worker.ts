@@ -16,6 +16,7 @@ interface WorkerFlags {
   logFormat: LogFormat;
   superviseInterval: number;
   shutdownTimeout: number;
+  runTimeout: number;
 }
 
 /**
@@ -49,6 +50,14 @@ export function workerCommand(): Command {
     )
     .addOption(
       new Option(
+        '--run-timeout <seconds>',
+        "a run's time limit (runs queued here and, for a worker, the firings of schedules it relays): aborted and tried again after it; a dead worker's run is tried again once it has passed",
+      )
+        .argParser(parsePositiveInt)
+        .default(3600),
+    )
+    .addOption(
+      new Option(
         '--shutdown-timeout <seconds>',
         'on SIGTERM, how long running exports may go on before they are aborted (and tried again elsewhere)',
       )
@@ -74,7 +83,11 @@ export function workerCommand(): Command {
         plugins: flags.plugin,
         logger,
       });
-      const queue = new PgBossRunQueue({ connectionString: target, superviseIntervalSeconds: flags.superviseInterval });
+      const queue = new PgBossRunQueue({
+        connectionString: target,
+        superviseIntervalSeconds: flags.superviseInterval,
+        runTimeoutSeconds: flags.runTimeout,
+      });
       queue.onError((error) => logger.error({}, `queue: ${error.message}`));
       const handler = runWorker(engine, new TemplateFolder(flags.templates), queue);
       const stopped = new Promise<void>((resolve) => {
