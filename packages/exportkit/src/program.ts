@@ -10,6 +10,10 @@ import { convertCommand } from './commands/convert.js';
 import { runsCommand } from './commands/runs.js';
 import { sqlCommand } from './commands/sql.js';
 import { schemaCommand } from './commands/schema.js';
+import { workerCommand } from './commands/worker.js';
+import { scheduleCommand } from './commands/schedule.js';
+import { serveCommand } from './commands/serve.js';
+import { tokenCommand } from './commands/token.js';
 
 export function buildProgram(): Command {
   const program = new Command('exportkit')
@@ -28,6 +32,10 @@ export function buildProgram(): Command {
     docsCommand(),
     convertCommand(),
     schemaCommand(),
+    workerCommand(),
+    scheduleCommand(),
+    serveCommand(),
+    tokenCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

@@ -62,6 +62,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
       case 'log':
         break; // the logger's (cli-logger.ts): progress and logs are separate streams
       case 'phase':
+      case 'run-recorded':
         break;
     }
   };

@@ -18,7 +18,7 @@ import { validateExport } from '../validation/validate-export.js';
 import type { ExportPlan } from '../validation/export-plan.js';
 import { runExport, type ExportResult } from './run-export.js';
 import type { RunTemplate } from './run-record.js';
-import { recoverAbandonedRuns } from './recover-abandoned-runs.js';
+import { recoverAbandonedRuns, type RecoveryReport } from './recover-abandoned-runs.js';
 import { ensureEngineState } from './engine-state.js';
 import { silentLogger, type Logger } from './logger.js';
 import { checkedInstant } from '../parameters/iso-instant.js';
@@ -121,6 +121,11 @@ export interface Engine {
   ): Promise<DeliveryRetryResult>;
   registry(extraPlugins?: readonly string[], fromDir?: string): Promise<Registry>;
   database(): Promise<Knex>;
+  /**
+   * Settles what dead runs left in the data directory and `export_runs` (every run does this
+   * first): for a host that skips a run, having learnt that an earlier attempt of it succeeded.
+   */
+  recover(): Promise<RecoveryReport>;
   close(): Promise<void>;
 }
 
@@ -390,6 +395,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
     registry,
     database,
+
+    async recover() {
+      const knex = await database();
+      engineState ??= ensureEngineState(knex);
+      await engineState;
+      return recoverAbandonedRuns(knex, dataDir);
+    },
 
     async close() {
       if (opened) await (await opened).close();

@@ -92,6 +92,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   const started = performance.now();
   let rows = 0;
   const record = await RunRecord.start(knex, guid ?? exportName, now, request.template);
+  onProgress?.({ type: 'run-recorded', exportName, runId: record.id });
   const logger = (request.logger ?? silentLogger).child({ runId: record.id, export: exportName });
   logger.info({ guid, template: request.template?.path, now: now.toISOString() }, 'run started');
   let lock: ExportLock | undefined;

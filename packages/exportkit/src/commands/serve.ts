@@ -1,0 +1,130 @@
+import { Command, Option } from 'commander';
+import { FileJournal } from '@exportkit/core';
+import { createEngine } from '../create-engine.js';
+import { EXIT_INTERRUPTED } from '../errors.js';
+import { collectPlugin, databaseTarget, parsePositiveInt, PLUGIN_OPTION } from '../options.js';
+import { cliLogger, type LogFormat } from '../cli-logger.js';
+import { UsageError } from '../usage-error.js';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  db?: string;
+  templates: string;
+  dataDir: string;
+  out?: string;
+  workers: number;
+  plugin?: string[];
+  logFormat: LogFormat;
+  shutdownTimeout: number;
+  runTimeout: number;
+}
+
+/**
+ * `exportkit serve`: the HTTP API, and workers in the same process. On PostgreSQL the runs go
+ * through the pg-boss queue (more workers: `exportkit worker` anywhere); on the embedded PGlite
+ * through an in-process queue (PGlite cannot host pg-boss). SIGTERM: stops taking requests and
+ * runs, lets running exports finish within the shutdown timeout, then aborts them (rolled back).
+ */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Serve the HTTP API (templates, runs, files, catalogue) and run exports')
+    .addOption(new Option('--port <n>', 'TCP port').argParser(parseIntOrZero).default(8080))
+    .option('--host <address>', 'the address to listen on', '127.0.0.1')
+    .option(
+      '--db <url>',
+      'database: postgres://… (queue on pg-boss) or PGlite (default: $DATABASE_URL, else .exportkit/pglite)',
+    )
+    .option('--templates <dir>', 'the folder of the templates, by name (<name>.xml, .yaml or .yml)', 'configs')
+    .option('--data-dir <dir>', 'root of every path in the templates', 'data')
+    .option('--out <dir>', 'folder for the default packages (default: <data-dir>/exports)')
+    .addOption(
+      new Option('--workers <n>', 'runs at a time in this process (0 on PostgreSQL: API only, workers elsewhere)')
+        .argParser(parseIntOrZero)
+        .default(1),
+    )
+    .option(...PLUGIN_OPTION, collectPlugin)
+    .addOption(new Option('--log-format <format>', 'logs on stderr').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option(
+        '--run-timeout <seconds>',
+        "a run's time limit (runs queued here and, for a worker, the firings of schedules it relays): aborted and tried again after it; a dead worker's run is tried again once it has passed",
+      )
+        .argParser(parsePositiveInt)
+        .default(3600),
+    )
+    .addOption(
+      new Option('--shutdown-timeout <seconds>', 'on SIGTERM, how long running exports may go on before being aborted')
+        .argParser(parsePositiveInt)
+        .default(30),
+    )
+    .action(async (flags: ServeFlags) => {
+      const target = databaseTarget(flags.db);
+      const onServer = target !== undefined && /^postgres(ql)?:\/\//.test(target);
+      if (!onServer && flags.workers === 0)
+        throw new UsageError('--workers 0 needs PostgreSQL: on the embedded database this process is the only worker');
+      // Loaded here: a host that only embeds the engine never loads fastify or pg-boss.
+      const server = await import('@exportkit/server');
+      const logger = cliLogger(flags.logFormat);
+      const engine = createEngine({
+        databaseUrl: target,
+        dataDir: flags.dataDir,
+        outDir: flags.out,
+        plugins: flags.plugin,
+        logger,
+      });
+      const queue = onServer
+        ? new server.PgBossRunQueue({
+            connectionString: target,
+            followProgress: true,
+            runTimeoutSeconds: flags.runTimeout,
+          })
+        : new server.InProcessRunQueue({ runTimeoutSeconds: flags.runTimeout });
+      const templates = new server.TemplateFolder(flags.templates);
+      const tokens = new server.ApiTokens(await engine.database());
+      if ((await tokens.count()) === 0) {
+        const initial = await tokens.create('initial', 'admin');
+        process.stderr.write(`exportkit serve: no API token existed; admin token "initial" (shown once): ${initial}\n`);
+      }
+      if (flags.workers > 0)
+        await queue.work(server.runWorker(engine, templates, queue), { concurrency: flags.workers });
+      const app = await server.buildHttpApi({
+        engine,
+        queue,
+        templates,
+        tokens,
+        dataDir: flags.dataDir,
+        schedules: queue instanceof server.PgBossRunQueue ? queue : undefined,
+      });
+      const stopped = new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = () => {
+          if (stopping) {
+            FileJournal.undoAllNow();
+            process.stderr.write("exportkit: interrupted twice; the running exports' files were rolled back\n");
+            process.exit(EXIT_INTERRUPTED);
+          }
+          stopping = true;
+          logger.info({}, `serve: stopping; running exports have ${flags.shutdownTimeout} s to finish`);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      try {
+        const address = await app.listen({ port: flags.port, host: flags.host });
+        process.stderr.write(
+          `exportkit serve: listening on ${address} (${onServer ? 'pg-boss queue' : 'in-process queue'})\n`,
+        );
+        await stopped;
+      } finally {
+        await app.close();
+        await queue.close({ timeoutMs: flags.shutdownTimeout * 1000 });
+        await engine.close();
+      }
+    });
+}
+
+function parseIntOrZero(value: string): number {
+  return value === '0' ? 0 : parsePositiveInt(value);
+}
