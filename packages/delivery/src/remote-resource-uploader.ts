@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -208,8 +209,19 @@ async function sameContent(sftp: SftpClient, remotePath: string, localPath: stri
   return remote === local;
 }
 
+/**
+ * SHA-256 of a stream's bytes, resolved once the stream has closed: an SFTP read stream closes its
+ * remote handle after its last chunk, and the connection must not end before that reply.
+ */
 async function sha256(stream: Readable): Promise<string> {
+  const closed = once(stream, 'close');
   const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
+  try {
+    for await (const chunk of stream) hash.update(chunk as Buffer);
+  } catch (error) {
+    closed.catch(() => undefined);
+    throw error;
+  }
+  await closed;
   return hash.digest('hex');
 }
