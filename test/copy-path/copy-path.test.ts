@@ -104,6 +104,37 @@ describe('COPY path: pieces', () => {
     expect(t.records).to.equal(3);
   });
 
+  it('CrlfRecords gives the byte-by-byte result for quotes and line ends in any order, cut at any chunk size', async () => {
+    let seed = 11;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const pieces = ['a', '"', '""', '\n', ';', '\r'];
+    for (let round = 0; round < 20; round++) {
+      const input = Array.from({ length: 60 }, () => pieces[next(pieces.length)]!).join('');
+      // The reference: one byte at a time, a quote toggles, an LF outside quotes ends a record.
+      let expected = '';
+      let records = 0;
+      let quoted = false;
+      for (const c of input) {
+        if (c === '"') quoted = !quoted;
+        if (c === '\n' && !quoted) {
+          expected += '\r\n';
+          records++;
+        } else expected += c;
+      }
+      for (const size of [1, 2, 3, 7, input.length]) {
+        const t = new CrlfRecords(undefined, 1);
+        const chunks: Buffer[] = [];
+        t.on('data', (c: Buffer) => chunks.push(c));
+        for (let at = 0; at < input.length; at += size) t.write(Buffer.from(input.slice(at, at + size)));
+        t.end();
+        await new Promise((resolve) => t.on('end', resolve));
+        expect(Buffer.concat(chunks).toString(), `${JSON.stringify(input)} in chunks of ${size}`).to.equal(expected);
+        expect(t.records).to.equal(records);
+        expect(t.inQuotes).to.equal(quoted);
+      }
+    }
+  });
+
   it('CrlfRecords fails the stream when a progress listener throws', async () => {
     const t = new CrlfRecords(() => {
       throw new Error('listener failed');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { CsvWriter, TsvWriter } from '@exportkit/writers';
 import { COLUMNS, HEADERS, ROWS, decimalComma, formulaEscaped } from './support/sample.js';
 import { tempDir, writeFile } from './support/write-file.js';
@@ -62,6 +63,23 @@ describe('writers: CSV and TSV', () => {
     it(`honours delimiter ${word}`, async () => {
       const bytes = await writeFile(new CsvWriter(), join(dir, `d-${word}.csv`), COLUMNS, ROWS, { delimiter: word });
       expect(read(bytes, char)).to.deep.equal([HEADERS, ...cells]);
+    });
+
+    it(`writes every record byte for byte as csv-stringify does, delimiter ${word}`, async () => {
+      // Fields built from the characters that decide quoting, and others, in every order.
+      const alphabet = ['a', 'é', ' ', ',', ';', '|', '\t', '"', '""', '\r', '\n', '\r\n', "'", '=', '1.5'];
+      let seed = 7;
+      const next = (n: number) => (((seed = (seed * 1103515245 + 12345) % 2147483648) % n) + n) % n;
+      const field = () => Array.from({ length: next(5) }, () => alphabet[next(alphabet.length)]!).join('');
+      const columns = [1, 2, 3].map((n) => ({ header: `c${n}`, type: 'string' as const }));
+      const rows = Array.from({ length: 400 }, () => {
+        const row = columns.map(field);
+        return { cells: row, raw: row };
+      });
+      const bytes = await writeFile(new CsvWriter(), join(dir, `same-${word}.csv`), columns, rows, { delimiter: word });
+      const options = { delimiter: char, record_delimiter: 'windows', eof: true, quoted_match: /[\r\n]/ } as const;
+      const expected = stringify([columns.map((c) => c.header), ...rows.map((r) => r.cells)], options);
+      expect(bytes.toString('utf8')).to.equal(expected);
     });
   }
 

@@ -51,6 +51,30 @@ describe('writers: JSON and NDJSON', () => {
     expect(lines.map((line) => JSON.parse(line))).to.deep.equal(EXPECTED);
   });
 
+  it('writes the same row objects into JSON and NDJSON of one export, each file with its own columns', async () => {
+    // The JSON writers share each row's object text when their configuration is the same: one
+    // typing a column otherwise (text, not number) must not get the other's text.
+    const columns: OutputColumn[] = [
+      { header: 'mark', type: 'string' },
+      { header: 'n', type: 'int' },
+    ];
+    const asText: OutputColumn[] = [columns[0]!, { header: 'n', type: 'string' }];
+    const rows = [1, 2, 3].map((n) => ({ cells: [`✓${n}`, String(n)], raw: [`✓${n}`, String(n)] }));
+    const json = await writeFile(new JsonWriter(), join(dir, 'same-rows.json'), columns, rows, {});
+    const ndjson = await writeFile(new NdjsonWriter(), join(dir, 'same-rows.ndjson'), columns, rows, {});
+    const text = await writeFile(new NdjsonWriter(), join(dir, 'same-rows-text.ndjson'), asText, rows, {});
+    const lines = (bytes: Buffer) =>
+      bytes
+        .toString('utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown);
+    const expected = rows.map((_, i) => ({ mark: `✓${i + 1}`, n: i + 1 }));
+    expect(JSON.parse(json.toString('utf8'))).to.deep.equal(expected);
+    expect(lines(ndjson)).to.deep.equal(expected);
+    expect(lines(text)).to.deep.equal(rows.map((_, i) => ({ mark: `✓${i + 1}`, n: String(i + 1) })));
+  });
+
   it('keeps text of numbers the database gave as non-numbers, computed values, and duplicate headers', async () => {
     const columns: OutputColumn[] = [
       { header: 'n', type: 'float' },

@@ -69,6 +69,7 @@ export * from './pipeline/claim-name.js';
 export * from './pipeline/data-paths.js';
 export * from './pipeline/path-problems.js';
 export * from './pipeline/manifest.js';
+export { rememberFileDigest, fileDigest, type FileDigest } from './pipeline/file-digests.js';
 export * from './engine/run-record.js';
 export * from './engine/progress.js';
 export * from './engine/run-export.js';

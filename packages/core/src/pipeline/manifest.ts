@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { RunContext } from './run-context.js';
 import type { ExportPlan } from '../validation/export-plan.js';
+import { fileDigest } from './file-digests.js';
 
 export interface Manifest {
   engine: { name: string; version: string };
@@ -19,19 +17,14 @@ export interface Manifest {
   timings: Record<string, number>;
 }
 
-export async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+export { sha256Of } from './file-digests.js';
 
 /** The manifest.json of the default package (PIPELINE.md, "The default package"). */
 export async function buildManifest(context: RunContext, plan: ExportPlan, engineVersion: string): Promise<Manifest> {
   const files = await Promise.all(
     context.files.map(async (file) => ({
       name: basename(file.path),
-      bytes: (await stat(file.path)).size,
-      sha256: await sha256Of(file.path),
+      ...(await fileDigest(context.journal, file.path)),
       ...(file.rows !== undefined ? { rows: file.rows } : {}),
       ...(file.format ? { format: file.format } : {}),
     })),

@@ -265,35 +265,46 @@ export class CrlfRecords extends Transform {
     let recordStart = carried ? 0 : -1; // -1: the record began in a chunk already written
     if (!carried && this.atRecordStart) recordStart = 0;
     let records = 0;
-    for (let i = 0; i < data.length; i++) {
-      const byte = data[i]!;
-      if (byte === 0x22) inQuotes = !inQuotes;
-      else if (byte === 0x0a && !inQuotes) {
-        if (
-          this.singleColumn &&
-          recordStart >= 0 &&
-          i - recordStart === 4 &&
-          data.subarray(recordStart, i).equals(QUOTED_END_MARKER)
-        ) {
-          parts.push(data.subarray(start, recordStart), END_MARKER, CRLF);
-        } else {
-          parts.push(data.subarray(start, i), CRLF);
-        }
-        start = i + 1;
-        recordStart = i + 1;
-        records++;
-        // Progress after every `progressEvery` records, as the cursor path reports each batch.
-        if (this.onRecords && (this.records + records) % this.progressEvery === 0) {
-          try {
-            this.onRecords(this.records + records);
-          } catch (error) {
-            // A failing progress listener fails the stream (and so the export) instead of hanging it.
-            this.records += records;
-            return callback(error as Error);
-          }
-          if (this.destroyed) break; // aborted from the listener: nothing more is counted
-        }
+    // Jumps from quote to quote and line end to line end with Buffer.indexOf (memchr in C): a
+    // loop over every byte in JS cost ~1 s of CPU per 700 MB.
+    let nextQuote = data.indexOf(0x22);
+    let i = inQuotes ? nextQuote : data.indexOf(0x0a);
+    // Inside quotes `i` is the closing quote, outside the next line end (-1: none in this chunk).
+    for (;;) {
+      if (inQuotes ? i >= 0 : nextQuote >= 0 && (i < 0 || nextQuote < i)) {
+        // A quote before the line end toggles the state (a doubled quote toggles twice).
+        const quote = inQuotes ? i : nextQuote;
+        inQuotes = !inQuotes;
+        nextQuote = data.indexOf(0x22, quote + 1);
+        i = inQuotes ? nextQuote : data.indexOf(0x0a, quote + 1);
+        continue;
       }
+      if (inQuotes || i < 0) break;
+      if (
+        this.singleColumn &&
+        recordStart >= 0 &&
+        i - recordStart === 4 &&
+        data.subarray(recordStart, i).equals(QUOTED_END_MARKER)
+      ) {
+        parts.push(data.subarray(start, recordStart), END_MARKER, CRLF);
+      } else {
+        parts.push(data.subarray(start, i), CRLF);
+      }
+      start = i + 1;
+      recordStart = i + 1;
+      records++;
+      // Progress after every `progressEvery` records, as the cursor path reports each batch.
+      if (this.onRecords && (this.records + records) % this.progressEvery === 0) {
+        try {
+          this.onRecords(this.records + records);
+        } catch (error) {
+          // A failing progress listener fails the stream (and so the export) instead of hanging it.
+          this.records += records;
+          return callback(error as Error);
+        }
+        if (this.destroyed) break; // aborted from the listener: nothing more is counted
+      }
+      i = data.indexOf(0x0a, i + 1);
     }
     let end = data.length;
     if (this.singleColumn && recordStart >= 0 && data.length - recordStart <= 4 && data.length > recordStart) {

@@ -24,7 +24,10 @@ export async function* streamQuery(
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const trx = await knex.transaction();
   // knex queries are lazy thenables that run again at every then(): make each FETCH one promise.
-  const fetch = (): Promise<unknown> => Promise.resolve(trx.raw(`FETCH ${batchSize} FROM exportkit_rows`));
+  // Rows as arrays (pg and PGlite both take rowMode): no object of 45 keys per row to build and
+  // turn into an array again.
+  const fetch = (): Promise<unknown> =>
+    Promise.resolve(trx.raw(`FETCH ${batchSize} FROM exportkit_rows`).options({ rowMode: 'array' }));
   let pending: Promise<unknown> | undefined;
   let finished = false;
   try {
@@ -42,7 +45,7 @@ export async function* streamQuery(
         pending = fetch();
         pending.catch(() => undefined); // observed at the next await, or in finally
       }
-      if (rows.length > 0) yield rows.map((row) => Object.values(row));
+      if (rows.length > 0) yield rows.map((row) => (Array.isArray(row) ? row : Object.values(row)));
       if (!full) break;
     }
     await trx.raw('CLOSE exportkit_rows');
@@ -55,8 +58,8 @@ export async function* streamQuery(
 }
 
 /** pg returns `{ rows }`; knex-pglite returns the same shape. */
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  const rows = (result as { rows?: Record<string, unknown>[] }).rows;
+function rowsOf(result: unknown): Array<unknown[] | Record<string, unknown>> {
+  const rows = (result as { rows?: Array<unknown[] | Record<string, unknown>> }).rows;
   if (!Array.isArray(rows)) throw new Error('unexpected result shape from the database driver');
   return rows;
 }

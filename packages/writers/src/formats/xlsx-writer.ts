@@ -12,7 +12,8 @@ import {
   type WriterMetadata,
   type WriterOpenOptions,
 } from '@exportkit/core';
-import { waitForDrain } from '../output/drain.js';
+import { TextOutput } from '../output/text-output.js';
+import { createEncoder } from '../encoding/encoder.js';
 import { columnWidths, WIDTH_SAMPLE_ROWS } from '../xlsx/column-widths.js';
 import { excelDateFormat } from '../xlsx/excel-date-format.js';
 import { cellWriters, headerRowXml, sheetHead, SHEET_TAIL } from '../xlsx/sheet-xml.js';
@@ -25,8 +26,6 @@ export { xlsxText, XLSX_MAX_CELL_CHARS } from '../xlsx/sheet-xml.js';
 export const XLSX_MAX_ROWS = 1_048_576;
 export const XLSX_SHEET_NAME = 'Export';
 
-/** Characters of sheet XML gathered before they are encoded and handed to the compressor. */
-const CHUNK_CHARS = 64 * 1024;
 /** Uncompressed sheet bytes allowed to wait for the compressor before the writer asks to wait. */
 const SHEET_BACKLOG_BYTES = 256 * 1024;
 
@@ -50,10 +49,11 @@ class XlsxSink implements RowSink {
   private readonly archive = new ZipArchive({ zlib: { level: 1 } });
   /** The sheet entry's content: written here, read by archiver when it reaches the entry. */
   private readonly sheet = new PassThrough({ highWaterMark: SHEET_BACKLOG_BYTES });
+  /** The sheet XML, encoded into chunks as it is made (TextOutput). */
+  private readonly out = new TextOutput(this.sheet, createEncoder('UTF-8'));
   private readonly closed: Promise<void>;
   private readonly failed: Promise<never>;
   private sample: OutputRow[] | undefined = [];
-  private pending = '';
   private rows = 0;
   private failure: Error | undefined;
 
@@ -100,14 +100,13 @@ class XlsxSink implements RowSink {
       this.start();
       return this.flush();
     }
-    this.pending += this.rowXml(row, this.rows);
-    if (this.pending.length >= CHUNK_CHARS) return this.flush();
+    return this.whileAlive(this.out.push(this.rowXml(row, this.rows)));
   }
 
   async finish(): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.sample) this.start();
-    this.pending += SHEET_TAIL;
+    this.out.append(SHEET_TAIL);
     await this.flush();
     this.sheet.end();
     try {
@@ -130,10 +129,10 @@ class XlsxSink implements RowSink {
       sample.map((r) => r.cells),
       this.columns.length,
     );
-    this.pending += sheetHead(this.columns, widths, this.showHeaders);
-    if (this.showHeaders) this.pending += headerRowXml(headers);
+    this.out.append(sheetHead(this.columns, widths, this.showHeaders));
+    if (this.showHeaders) this.out.append(headerRowXml(headers));
     let r = this.showHeaders ? 1 : 0;
-    for (const row of sample) this.pending += this.rowXml(row, ++r);
+    for (const row of sample) this.out.append(this.rowXml(row, ++r));
   }
 
   private rowXml(row: OutputRow, r: number): string {
@@ -145,10 +144,12 @@ class XlsxSink implements RowSink {
 
   /** Hands the gathered XML to the compressor; a promise while it is behind (back-pressure). */
   private flush(): void | Promise<void> {
-    if (this.pending === '') return;
-    const chunk = Buffer.from(this.pending, 'utf8');
-    this.pending = '';
-    if (!this.sheet.write(chunk)) return Promise.race([waitForDrain(this.sheet), this.failed]);
+    return this.whileAlive(this.out.flush());
+  }
+
+  /** A wait for the compressor that ends early when the workbook fails. */
+  private whileAlive(wait: void | Promise<void>): void | Promise<void> {
+    if (wait) return Promise.race([wait, this.failed]);
   }
 }
 

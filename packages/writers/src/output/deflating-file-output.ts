@@ -1,11 +1,15 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { constants, crc32, createDeflateRaw, type DeflateRaw } from 'node:zlib';
 
 /** Deflate level of the packages (as archiver's zlib level 1 in writeArchive). */
 export const PACKAGE_DEFLATE_LEVEL = 1;
+
+/** Bytes of deflated output handed to the deflated file at once (zlib's default is 16K). */
+const DEFLATED_CHUNK_BYTES = 256 * 1024;
 
 /** What a zip entry of the file needs without reading it again: its deflated copy and checks. */
 export interface DeflatedCopy {
@@ -16,11 +20,13 @@ export interface DeflatedCopy {
   compressedSize: number;
   /** The file's modification time when it was complete: a later change invalidates the copy. */
   mtimeMs: number;
+  /** SHA-256 of the file's bytes (hex), for the manifest. */
+  sha256: string;
 }
 
 /**
  * A file output that also deflates what it writes into a second file, and computes the CRC-32
- * a zip entry needs, on the way: the default package then copies the deflated bytes instead of
+ * a zip entry needs and the SHA-256 the manifest needs, on the way: the default package then copies the deflated bytes instead of
  * reading and compressing the file again after it is written. zlib's deflate runs on libuv's
  * thread pool, beside the row loop. Each chunk is acknowledged once both files have taken it
  * (back-pressure from the slower of the two).
@@ -29,8 +35,10 @@ export class DeflatingFileOutput extends Writable {
   private readonly file: WriteStream;
   private readonly deflate: DeflateRaw;
   private readonly deflated: WriteStream;
+  private readonly hash: Hash = createHash('sha256');
   private crc = 0;
   private size = 0;
+  private digest: string | undefined;
 
   constructor(
     readonly path: string,
@@ -42,6 +50,8 @@ export class DeflatingFileOutput extends Writable {
     this.deflate = createDeflateRaw({
       level: PACKAGE_DEFLATE_LEVEL,
       memLevel: 9,
+      // Larger output chunks: fewer writes of the deflated file through the thread pool.
+      chunkSize: DEFLATED_CHUNK_BYTES,
       strategy: constants.Z_DEFAULT_STRATEGY,
     });
     this.deflate.pipe(this.deflated);
@@ -51,6 +61,7 @@ export class DeflatingFileOutput extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.crc = crc32(chunk, this.crc);
+    this.hash.update(chunk);
     this.size += chunk.length;
     let waiting = 2;
     const done = (error?: Error | null) => {
@@ -89,6 +100,7 @@ export class DeflatingFileOutput extends Writable {
       size: this.size,
       compressedSize: deflated.size,
       mtimeMs: file.mtimeMs,
+      sha256: (this.digest ??= this.hash.digest('hex')),
     };
   }
 }

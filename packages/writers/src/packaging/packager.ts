@@ -1,11 +1,10 @@
-import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import {
   BOUNDS,
   Contribution,
   ExportkitError,
   pipelineStep,
-  sha256Of,
+  fileDigest,
   type Manifest,
   type NameCandidates,
   type PipelineStepMetadata,
@@ -99,7 +98,11 @@ export class Packager extends Contribution<PipelineStepMetadata> implements Post
 
     // The engine's manifest (the default package writes the same one), its files replaced by what is packaged.
     const base = await context.manifest();
-    const manifest: Manifest = { ...base, files: await describeFiles(sources), timings: { ...context.timings } };
+    const manifest: Manifest = {
+      ...base,
+      files: await describeFiles(context, sources),
+      timings: { ...context.timings },
+    };
     const tempPath = context.journal.temporaryFor(output.candidates(1));
     await writeArchive(
       type,
@@ -191,12 +194,11 @@ function outputPath(
   return { folder, candidates };
 }
 
-async function describeFiles(files: readonly PackagedFile[]): Promise<Manifest['files']> {
+async function describeFiles(context: RunContext, files: readonly PackagedFile[]): Promise<Manifest['files']> {
   return Promise.all(
     files.map(async (file) => ({
       name: file.name,
-      bytes: (await stat(file.path)).size,
-      sha256: await sha256Of(file.path),
+      ...(await fileDigest(context.journal, file.path)),
       ...(file.rows !== undefined ? { rows: file.rows } : {}),
       ...(file.format ? { format: file.format } : {}),
     })),
