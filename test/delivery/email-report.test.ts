@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   demoTemplate,
@@ -53,6 +54,25 @@ describeDelivery('delivery: emailReport through an in-process SMTP server', (env
       { step: 'emailReport', target: 'mail to hr@example.test, ops@example.test', status: 'succeeded', attempts: 1 },
     ]);
     await expectSecretNowhere(SMTP_PASSWORD, env.logLines, env.dataDir, env.db.knex);
+  });
+
+  it('the SMTP server from a delivery settings file (EXPORTKIT_DELIVERY_FILE): sent, its password nowhere, a file others can read warned about', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'exportkit-settings-'));
+    try {
+      const file = join(folder, 'delivery.yaml');
+      writeFileSync(
+        file,
+        `connections:\n  smtp:\n    default:\n      url: "${smtp.url}"\n      from: exports@example.test\n`,
+      );
+      chmodSync(file, 0o644);
+      await env.engine({ retry: QUICK_RETRY, env: { EXPORTKIT_DELIVERY_FILE: file } }).run(reportTemplate());
+      expect(smtp.messages).to.have.length(1);
+      expect(smtp.messages[0]!.mail.from?.text).to.equal('exports@example.test');
+      expect(env.logLines.join('\n')).to.contain(`delivery settings ${file} can be read by other users`);
+      await expectSecretNowhere(SMTP_PASSWORD, env.logLines, env.dataDir, env.db.knex);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('includeDownloadLink: a link under the publicBaseUrl instead of the attachment; without one, a clear error', async () => {

@@ -104,6 +104,7 @@ export { EXPORT_RUN_STATUSES, type ExportRunStatus } from './engine/migrations/e
 export * from './engine/prepared-statement-check.js';
 export * from './registry/json-schema.js';
 export * from './delivery/delivery-settings.js';
+export * from './delivery/delivery-file.js';
 export * from './delivery/delivery-context.js';
 export * from './delivery/secret-resolver.js';
 export * from './delivery/with-retries.js';

@@ -27,6 +27,11 @@ export interface DeliveryOptions {
   /** Base URL under which the data directory is served (`includeDownloadLink`). */
   publicBaseUrl?: string;
   retry?: Partial<RetryPolicy>;
+  /**
+   * A delivery settings file (YAML or JSON of this same shape, relative to the engine's cwd) that
+   * completes these options; default: EXPORTKIT_DELIVERY_FILE. These options win over it.
+   */
+  file?: string;
   /** Where the environment variables are read (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
 }

@@ -27,6 +27,7 @@ import type { ProgressListener } from './progress.js';
 import { describeRegistry, type RegistryDescription } from '../registry/describe.js';
 import type { SqlFragment } from '../query/sql-fragment.js';
 import type { DeliveryOptions } from '../delivery/delivery-settings.js';
+import { withDeliveryFile } from '../delivery/delivery-file.js';
 import { retryDeliveries, type DeliveryRetryResult } from '../delivery/retry-deliveries.js';
 
 /** An open database as a connector gives it: the engine closes it in `close()`. */
@@ -157,6 +158,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const registries = new Map<string, Promise<Registry>>();
   let opened: Promise<DatabaseConnection> | undefined;
   let engineState: Promise<void> | undefined;
+  let deliveryOptions: DeliveryOptions | undefined;
+  /** The delivery options completed by the delivery settings file, read once, before the first run needs them. */
+  const delivery = (): DeliveryOptions =>
+    (deliveryOptions ??= withDeliveryFile(options.delivery, cwd, options.logger ?? silentLogger));
 
   const database = async (): Promise<Knex> => {
     if (options.knex) return options.knex;
@@ -319,7 +324,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             copyPath: options.copyPath,
             template: runTemplate,
             logger: options.logger,
-            delivery: options.delivery,
+            delivery: delivery(),
           }),
         );
       }
@@ -387,7 +392,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           if (errors.length || !result.plan) throw new TemplateError(errors);
           return { plan: result.plan, name: exportNameOf(config, definition) };
         },
-        delivery: options.delivery,
+        delivery: delivery(),
         logger: options.logger ?? silentLogger,
         signal: retryOptions.signal,
       });
