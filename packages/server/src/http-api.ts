@@ -17,6 +17,7 @@ import { RUN_STATES, type QueuedRun, type RunQueue, type RunState } from './run-
 import { TEMPLATE_NAME, UnknownTemplateError, type TemplateFolder } from './template-folder.js';
 import { CONSOLE_PAGE } from './console-page.js';
 import type { RunSchedules } from './pg-boss-run-queue.js';
+import { syncTemplateSchedule } from './template-schedules.js';
 import { scopeAllows, type ApiTokens, type TokenScope } from './api-tokens.js';
 
 export interface HttpApiOptions {
@@ -142,6 +143,8 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
     async (request) => {
       const { name } = request.params;
       const path = await templates.write(name, request.body);
+      // Its `schedule:` key takes effect now (a template with problems keeps the schedule it had).
+      if (options.schedules) await syncTemplateSchedule(options.schedules, templates, name);
       return { name, problems: await problemsOf(basename(path), () => engine.validate(path)) };
     },
   );
@@ -151,6 +154,7 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
     { config: { scope: 'admin' }, schema: { params: nameParam } },
     async (request, reply) => {
       await templates.remove(request.params.name);
+      if (options.schedules) await syncTemplateSchedule(options.schedules, templates, request.params.name);
       return reply.code(204).send();
     },
   );

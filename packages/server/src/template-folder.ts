@@ -39,6 +39,12 @@ export class TemplateFolder {
     );
   }
 
+  /** Whether a template of that name is in the folder (an invalid name throws, as path() does). */
+  has(name: string): boolean {
+    this.checkName(name);
+    return EXTENSIONS.some((extension) => existsSync(this.paths.resolve(`${name}${extension}`, `template ${name}`)));
+  }
+
   /** The names of the folder's templates, sorted. */
   names(): string[] {
     if (!existsSync(this.paths.root)) return [];

@@ -5,6 +5,7 @@ import { EXIT_INTERRUPTED } from '../errors.js';
 import { collectPlugin, databaseTarget, parsePositiveInt, PLUGIN_OPTION } from '../options.js';
 import { cliLogger, type LogFormat } from '../cli-logger.js';
 import { UsageError } from '../usage-error.js';
+import { logTemplateSchedules } from './template-schedules-log.js';
 
 interface ServeFlags {
   port: number;
@@ -86,6 +87,8 @@ export function serveCommand(): Command {
         const initial = await tokens.create('initial', 'admin');
         process.stderr.write(`exportkit serve: no API token existed; admin token "initial" (shown once): ${initial}\n`);
       }
+      if (queue instanceof server.PgBossRunQueue)
+        logTemplateSchedules(logger, 'serve', await server.syncTemplateSchedules(queue, templates));
       if (flags.workers > 0)
         await queue.work(server.runWorker(engine, templates, queue), { concurrency: flags.workers });
       const app = await server.buildHttpApi({

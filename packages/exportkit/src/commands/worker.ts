@@ -5,6 +5,7 @@ import { EXIT_INTERRUPTED } from '../errors.js';
 import { collectPlugin, databaseTarget, parsePositiveInt, PLUGIN_OPTION } from '../options.js';
 import { cliLogger, type LogFormat } from '../cli-logger.js';
 import { UsageError } from '../usage-error.js';
+import { logTemplateSchedules } from './template-schedules-log.js';
 
 interface WorkerFlags {
   db?: string;
@@ -74,7 +75,7 @@ export function workerCommand(): Command {
         );
       }
       // Loaded here, not at the top: a host that only embeds the engine never loads pg-boss.
-      const { PgBossRunQueue, TemplateFolder, runWorker } = await import('@exportkit/server');
+      const { PgBossRunQueue, TemplateFolder, runWorker, syncTemplateSchedules } = await import('@exportkit/server');
       const logger = cliLogger(flags.logFormat);
       const engine = createEngine({
         databaseUrl: target,
@@ -89,7 +90,8 @@ export function workerCommand(): Command {
         runTimeoutSeconds: flags.runTimeout,
       });
       queue.onError((error) => logger.error({}, `queue: ${error.message}`));
-      const handler = runWorker(engine, new TemplateFolder(flags.templates), queue);
+      const templates = new TemplateFolder(flags.templates);
+      const handler = runWorker(engine, templates, queue);
       const stopped = new Promise<void>((resolve) => {
         let stopping = false;
         const stop = () => {
@@ -106,6 +108,7 @@ export function workerCommand(): Command {
         process.on('SIGTERM', stop);
       });
       try {
+        logTemplateSchedules(logger, 'worker', await syncTemplateSchedules(queue, templates));
         await queue.work(
           async (attempt) => {
             logger.info({ job: attempt.id }, `worker: run ${attempt.id} of ${attempt.request.template} started`);
