@@ -7,3 +7,4 @@ export * from './template-schedules.js';
 export * from './run-worker.js';
 export * from './api-tokens.js';
 export * from './http-api.js';
+export * from './template-versions.js';
