@@ -42,11 +42,15 @@ export class ApiTokens {
 
   /** The scope of a token, or undefined for an unknown one. */
   async scopeOf(token: string): Promise<TokenScope | undefined> {
+    return (await this.identify(token))?.scope;
+  }
+
+  /** A token's name and scope, or undefined for an unknown one. */
+  async identify(token: string): Promise<{ name: string; scope: TokenScope } | undefined> {
     await this.ready();
-    const row = (await this.knex(API_TOKENS)
+    return (await this.knex(API_TOKENS)
       .where({ sha256: hashOf(token) })
-      .first('scope')) as { scope: TokenScope } | undefined;
-    return row?.scope;
+      .first('name', 'scope')) as { name: string; scope: TokenScope } | undefined;
   }
 
   async count(): Promise<number> {

@@ -3,6 +3,7 @@ export * from './run-attempts.js';
 export * from './pg-boss-run-queue.js';
 export * from './in-process-run-queue.js';
 export * from './template-folder.js';
+export type * from './template-source.js';
 export * from './template-schedules.js';
 export * from './run-worker.js';
 export * from './api-tokens.js';

@@ -471,6 +471,7 @@ function queuedRun(job: PgBoss.JobWithMetadata<RunRequest>): QueuedRun {
   if (job.startedOn) run.startedAt = job.startedOn;
   if (job.completedOn) run.finishedAt = job.completedOn;
   if (Array.isArray(output.exports)) run.exports = output.exports;
+  if (typeof output.templateVersion === 'number') run.templateVersion = output.templateVersion;
   if (typeof output.message === 'string') run.error = output.message;
   return run;
 }

@@ -1,6 +1,7 @@
 import { parseTemplate } from '@exportkit/core';
 import type { RunSchedule, RunSchedules } from './pg-boss-run-queue.js';
-import type { TemplateFolder } from './template-folder.js';
+import { UnknownTemplateError } from './template-folder.js';
+import type { TemplateSource } from './template-source.js';
 
 /** What a sync changed, and the templates it could not read. */
 export interface TemplateScheduleSync {
@@ -13,18 +14,18 @@ export interface TemplateScheduleSync {
 }
 
 /**
- * Makes the scheduler follow the `schedule:` keys of the folder's templates (at a worker's or
+ * Makes the scheduler follow the `schedule:` keys of the templates (folder or database) (at a worker's or
  * serve's start-up): a key sets its template's schedule (replacing one set by hand); a schedule
  * that came from a key goes when the key or the template goes. Schedules set by hand on
  * templates without a key are left alone. Idempotent, so processes starting together agree.
  */
 export async function syncTemplateSchedules(
   schedules: RunSchedules,
-  templates: TemplateFolder,
+  templates: TemplateSource,
 ): Promise<TemplateScheduleSync> {
   const sync: TemplateScheduleSync = { scheduled: [], removed: [], unreadable: [] };
   const current = await currentSchedules(schedules);
-  const names = templates.names();
+  const names = await templates.list();
   for (const template of names) await syncOne(schedules, templates, template, current, sync);
   for (const schedule of current.values()) {
     if (schedule.fromTemplate && !names.includes(schedule.template)) {
@@ -38,7 +39,7 @@ export async function syncTemplateSchedules(
 /** The same for one template, after it was stored or deleted (a template that is gone: its key-made schedule goes). */
 export async function syncTemplateSchedule(
   schedules: RunSchedules,
-  templates: TemplateFolder,
+  templates: TemplateSource,
   template: string,
 ): Promise<TemplateScheduleSync> {
   const sync: TemplateScheduleSync = { scheduled: [], removed: [], unreadable: [] };
@@ -52,18 +53,18 @@ async function currentSchedules(schedules: RunSchedules): Promise<Map<string, Ru
 
 async function syncOne(
   schedules: RunSchedules,
-  templates: TemplateFolder,
+  templates: TemplateSource,
   template: string,
   current: ReadonlyMap<string, RunSchedule>,
   sync: TemplateScheduleSync,
 ): Promise<void> {
   let wanted: RunSchedule | undefined;
-  if (templates.has(template)) {
-    try {
-      const { text, format } = await templates.read(template);
-      const key = parseTemplate(text, templates.path(template), format).schedule;
-      if (key) wanted = { template, cron: key.cron, timeZone: key.timeZone, fromTemplate: true };
-    } catch (error) {
+  try {
+    const { text, format, file } = await templates.read(template);
+    const key = parseTemplate(text, file, format).schedule;
+    if (key) wanted = { template, cron: key.cron, timeZone: key.timeZone, fromTemplate: true };
+  } catch (error) {
+    if (!(error instanceof UnknownTemplateError)) {
       sync.unreadable.push({ template, message: (error as Error).message });
       return;
     }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { detectTemplateFormat } from '@exportkit/core';
 import { InvalidTemplateNameError, TEMPLATE_NAME, UnknownTemplateError } from './template-folder.js';
 import { migrateServerTables, TEMPLATE_VERSIONS } from './server-tables.js';
+import type { TemplateSource, TemplateText } from './template-source.js';
 
 /** One stored version of a template (a deletion is a version too). */
 export interface TemplateVersion {
@@ -16,9 +17,9 @@ export interface TemplateVersion {
 }
 
 /** A stored version with its text. */
-export interface StoredTemplate extends TemplateVersion {
+export interface StoredTemplate extends TemplateVersion, TemplateText {
   format: 'xml' | 'yaml';
-  text: string;
+  version: number;
 }
 
 interface Row {
@@ -39,10 +40,19 @@ const VERSION_RACE_RETRIES = 5;
  * format) and nothing is overwritten; a deletion is a version without text, after which the name
  * is free again (the next store continues the numbering). Older versions stay readable.
  */
-export class TemplateVersions {
+export class TemplateVersions implements TemplateSource {
+  readonly description = 'the database';
   private migrated: Promise<void> | undefined;
 
   constructor(private readonly knex: Knex) {}
+
+  list(): Promise<string[]> {
+    return this.names();
+  }
+
+  async remove(name: string, by: string): Promise<void> {
+    await this.delete(name, by);
+  }
 
   private ready(): Promise<void> {
     this.migrated ??= migrateServerTables(this.knex);
@@ -144,5 +154,6 @@ function versionOf(row: Row): TemplateVersion {
 }
 
 function storedTemplate(row: Row): StoredTemplate {
-  return { ...versionOf(row), format: row.format!, text: row.body! };
+  const format = row.format!;
+  return { ...versionOf(row), format, text: row.body!, file: `${row.name}@v${row.version}.${format}` };
 }
