@@ -89,6 +89,7 @@ export { TEMPLATE_LIMITS } from './template/limits.js';
 export { nameTable, nameTableOf, ownEntry, hasOwnName } from './template/name-table.js';
 export { toYaml, TemplateConversionError } from './template/yaml-writer.js';
 export { toXml } from './template/xml-writer.js';
+export { scheduleProblem, CRON_EXPRESSION_TEXT, DEFAULT_SCHEDULE_TIME_ZONE } from './template/schedule.js';
 export * from './registry/markdown.js';
 export * from './engine/export-lock.js';
 export * from './engine/delta-mark.js';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { parseIsoDay, parseIsoInstant } from '@exportkit/core';
 
 /** `--db` wins, then DATABASE_URL, then the embedded PGlite database. */
@@ -29,6 +29,18 @@ export function parseDay(value: string): string {
  * variadic, so that it never swallows the template argument that follows it.
  */
 export const PLUGIN_OPTION = ['--plugin <specifier>', 'an extra plugin package or path (repeat for several)'] as const;
+
+/** Where `serve` and `worker` find templates by name: the folder (`--templates`) or the database, versioned. */
+export type TemplateStore = 'folder' | 'db';
+
+export function templateStoreOption(): Option {
+  return new Option(
+    '--template-store <where>',
+    'where templates are found by name: folder (the --templates folder) or db (stored in the database through the API, versioned)',
+  )
+    .choices(['folder', 'db'])
+    .default('folder');
+}
 
 export function collectPlugin(value: string, previous: string[] = []): string[] {
   return [...previous, value];

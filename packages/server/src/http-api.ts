@@ -11,18 +11,22 @@ import {
   TemplateError,
   UnsafePathError,
   type Engine,
+  type ExportConfig,
   type TemplateIssue,
 } from '@exportkit/core';
 import { RUN_STATES, type QueuedRun, type RunQueue, type RunState } from './run-queue.js';
-import { TEMPLATE_NAME, UnknownTemplateError, type TemplateFolder } from './template-folder.js';
+import { TEMPLATE_NAME, TemplateVersionsUnavailableError, UnknownTemplateError } from './template-folder.js';
+import type { TemplateSource, TemplateText } from './template-source.js';
 import { CONSOLE_PAGE } from './console-page.js';
 import type { RunSchedules } from './pg-boss-run-queue.js';
+import { syncTemplateSchedule } from './template-schedules.js';
 import { scopeAllows, type ApiTokens, type TokenScope } from './api-tokens.js';
 
 export interface HttpApiOptions {
   engine: Engine;
   queue: RunQueue;
-  templates: TemplateFolder;
+  /** Where templates come from: the templates folder, or the database (versioned). */
+  templates: TemplateSource;
   tokens: ApiTokens;
   /** The engine's data directory: run files are served from inside it only. */
   dataDir: string;
@@ -36,6 +40,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What a token needs for the route; none: the route is open (/health). */
     scope?: TokenScope;
+  }
+  interface FastifyRequest {
+    /** The name of the request's token (who stored a template version). */
+    tokenName?: string;
   }
 }
 
@@ -73,7 +81,8 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
     const needed = request.routeOptions.config.scope;
     if (!needed) return;
     const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const scope = token ? await tokens.scopeOf(token) : undefined;
+    const identity = token ? await tokens.identify(token) : undefined;
+    const scope = identity?.scope;
     if (!scope) {
       return reply
         .code(401)
@@ -84,6 +93,7 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
       return reply
         .code(403)
         .send({ error: `this route needs a token of scope ${needed} or above; this one is ${scope}` });
+    request.tokenName = identity.name;
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
@@ -94,7 +104,9 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
           ? 400 // what the command line refuses with exit code 2: the request is wrong
           : error instanceof UnknownTemplateError
             ? 404
-            : (error.statusCode ?? 500);
+            : error instanceof TemplateVersionsUnavailableError
+              ? 501
+              : (error.statusCode ?? 500);
     return reply.code(status).send({ error: status === 500 ? `internal error: ${error.message}` : error.message });
   });
 
@@ -118,14 +130,47 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
     async () => engine.describe(),
   );
 
-  app.get('/templates', { config: { scope: 'read' } }, async () => ({ templates: templates.names() }));
+  app.get('/templates', { config: { scope: 'read' } }, async () => ({ templates: await templates.list() }));
+
+  app.get<{ Params: { name: string }; Querystring: { version?: number } }>(
+    '/templates/:name',
+    {
+      config: { scope: 'read' },
+      schema: {
+        description: "The template's text: the latest, or a stored version (`?version=N`, database store)",
+        params: nameParam,
+        querystring: {
+          type: 'object',
+          properties: { version: { type: 'integer', minimum: 1 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const template = await templates.read(request.params.name, request.query.version);
+      if (template.version !== undefined) void reply.header('x-template-version', String(template.version));
+      return reply.type(template.format === 'xml' ? 'application/xml' : 'application/yaml').send(template.text);
+    },
+  );
 
   app.get<{ Params: { name: string } }>(
-    '/templates/:name',
-    { config: { scope: 'read' }, schema: { params: nameParam } },
-    async (request, reply) => {
-      const { text, format } = await templates.read(request.params.name);
-      return reply.type(format === 'xml' ? 'application/xml' : 'application/yaml').send(text);
+    '/templates/:name/versions',
+    {
+      config: { scope: 'read' },
+      schema: {
+        description: "A stored template's versions, oldest first (who stored each, when; deletions too)",
+        params: nameParam,
+      },
+    },
+    async (request) => {
+      const { name } = request.params;
+      const versions = await templates.versions(name);
+      if (!versions)
+        throw new TemplateVersionsUnavailableError(
+          `template "${name}": ${templates.description} keeps no versions (serve --template-store db keeps them)`,
+        );
+      if (versions.length === 0) throw new UnknownTemplateError(`template "${name}": none is stored`);
+      return { name, versions };
     },
   );
 
@@ -134,15 +179,19 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
     {
       config: { scope: 'admin' },
       schema: {
-        description: 'Stores a template (XML or YAML text), replacing any of that name; answers its problems',
+        description:
+          'Stores a template (XML or YAML text): a new version in the database store, the file replaced in a folder; answers its problems',
         params: nameParam,
         body: { type: 'string', minLength: 1 },
       },
     },
     async (request) => {
       const { name } = request.params;
-      const path = await templates.write(name, request.body);
-      return { name, problems: await problemsOf(basename(path), () => engine.validate(path)) };
+      const stored = await templates.store(name, request.body, request.tokenName ?? 'unknown');
+      // Its `schedule:` key takes effect now (a template with problems keeps the schedule it had).
+      if (options.schedules) await syncTemplateSchedule(options.schedules, templates, name);
+      const problems = await problemsOf(basename(stored.file), () => engine.validate(configOf(stored)));
+      return stored.version === undefined ? { name, problems } : { name, version: stored.version, problems };
     },
   );
 
@@ -150,7 +199,8 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
     '/templates/:name',
     { config: { scope: 'admin' }, schema: { params: nameParam } },
     async (request, reply) => {
-      await templates.remove(request.params.name);
+      await templates.remove(request.params.name, request.tokenName ?? 'unknown');
+      if (options.schedules) await syncTemplateSchedule(options.schedules, templates, request.params.name);
       return reply.code(204).send();
     },
   );
@@ -169,8 +219,8 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
       const { name } = request.params;
       const text = typeof request.body === 'string' && request.body.length > 0 ? request.body : undefined;
       if (text === undefined) {
-        const path = templates.path(name);
-        return { problems: await problemsOf(basename(path), () => engine.validate(path)) };
+        const stored = await templates.read(name);
+        return { problems: await problemsOf(basename(stored.file), () => engine.validate(configOf(stored))) };
       }
       const file = `${name}.${/^\s*</.test(text) ? 'xml' : 'yaml'}`;
       return { problems: await problemsOf(file, () => engine.validate(parseTemplate(text, file))) };
@@ -215,7 +265,7 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
     async (request, reply) => {
       const schedules = schedulesOr501(reply);
       if (!schedules) return reply;
-      templates.path(request.params.name); // a template of the folder, or 404
+      await templates.read(request.params.name); // a template of the source, or 404
       const schedule = {
         template: request.params.name,
         cron: request.body.cron,
@@ -257,7 +307,7 @@ export async function buildHttpApi(options: HttpApiOptions): Promise<FastifyInst
     },
     async (request, reply) => {
       const { template, now } = request.body;
-      templates.path(template); // a template of the folder, or 404
+      await templates.read(template); // a template of the source, or 404
       if (now !== undefined) {
         const parsed = parseIsoInstant(now);
         if (!parsed.ok) return reply.code(400).send({ error: `now: ${parsed.message}` });
@@ -403,4 +453,9 @@ function streamRunEvents(queue: RunQueue, request: FastifyRequest<{ Params: { id
     reply.raw.end();
   };
   tick().catch(() => reply.raw.end());
+}
+
+/** A stored template's model: a file of the folder by its path (as `exportkit validate` reads it), a stored version from its text. */
+function configOf(template: TemplateText): string | ExportConfig {
+  return template.version === undefined ? template.file : parseTemplate(template.text, template.file, template.format);
 }

@@ -124,6 +124,7 @@ export class InProcessRunQueue implements RunQueue {
           delete run.progress;
           if (run.state === 'running') run.state = 'succeeded';
           run.exports = outcome.exports;
+          if (outcome.templateVersion !== undefined) run.templateVersion = outcome.templateVersion;
         },
         (error: unknown) => {
           delete run.progress;

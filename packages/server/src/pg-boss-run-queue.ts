@@ -1,14 +1,7 @@
 import PgBoss from 'pg-boss';
 import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ALLOWED_TIME_ZONES_TEXT,
-  ENGINE_SCHEMA,
-  EXPORT_RUNS,
-  ExportkitError,
-  isAcceptedTimeZone,
-  suggestTimeZone,
-} from '@exportkit/core';
+import { ENGINE_SCHEMA, EXPORT_RUNS, ExportkitError, scheduleProblem } from '@exportkit/core';
 import type {
   ExportClaim,
   QueuedRun,
@@ -61,6 +54,12 @@ export interface RunSchedule {
   template: string;
   cron: string;
   timeZone: string;
+  /**
+   * Set from the template's own `schedule:` key (syncTemplateSchedules): such a schedule follows
+   * the key, and goes when the key goes. Absent for a schedule set by hand (`exportkit schedule
+   * set`, `PUT /templates/:name/schedule`), which only a hand removes.
+   */
+  fromTemplate?: true;
 }
 
 /** Where schedules live (pg-boss's scheduler: PostgreSQL only). */
@@ -228,25 +227,13 @@ export class PgBossRunQueue implements RunQueue, RunSchedules {
    * processes run (one of them looks at the schedules at a time, and a firing is kept once per
    * minute); a worker relays each firing into the run queue.
    */
-  async schedule({ template, cron, timeZone }: RunSchedule): Promise<void> {
-    if (!isAcceptedTimeZone(timeZone)) {
-      const near = suggestTimeZone(timeZone);
-      throw new InvalidScheduleError(
-        `schedule of ${template}: time zone "${timeZone}" is not ${ALLOWED_TIME_ZONES_TEXT}${near ? ` (did you mean ${near}?)` : ''}`,
-      );
-    }
+  async schedule({ template, cron, timeZone, fromTemplate }: RunSchedule): Promise<void> {
+    const problem = scheduleProblem(cron, timeZone);
+    if (problem) throw new InvalidScheduleError(`schedule of ${template}: ${problem}`);
     await this.start();
     const queue = `${SCHEDULE_QUEUE_PREFIX}${template}`;
     if (!(await this.boss.getQueue(queue))) await this.boss.createQueue(queue, { name: queue, policy: 'standard' });
-    try {
-      await this.boss.schedule(queue, cron, { template }, { tz: timeZone });
-    } catch (error) {
-      throw new InvalidScheduleError(
-        `schedule of ${template}: "${cron}" is not a cron expression ` +
-          `(five fields, minute hour day-of-month month day-of-week, or six with seconds first): ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
+    await this.boss.schedule(queue, cron, fromTemplate ? { template, fromTemplate } : { template }, { tz: timeZone });
   }
 
   async unschedule(template: string): Promise<void> {
@@ -258,11 +245,15 @@ export class PgBossRunQueue implements RunQueue, RunSchedules {
     await this.start();
     return (await this.boss.getSchedules())
       .filter((schedule) => schedule.name.startsWith(SCHEDULE_QUEUE_PREFIX))
-      .map((schedule) => ({
-        template: schedule.name.slice(SCHEDULE_QUEUE_PREFIX.length),
-        cron: schedule.cron,
-        timeZone: (schedule as { timezone?: string }).timezone ?? 'UTC',
-      }));
+      .map((schedule) => {
+        const listed: RunSchedule = {
+          template: schedule.name.slice(SCHEDULE_QUEUE_PREFIX.length),
+          cron: schedule.cron,
+          timeZone: (schedule as { timezone?: string }).timezone ?? 'UTC',
+        };
+        if ((schedule.data as { fromTemplate?: boolean } | undefined)?.fromTemplate) listed.fromTemplate = true;
+        return listed;
+      });
   }
 
   /**
@@ -480,6 +471,7 @@ function queuedRun(job: PgBoss.JobWithMetadata<RunRequest>): QueuedRun {
   if (job.startedOn) run.startedAt = job.startedOn;
   if (job.completedOn) run.finishedAt = job.completedOn;
   if (Array.isArray(output.exports)) run.exports = output.exports;
+  if (typeof output.templateVersion === 'number') run.templateVersion = output.templateVersion;
   if (typeof output.message === 'string') run.error = output.message;
   return run;
 }

@@ -21,6 +21,8 @@ export interface RunExport {
 /** What a job's handler returns when the engine's run succeeded (also the job's stored output). */
 export interface RunOutcome {
   exports: RunExport[];
+  /** The version of the stored template that ran (`--template-store db`). */
+  templateVersion?: number;
 }
 
 /** How far a running run is: its current export, phase and rows so far (and the planner's estimate). */
@@ -47,6 +49,8 @@ export interface QueuedRun {
   progress?: RunProgress;
   /** The exports of the attempt that succeeded. */
   exports?: RunExport[];
+  /** The version of the stored template that succeeded (`--template-store db`). */
+  templateVersion?: number;
   /** Why the last attempt failed. */
   error?: string;
 }

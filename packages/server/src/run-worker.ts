@@ -1,6 +1,6 @@
-import { exportNameOf, readTemplate, type Engine } from '@exportkit/core';
+import { exportNameOf, parseTemplate, type Engine } from '@exportkit/core';
 import type { RunAttempt, RunExport, RunHandler, RunOutcome, RunProgress, RunQueue } from './run-queue.js';
-import type { TemplateFolder } from './template-folder.js';
+import type { TemplateSource } from './template-source.js';
 
 /** A run that failed; `exports` lists the `export_runs` rows its attempt recorded. */
 export class RunFailedError extends Error {
@@ -20,10 +20,12 @@ export class RunFailedError extends Error {
  * most once at a time however many workers there are. The engine records each export's outcome
  * in `export_runs`; the handler returns those rows' ids.
  */
-export function runWorker(engine: Engine, templates: TemplateFolder, queue: RunQueue): RunHandler {
+export function runWorker(engine: Engine, templates: TemplateSource, queue: RunQueue): RunHandler {
   return async ({ id, request, signal, report }: RunAttempt): Promise<RunOutcome> => {
-    const path = templates.path(request.template);
-    const config = await readTemplate(path);
+    // A stored template runs in the version that is the latest when the attempt starts.
+    const template = await templates.read(request.template);
+    const config = parseTemplate(template.text, template.file, template.format);
+    const version = template.version === undefined ? {} : { templateVersion: template.version };
     const guids = config.exports.map((definition) => definition.guid ?? exportNameOf(config, definition));
     const claim = await queue.claimExports(guids, signal);
     const links: Array<Promise<void>> = [];
@@ -34,9 +36,10 @@ export function runWorker(engine: Engine, templates: TemplateFolder, queue: RunQ
       const earlier = (await queue.linkedExportRuns(id)).filter((run) => run.status === 'succeeded');
       if (earlier.length >= config.exports.length) {
         await engine.recover(); // its dead worker may have left the cleanup after the success
-        return { exports: earlier.map(({ status: _status, ...exported }) => exported) };
+        return { ...version, exports: earlier.map(({ status: _status, ...exported }) => exported) };
       }
-      const result = await engine.run(path, {
+      // A file of the folder runs by its path, so that export_runs records the file's SHA-256.
+      const result = await engine.run(template.version === undefined ? template.file : config, {
         signal,
         now: request.now === undefined ? undefined : new Date(request.now),
         onProgress: (event) => {
@@ -54,6 +57,7 @@ export function runWorker(engine: Engine, templates: TemplateFolder, queue: RunQ
       });
       await Promise.all(links);
       return {
+        ...version,
         exports: result.exports.map((exported, index) => ({
           runId: recorded[index]!.runId,
           name: exported.name,

@@ -2,9 +2,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { DataPaths, detectTemplateFormat, ExportkitError } from '@exportkit/core';
+import type { TemplateSource, TemplateText } from './template-source.js';
 
 /** A template name that is not allowed, or names no file of the folder. */
 export class UnknownTemplateError extends ExportkitError {}
+
+/** Versions asked of a source that keeps none (the templates folder). */
+export class TemplateVersionsUnavailableError extends ExportkitError {}
 
 /** A template name that is not a plain file name. */
 export class InvalidTemplateNameError extends ExportkitError {
@@ -20,11 +24,15 @@ const EXTENSIONS = ['.xml', '.yaml', '.yml'] as const;
  * a plain file name (no separator, no `..`) and the file is resolved through the data-path guard,
  * so no request reaches outside the folder (a symbolic link out of it included).
  */
-export class TemplateFolder {
+export class TemplateFolder implements TemplateSource {
   private readonly paths: DataPaths;
 
   constructor(readonly dir: string) {
     this.paths = new DataPaths(dir);
+  }
+
+  get description(): string {
+    return `the templates folder ${this.paths.root}`;
   }
 
   /** The template file of a name; throws UnknownTemplateError naming what is allowed. */
@@ -48,9 +56,26 @@ export class TemplateFolder {
     return [...new Set(names)].sort();
   }
 
-  async read(name: string): Promise<{ text: string; format: 'xml' | 'yaml' }> {
+  async list(): Promise<string[]> {
+    return this.names();
+  }
+
+  async read(name: string, version?: number): Promise<TemplateText> {
+    if (version !== undefined)
+      throw new TemplateVersionsUnavailableError(
+        `template "${name}": ${this.description} keeps no versions (serve --template-store db keeps them)`,
+      );
     const path = this.path(name);
-    return { text: await readFile(path, 'utf8'), format: path.endsWith('.xml') ? 'xml' : 'yaml' };
+    return { name, text: await readFile(path, 'utf8'), format: path.endsWith('.xml') ? 'xml' : 'yaml', file: path };
+  }
+
+  async store(name: string, text: string): Promise<TemplateText> {
+    const path = await this.write(name, text);
+    return { name, text, format: path.endsWith('.xml') ? 'xml' : 'yaml', file: path };
+  }
+
+  async versions(): Promise<undefined> {
+    return undefined;
   }
 
   /** Stores a template's text under its name (`.xml` or `.yaml`, from the text), replacing any. */

@@ -3,7 +3,9 @@ import type { ParameterValueType } from '../contributions/value-types.js';
 import type { OptionMetadata, StepPhase } from '../contributions/pipeline-step.js';
 import type { Column } from '../contributions/column.js';
 import { BOUNDS } from '../contributions/bounds.js';
-import { STEP_SECTIONS, type StepSection } from '../template/names.js';
+import { STEP_SECTIONS, TEMPLATE_SCHEDULE_KEY, type StepSection } from '../template/names.js';
+import { CRON_EXPRESSION_TEXT } from '../template/schedule.js';
+import { ALLOWED_TIME_ZONES_TEXT } from '../parameters/time-zones.js';
 
 /*
  * A JSON Schema (draft-07, what YAML editors read) for YAML templates, generated from the
@@ -37,6 +39,8 @@ export function templateJsonSchema(registry: Registry): Schema {
     exportRefs.push({ $ref: `#/definitions/export-${name}` });
   }
   const oneExport = exportRefs.length === 1 ? exportRefs[0]! : { anyOf: exportRefs };
+  definitions[TEMPLATE_SCHEDULE_KEY] = SCHEDULE_SCHEMA;
+  const schedule = { $ref: `#/definitions/${TEMPLATE_SCHEDULE_KEY}` };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'exportkit YAML template',
@@ -46,7 +50,14 @@ export function templateJsonSchema(registry: Registry): Schema {
       {
         type: 'object',
         properties: {
-          exports: { type: 'array', minItems: 1, items: oneExport, description: 'The exports of this template.' },
+          exports: {
+            type: 'array',
+            minItems: 1,
+            // An export's definition takes the template's `schedule` (the one-export shorthand); an item does not.
+            items: { allOf: [oneExport, { properties: { [TEMPLATE_SCHEDULE_KEY]: false } }] },
+            description: 'The exports of this template.',
+          },
+          [TEMPLATE_SCHEDULE_KEY]: schedule,
         },
         required: ['exports'],
         additionalProperties: false,
@@ -55,6 +66,24 @@ export function templateJsonSchema(registry: Registry): Schema {
     ],
   };
 }
+
+/** A template's `schedule:` (checked fully by `exportkit validate`: the expression's fields, the zone's name). */
+const SCHEDULE_SCHEMA: Schema = {
+  description:
+    'When the template runs by itself (`exportkit worker` and `serve` register it with the scheduler): a cron expression read in UTC, or `cron` with a `timeZone`.',
+  anyOf: [
+    { type: 'string', minLength: 1, description: CRON_EXPRESSION_TEXT },
+    {
+      type: 'object',
+      properties: {
+        cron: { type: 'string', minLength: 1, description: CRON_EXPRESSION_TEXT },
+        timeZone: { type: 'string', minLength: 1, description: `${ALLOWED_TIME_ZONES_TEXT}; default UTC` },
+      },
+      required: ['cron'],
+      additionalProperties: false,
+    },
+  ],
+};
 
 function exportSchema(entry: ProviderEntry, steps: Record<string, Schema>): Schema {
   const m = entry.provider.metadata;
@@ -92,6 +121,7 @@ function exportSchema(entry: ProviderEntry, steps: Record<string, Schema>): Sche
         additionalProperties: false,
       },
       ...steps,
+      [TEMPLATE_SCHEDULE_KEY]: { $ref: `#/definitions/${TEMPLATE_SCHEDULE_KEY}` },
     },
     required: ['provider'],
     additionalProperties: false,

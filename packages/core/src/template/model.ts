@@ -9,6 +9,15 @@ export interface ExportConfig {
   file: string;
   format: 'xml' | 'yaml';
   exports: ExportDefinition[];
+  /** When the template runs by itself (`exportkit worker`/`serve` register it with the scheduler). */
+  schedule?: ScheduleSpec;
+}
+
+/** A template's `schedule:`: a cron expression read in a time zone. */
+export interface ScheduleSpec extends Located {
+  cron: string;
+  /** IANA region name or UTC (the default). */
+  timeZone: string;
 }
 
 export interface Located {

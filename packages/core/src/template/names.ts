@@ -4,6 +4,12 @@
 export const XML_ROOTS = ['export-config', 'providers'] as const;
 /** Attributes of `<export>`. */
 export const XML_EXPORT_ATTRIBUTES = ['guid', 'name'] as const;
+/** Child elements of `<export-config>`. */
+export const XML_EXPORT_CONFIG_CHILDREN = ['export', 'schedule'] as const;
+/** The template's schedule: a top-level YAML key, a child element of `<export-config>` in XML. */
+export const TEMPLATE_SCHEDULE_KEY = 'schedule';
+/** Keys of a YAML `schedule:` map, attributes of the XML `<schedule>` element. */
+export const SCHEDULE_KEYS = ['cron', 'timeZone'] as const;
 /** Child elements of `<export>`. */
 export const XML_EXPORT_CHILDREN = ['plugins', 'providers', 'actions', 'consolidators', 'postProcess'] as const;
 /** Child elements of a provider element. */

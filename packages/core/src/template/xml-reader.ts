@@ -7,14 +7,19 @@ import type {
   ParameterSpec,
   ProviderSpec,
   RawValue,
+  ScheduleSpec,
   StepSpec,
 } from './model.js';
 import { IssueList, LineTable, listOf } from './issues.js';
 import { checkTemplateText, formatCount, TEMPLATE_LIMITS } from './limits.js';
 import { nameTable, nameTableOf } from './name-table.js';
+import { DEFAULT_SCHEDULE_TIME_ZONE, scheduleProblem } from './schedule.js';
 import {
+  SCHEDULE_KEYS,
+  TEMPLATE_SCHEDULE_KEY,
   XML_EXPORT_ATTRIBUTES,
   XML_EXPORT_CHILDREN,
+  XML_EXPORT_CONFIG_CHILDREN,
   XML_PROVIDER_CHILDREN,
   XML_ROOTS,
   type StepSection,
@@ -46,9 +51,12 @@ export function readXmlTemplate(text: string, file: string): ExportConfig {
     issues.throwIfAny();
     throw new Error('unreachable: XML parse failed without an issue');
   }
-  const exports = new XmlTemplateReader(issues).root(root);
+  const reader = new XmlTemplateReader(issues);
+  const exports = reader.root(root);
   issues.throwIfAny();
-  return { file, format: 'xml', exports };
+  return reader.schedule
+    ? { file, format: 'xml', exports, schedule: reader.schedule }
+    : { file, format: 'xml', exports };
 }
 
 /**
@@ -143,6 +151,9 @@ function hasText(element: XElement): boolean {
 
 /** Walks the parsed tree into the model, adding an issue for every structural problem. */
 class XmlTemplateReader {
+  /** The template's `<schedule>`, once root() has read it. */
+  schedule: ScheduleSpec | undefined;
+
   constructor(private readonly issues: IssueList) {}
 
   root(root: XElement): ExportDefinition[] {
@@ -150,11 +161,16 @@ class XmlTemplateReader {
       this.noAttributes(root, true);
       this.noText(root);
       const exports: ExportDefinition[] = [];
+      let scheduleSeen = false;
       for (const child of root.children) {
         if (child.name === 'export') exports.push(this.export(child));
-        else this.issues.unknown(child.line, child.name, 'element', '<export-config>', ['export']);
+        else if (child.name === TEMPLATE_SCHEDULE_KEY) {
+          if (scheduleSeen) this.issues.add(child.line, child.name, 'appears twice in <export-config>; give it once');
+          else this.schedule = this.scheduleOf(child);
+          scheduleSeen = true;
+        } else this.issues.unknown(child.line, child.name, 'element', '<export-config>', XML_EXPORT_CONFIG_CHILDREN);
       }
-      if (exports.length === 0 && root.children.length === 0) {
+      if (exports.length === 0 && root.children.every((child) => child.name === TEMPLATE_SCHEDULE_KEY)) {
         this.issues.add(root.line, 'export-config', 'holds no <export>');
       }
       return exports;
@@ -220,6 +236,30 @@ class XmlTemplateReader {
       this.issues.add(element.line, 'export', 'has no <providers> element; an export needs exactly one provider');
     }
     return definition;
+  }
+
+  /** `<schedule cron="0 2 * * *" timeZone="Europe/Paris"/>` (timeZone defaults to UTC). */
+  private scheduleOf(element: XElement): ScheduleSpec | undefined {
+    this.noText(element);
+    if (element.children.length > 0)
+      this.issues.add(element.line, element.name, 'holds no element; give cron and timeZone as attributes');
+    let cron: string | undefined;
+    let timeZone = DEFAULT_SCHEDULE_TIME_ZONE;
+    for (const [name, value] of element.attributes) {
+      if (name === 'cron') cron = value;
+      else if (name === 'timeZone') timeZone = value;
+      else this.issues.unknown(element.line, name, 'attribute', '<schedule>', SCHEDULE_KEYS);
+    }
+    if (cron === undefined) {
+      this.issues.add(element.line, element.name, 'has no cron attribute; write e.g. cron="0 2 * * *"');
+      return undefined;
+    }
+    const problem = scheduleProblem(cron, timeZone);
+    if (problem) {
+      this.issues.add(element.line, element.name, problem);
+      return undefined;
+    }
+    return { line: element.line, cron, timeZone };
   }
 
   private plugins(element: XElement): Array<Located & { specifier: string }> {

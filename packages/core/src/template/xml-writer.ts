@@ -13,10 +13,20 @@ const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 export function toXml(config: ExportConfig): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const [only] = config.exports;
-  if (config.exports.length === 1 && only && only.guid === undefined && only.name === undefined && isBare(only)) {
+  const bare = only && only.guid === undefined && only.name === undefined && isBare(only);
+  if (config.exports.length === 1 && bare && !config.schedule) {
     writeProviders(out, only, 0);
   } else {
     out.push('<export-config>');
+    if (config.schedule) {
+      const { cron, timeZone } = config.schedule;
+      out.push(
+        `${INDENT}<schedule${attributeText([
+          ['cron', cron],
+          ['timeZone', timeZone],
+        ])}/>`,
+      );
+    }
     for (const definition of config.exports) writeExport(out, definition, 1);
     out.push('</export-config>');
   }

@@ -17,12 +17,15 @@ import type {
   Located,
   ParameterSpec,
   RawValue,
+  ScheduleSpec,
   StepSpec,
 } from './model.js';
 import { IssueList, LineTable, listOf } from './issues.js';
 import { checkTemplateText, formatCount, NUL_MESSAGE, TEMPLATE_LIMITS } from './limits.js';
 import { nameTable } from './name-table.js';
 import { TEMPLATES_PARAMETER, TEMPLATE_ENTRY, YAML_EXPORT_KEYS, type StepSection } from './names.js';
+import { CRON_EXPRESSION_TEXT, DEFAULT_SCHEDULE_TIME_ZONE, scheduleProblem } from './schedule.js';
+import { SCHEDULE_KEYS, TEMPLATE_SCHEDULE_KEY } from './names.js';
 import { parseYamlSource, TOO_MANY_YAML_NODES } from './yaml-source-check.js';
 import { surveyYamlDocument, type YNode } from './yaml-survey.js';
 
@@ -63,6 +66,7 @@ export function readYamlTemplate(text: string, file: string): ExportConfig {
     issues.add(line, undefined, `YAML: ${warning.message.replace(/\.$/, '')} (column ${col})`);
   }
   let exports: ExportDefinition[] = [];
+  let schedule: ScheduleSpec | undefined;
   if (doc && !fatal) {
     const lineOf = (node: YNode | Alias) => (node.range ? lineCounter.linePos(node.range[0]).line : 1);
     const survey = surveyYamlDocument(doc, (scalar) => {
@@ -80,11 +84,13 @@ export function readYamlTemplate(text: string, file: string): ExportConfig {
             : TOO_MANY_YAML_NODES,
       );
     } else {
-      exports = new YamlTemplateReader(doc, survey.targets, lineCounter, issues).root();
+      const reader = new YamlTemplateReader(doc, survey.targets, lineCounter, issues);
+      exports = reader.root();
+      schedule = reader.schedule;
     }
   }
   issues.throwIfAny();
-  return { file, format: 'yaml', exports };
+  return schedule ? { file, format: 'yaml', exports, schedule } : { file, format: 'yaml', exports };
 }
 
 /** Parses with the bounds checked (stack-safe), then composes one document (the composer recurses). */
@@ -113,6 +119,9 @@ function compose(text: string, lineCounter: LineCounter, lines: LineTable, issue
 }
 
 class YamlTemplateReader {
+  /** The template's `schedule:` key, once root() has read it. */
+  schedule: ScheduleSpec | undefined;
+
   constructor(
     private readonly doc: Document,
     private readonly aliasTargets: ReadonlyMap<Alias, YNode>,
@@ -135,16 +144,24 @@ class YamlTemplateReader {
       return [];
     }
     const entries = this.entries(root, 'the template');
-    if (!entries.some((e) => e.key === 'exports')) {
-      return [this.export(root, entries, 'the template', [...YAML_EXPORT_KEYS, 'exports'])];
+    const scheduleEntry = entries.find((e) => e.key === TEMPLATE_SCHEDULE_KEY);
+    if (scheduleEntry) this.schedule = this.scheduleOf(scheduleEntry);
+    const exportEntries = entries.filter((e) => e.key !== TEMPLATE_SCHEDULE_KEY);
+    if (!exportEntries.some((e) => e.key === 'exports')) {
+      return [
+        this.export(root, exportEntries, 'the template', [...YAML_EXPORT_KEYS, 'exports', TEMPLATE_SCHEDULE_KEY]),
+      ];
     }
     const exports: ExportDefinition[] = [];
-    for (const entry of entries) {
+    for (const entry of exportEntries) {
       if (entry.key !== 'exports') {
         if ((YAML_EXPORT_KEYS as readonly string[]).includes(entry.key)) {
           this.issues.add(entry.line, entry.key, 'belongs to an export: move it into an item of the `exports` list');
         } else {
-          this.issues.unknown(entry.line, entry.key, 'key', 'the template (beside `exports`)', ['exports']);
+          this.issues.unknown(entry.line, entry.key, 'key', 'the template (beside `exports`)', [
+            'exports',
+            TEMPLATE_SCHEDULE_KEY,
+          ]);
         }
         continue;
       }
@@ -239,6 +256,45 @@ class YamlTemplateReader {
       }
     }
     return definition;
+  }
+
+  /** `schedule: "0 2 * * *"` (UTC) or `schedule: { cron: "0 2 * * *", timeZone: Europe/Paris }`. */
+  private scheduleOf(entry: Entry): ScheduleSpec | undefined {
+    const node = entry.value;
+    let cron: string | undefined;
+    let cronLine = entry.line;
+    let timeZone = DEFAULT_SCHEDULE_TIME_ZONE;
+    let timeZoneLine = entry.line;
+    if (node && isScalar(node)) cron = scalarText(node);
+    else if (node && isMap(node)) {
+      for (const key of this.entries(node, TEMPLATE_SCHEDULE_KEY)) {
+        const path = `${TEMPLATE_SCHEDULE_KEY}.${key.key}`;
+        if (key.key === 'cron') {
+          cron = this.scalar(key, 'a cron expression, e.g. "0 2 * * *"', path);
+          cronLine = key.line;
+        } else if (key.key === 'timeZone') {
+          const zone = this.scalar(key, 'a time zone, e.g. Europe/Paris', path);
+          if (zone === undefined) return undefined;
+          timeZone = zone;
+          timeZoneLine = key.line;
+        } else this.issues.unknown(key.line, key.key, 'key', `\`${TEMPLATE_SCHEDULE_KEY}\``, SCHEDULE_KEYS);
+      }
+      if (cron === undefined) {
+        this.issues.add(entry.line, TEMPLATE_SCHEDULE_KEY, 'has no `cron:`; write e.g. `cron: "0 2 * * *"`');
+        return undefined;
+      }
+    } else {
+      this.kindIssue(entry, `${CRON_EXPRESSION_TEXT}, or a map of \`cron\` and \`timeZone\``);
+      return undefined;
+    }
+    if (cron === undefined) return undefined;
+    const problem = scheduleProblem(cron, timeZone);
+    if (problem) {
+      const zoneProblem = problem.startsWith('time zone');
+      this.issues.add(zoneProblem ? timeZoneLine : cronLine, TEMPLATE_SCHEDULE_KEY, problem);
+      return undefined;
+    }
+    return { line: entry.line, cron, timeZone };
   }
 
   private plugins(entry: Entry): Array<Located & { specifier: string }> {

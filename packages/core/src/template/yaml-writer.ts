@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { ExportkitError } from '../errors/exportkit-error.js';
 import type { ColumnSpec, ExportConfig, ExportDefinition, RawValue, StepSpec } from './model.js';
-import { TEMPLATES_PARAMETER, TEMPLATE_ENTRY } from './names.js';
+import { TEMPLATES_PARAMETER, TEMPLATE_ENTRY, TEMPLATE_SCHEDULE_KEY } from './names.js';
 
 /** Raised when a model cannot be written in the other spelling without loss. */
 export class TemplateConversionError extends ExportkitError {}
@@ -16,6 +16,14 @@ type YamlValue = string | YamlValue[] | Map<string, YamlValue>;
 export function toYaml(config: ExportConfig): string {
   const exports = config.exports.map(exportValue);
   const body = exports.length === 1 ? exports[0]! : new Map<string, YamlValue>([['exports', exports]]);
+  if (config.schedule) {
+    const { cron, timeZone } = config.schedule;
+    const schedule = new Map<string, YamlValue>([
+      ['cron', cron],
+      ['timeZone', timeZone],
+    ]);
+    return stringify(new Map<string, YamlValue>([[TEMPLATE_SCHEDULE_KEY, schedule], ...body]), { lineWidth: 0 });
+  }
   return stringify(body, { lineWidth: 0 });
 }
 

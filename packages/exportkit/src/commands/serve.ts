@@ -2,15 +2,24 @@ import { Command, Option } from 'commander';
 import { FileJournal } from '@exportkit/core';
 import { createEngine } from '../create-engine.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
-import { collectPlugin, databaseTarget, parsePositiveInt, PLUGIN_OPTION } from '../options.js';
+import {
+  collectPlugin,
+  databaseTarget,
+  parsePositiveInt,
+  PLUGIN_OPTION,
+  templateStoreOption,
+  type TemplateStore,
+} from '../options.js';
 import { cliLogger, type LogFormat } from '../cli-logger.js';
 import { UsageError } from '../usage-error.js';
+import { logTemplateSchedules } from './template-schedules-log.js';
 
 interface ServeFlags {
   port: number;
   host: string;
   db?: string;
   templates: string;
+  templateStore: TemplateStore;
   dataDir: string;
   out?: string;
   workers: number;
@@ -36,6 +45,7 @@ export function serveCommand(): Command {
       'database: postgres://… (queue on pg-boss) or PGlite (default: $DATABASE_URL, else .exportkit/pglite)',
     )
     .option('--templates <dir>', 'the folder of the templates, by name (<name>.xml, .yaml or .yml)', 'configs')
+    .addOption(templateStoreOption())
     .option('--data-dir <dir>', 'root of every path in the templates', 'data')
     .option('--out <dir>', 'folder for the default packages (default: <data-dir>/exports)')
     .addOption(
@@ -80,12 +90,17 @@ export function serveCommand(): Command {
             runTimeoutSeconds: flags.runTimeout,
           })
         : new server.InProcessRunQueue({ runTimeoutSeconds: flags.runTimeout });
-      const templates = new server.TemplateFolder(flags.templates);
+      const templates =
+        flags.templateStore === 'db'
+          ? new server.TemplateVersions(await engine.database())
+          : new server.TemplateFolder(flags.templates);
       const tokens = new server.ApiTokens(await engine.database());
       if ((await tokens.count()) === 0) {
         const initial = await tokens.create('initial', 'admin');
         process.stderr.write(`exportkit serve: no API token existed; admin token "initial" (shown once): ${initial}\n`);
       }
+      if (queue instanceof server.PgBossRunQueue)
+        logTemplateSchedules(logger, 'serve', await server.syncTemplateSchedules(queue, templates));
       if (flags.workers > 0)
         await queue.work(server.runWorker(engine, templates, queue), { concurrency: flags.workers });
       const app = await server.buildHttpApi({

@@ -2,14 +2,23 @@ import { Command, Option } from 'commander';
 import { FileJournal } from '@exportkit/core';
 import { createEngine } from '../create-engine.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
-import { collectPlugin, databaseTarget, parsePositiveInt, PLUGIN_OPTION } from '../options.js';
+import {
+  collectPlugin,
+  databaseTarget,
+  parsePositiveInt,
+  PLUGIN_OPTION,
+  templateStoreOption,
+  type TemplateStore,
+} from '../options.js';
 import { cliLogger, type LogFormat } from '../cli-logger.js';
 import { UsageError } from '../usage-error.js';
+import { logTemplateSchedules } from './template-schedules-log.js';
 
 interface WorkerFlags {
   db?: string;
   concurrency: number;
   templates: string;
+  templateStore: TemplateStore;
   dataDir: string;
   out?: string;
   plugin?: string[];
@@ -32,6 +41,7 @@ export function workerCommand(): Command {
     .option('--db <url>', 'the PostgreSQL server of the queue and the engine state (default: $DATABASE_URL)')
     .addOption(new Option('--concurrency <n>', 'runs at a time in this process').argParser(parsePositiveInt).default(1))
     .option('--templates <dir>', 'the folder of the templates, run by name (<name>.xml, .yaml or .yml)', 'configs')
+    .addOption(templateStoreOption())
     .option('--data-dir <dir>', 'root of every path in the templates', 'data')
     .option('--out <dir>', 'folder for the default packages (default: <data-dir>/exports)')
     .option(...PLUGIN_OPTION, collectPlugin)
@@ -74,7 +84,8 @@ export function workerCommand(): Command {
         );
       }
       // Loaded here, not at the top: a host that only embeds the engine never loads pg-boss.
-      const { PgBossRunQueue, TemplateFolder, runWorker } = await import('@exportkit/server');
+      const { PgBossRunQueue, TemplateFolder, TemplateVersions, runWorker, syncTemplateSchedules } =
+        await import('@exportkit/server');
       const logger = cliLogger(flags.logFormat);
       const engine = createEngine({
         databaseUrl: target,
@@ -89,7 +100,11 @@ export function workerCommand(): Command {
         runTimeoutSeconds: flags.runTimeout,
       });
       queue.onError((error) => logger.error({}, `queue: ${error.message}`));
-      const handler = runWorker(engine, new TemplateFolder(flags.templates), queue);
+      const templates =
+        flags.templateStore === 'db'
+          ? new TemplateVersions(await engine.database())
+          : new TemplateFolder(flags.templates);
+      const handler = runWorker(engine, templates, queue);
       const stopped = new Promise<void>((resolve) => {
         let stopping = false;
         const stop = () => {
@@ -106,6 +121,7 @@ export function workerCommand(): Command {
         process.on('SIGTERM', stop);
       });
       try {
+        logTemplateSchedules(logger, 'worker', await syncTemplateSchedules(queue, templates));
         await queue.work(
           async (attempt) => {
             logger.info({ job: attempt.id }, `worker: run ${attempt.id} of ${attempt.request.template} started`);
