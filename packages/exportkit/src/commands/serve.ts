@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
-import { FileJournal } from '@exportkit/core';
 import { createEngine } from '../create-engine.js';
-import { EXIT_INTERRUPTED } from '../errors.js';
 import {
   collectPlugin,
   databaseTarget,
@@ -10,6 +8,7 @@ import {
   templateStoreOption,
   type TemplateStore,
 } from '../options.js';
+import { stopSignals } from '../stop-signals.js';
 import { cliLogger, type LogFormat } from '../cli-logger.js';
 import { UsageError } from '../usage-error.js';
 import { logTemplateSchedules } from './template-schedules-log.js';
@@ -111,21 +110,7 @@ export function serveCommand(): Command {
         dataDir: flags.dataDir,
         schedules: queue instanceof server.PgBossRunQueue ? queue : undefined,
       });
-      const stopped = new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = () => {
-          if (stopping) {
-            FileJournal.undoAllNow();
-            process.stderr.write("exportkit: interrupted twice; the running exports' files were rolled back\n");
-            process.exit(EXIT_INTERRUPTED);
-          }
-          stopping = true;
-          logger.info({}, `serve: stopping; running exports have ${flags.shutdownTimeout} s to finish`);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      const stopped = stopSignals(logger, 'serve', flags.shutdownTimeout);
       try {
         const address = await app.listen({ port: flags.port, host: flags.host });
         process.stderr.write(

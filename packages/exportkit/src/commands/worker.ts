@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
-import { FileJournal } from '@exportkit/core';
 import { createEngine } from '../create-engine.js';
-import { EXIT_INTERRUPTED } from '../errors.js';
 import {
   collectPlugin,
   databaseTarget,
@@ -10,6 +8,7 @@ import {
   templateStoreOption,
   type TemplateStore,
 } from '../options.js';
+import { stopSignals } from '../stop-signals.js';
 import { cliLogger, type LogFormat } from '../cli-logger.js';
 import { UsageError } from '../usage-error.js';
 import { logTemplateSchedules } from './template-schedules-log.js';
@@ -105,21 +104,7 @@ export function workerCommand(): Command {
           ? new TemplateVersions(await engine.database())
           : new TemplateFolder(flags.templates);
       const handler = runWorker(engine, templates, queue);
-      const stopped = new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = () => {
-          if (stopping) {
-            FileJournal.undoAllNow();
-            process.stderr.write("exportkit: interrupted twice; the running exports' files were rolled back\n");
-            process.exit(EXIT_INTERRUPTED);
-          }
-          stopping = true;
-          logger.info({}, `worker: stopping; running exports have ${flags.shutdownTimeout} s to finish`);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      const stopped = stopSignals(logger, 'worker', flags.shutdownTimeout);
       try {
         logTemplateSchedules(logger, 'worker', await syncTemplateSchedules(queue, templates));
         await queue.work(
