@@ -71,6 +71,7 @@ export * from './pipeline/path-problems.js';
 export * from './pipeline/manifest.js';
 export { rememberFileDigest, fileDigest, type FileDigest } from './pipeline/file-digests.js';
 export * from './engine/run-record.js';
+export * from './engine/read-replica.js';
 export * from './engine/progress.js';
 export * from './engine/run-export.js';
 export * from './engine/create-engine.js';

@@ -7,6 +7,29 @@ export function databaseTarget(db: string | undefined): string | undefined {
 }
 
 /** `--now`: a strict ISO-8601 instant of a real calendar day (docs: README, "Reference instant"). */
+/** `--replica-url` wins, then EXPORTKIT_REPLICA_URL; none: the exports read from the database itself. */
+export function replicaTarget(replicaUrl: string | undefined): string | undefined {
+  return replicaUrl ?? (process.env['EXPORTKIT_REPLICA_URL'] || undefined);
+}
+
+/** `--replica-url`, shared by run, worker and serve (docs/databases.md, "A read replica"). */
+export function replicaUrlOption(): Option {
+  return new Option(
+    '--replica-url <url>',
+    "a streaming replica (postgres://…) that runs the exports' queries; state, locks and the queue stay on --db (default: $EXPORTKIT_REPLICA_URL)",
+  );
+}
+
+/** `--replica-wait`: how long a delta run waits for the replica (see replicaUrlOption). */
+export function replicaWaitOption(): Option {
+  return new Option(
+    '--replica-wait <seconds>',
+    'with a replica: how long a delta run waits for it to replay the primary up to the delta mark',
+  )
+    .argParser(parsePositiveInt)
+    .default(30);
+}
+
 export function parseInstant(value: string): Date {
   const parsed = parseIsoInstant(value);
   if (!parsed.ok) throw new InvalidArgumentError(parsed.message);

@@ -16,7 +16,8 @@ import { ExportkitError } from '../errors/exportkit-error.js';
 import { statementProblems } from './prepared-statement-check.js';
 import { validateExport } from '../validation/validate-export.js';
 import type { ExportPlan } from '../validation/export-plan.js';
-import { runExport, type ExportResult } from './run-export.js';
+import { runExport, type ExportResult, type ReadReplica } from './run-export.js';
+import { checkReplica, DEFAULT_REPLICA_WAIT_SECONDS } from './read-replica.js';
 import type { RunTemplate } from './run-record.js';
 import { recoverAbandonedRuns, type RecoveryReport } from './recover-abandoned-runs.js';
 import { ensureEngineState } from './engine-state.js';
@@ -48,8 +49,21 @@ export interface EngineOptions {
   knex?: Knex;
   /** A target for `connect` (with the `exportkit` package: `postgres://…`, `file:PATH` or `memory:`). */
   databaseUrl?: string;
-  /** Opens `databaseUrl` when no `knex` is given (see DatabaseConnector). */
+  /** Opens `databaseUrl` when no `knex` is given (see DatabaseConnector), and `replicaUrl`. */
   connect?: DatabaseConnector;
+  /**
+   * A streaming replica of the database (a PostgreSQL standby) that runs the exports' statements
+   * (cursor or COPY, their estimate and PREPARE); the engine's state, locks, delta marks and
+   * deliveries stay on the database (the primary). A Knex instance the host owns, or a URL for
+   * `connect`. Checked before the first run: in recovery, and a standby of that primary.
+   */
+  replicaKnex?: Knex;
+  replicaUrl?: string;
+  /**
+   * How long a delta run waits for the replica to replay the primary's WAL up to its delta mark
+   * before failing (default 30 s).
+   */
+  replicaWaitSeconds?: number;
   /** The plugins: package names, paths, or ContainerModules (core has none of its own). */
   plugins?: ReadonlyArray<string | PluginModule>;
   /** Root of every template path; default `./data`. */
@@ -157,6 +171,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const outDir = options.outDir ? resolve(cwd, options.outDir) : resolve(dataDir, 'exports');
   const registries = new Map<string, Promise<Registry>>();
   let opened: Promise<DatabaseConnection> | undefined;
+  let openedReplica: Promise<DatabaseConnection> | undefined;
+  let checkedReplica: Promise<ReadReplica | undefined> | undefined;
   let engineState: Promise<void> | undefined;
   let deliveryOptions: DeliveryOptions | undefined;
   /** The delivery options completed by the delivery settings file, read once, before the first run needs them. */
@@ -173,6 +189,37 @@ export function createEngine(options: EngineOptions = {}): Engine {
     opened ??= options.connect(options.databaseUrl, { cwd });
     return (await opened).knex;
   };
+
+  /** The replica, opened and checked against the primary once (undefined without one). */
+  const replica = (): Promise<ReadReplica | undefined> => {
+    checkedReplica ??= (async () => {
+      if (!options.replicaKnex && options.replicaUrl === undefined) return undefined;
+      const where = options.replicaKnex ? 'the replicaKnex given' : redactedUrl(options.replicaUrl!);
+      const waitSeconds = options.replicaWaitSeconds ?? DEFAULT_REPLICA_WAIT_SECONDS;
+      if (!(waitSeconds >= 0))
+        throw new InvalidEngineOptionError(
+          `option replicaWaitSeconds: ${waitSeconds} is not a number of seconds (0 or more)`,
+        );
+      let knex = options.replicaKnex;
+      if (!knex) {
+        if (!options.connect)
+          throw new InvalidEngineOptionError(
+            "option replicaUrl needs connect (the exportkit package's createEngine passes it)",
+          );
+        openedReplica ??= options.connect(options.replicaUrl, { cwd });
+        knex = (await openedReplica).knex;
+      }
+      await checkReplica(await database(), knex, where);
+      return { knex, waitSeconds, where };
+    })().catch((error: unknown) => {
+      checkedReplica = undefined;
+      throw error;
+    });
+    return checkedReplica;
+  };
+
+  /** Where exports' statements run: the replica if there is one. */
+  const readDatabase = async (): Promise<Knex> => (await replica())?.knex ?? database();
 
   const registry = (extra: readonly string[] = [], fromDir = cwd): Promise<Registry> => {
     const key = JSON.stringify([extra, fromDir]);
@@ -258,7 +305,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   /** PREPAREs an export's statement: a plugin's SQL mistake, named by its column and package. */
   const checkStatement = async (p: ExportPlan, now: Date) =>
-    statementProblems(await database(), p.columns, (columns) => composeFor(p, columns, now).native.sql);
+    statementProblems(await readDatabase(), p.columns, (columns) => composeFor(p, columns, now).native.sql);
 
   return {
     async run(template, runOptions = {}) {
@@ -286,6 +333,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const parseSeconds = (performance.now() - parseStarted) / 1000;
       const runTemplate = templateOf(template, config);
       const knex = await database();
+      const readReplica = await replica();
       engineState ??= ensureEngineState(knex);
       await engineState.catch((error: unknown) => {
         engineState = undefined;
@@ -325,6 +373,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             template: runTemplate,
             logger: options.logger,
             delivery: delivery(),
+            replica: readReplica,
           }),
         );
       }
@@ -334,7 +383,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async validate(template) {
       const config = await load(template);
       const issues: TemplateIssue[] = [];
-      const withDatabase = !!(options.knex || options.databaseUrl);
+      const withDatabase = !!(options.knex || options.databaseUrl || options.replicaKnex || options.replicaUrl);
       for (const definition of config.exports) {
         const result = await plan(config, definition, withDatabase);
         for (const issue of result.issues) issues.push(issue);
@@ -409,6 +458,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     async close() {
+      const replicaConnection = openedReplica;
+      openedReplica = undefined;
+      checkedReplica = undefined;
+      if (replicaConnection) await (await replicaConnection).close();
       if (opened) await (await opened).close();
       opened = undefined;
     },
@@ -427,5 +480,16 @@ function templateOf(template: string | ExportConfig, config: ExportConfig): RunT
     return { path: config.file, sha256: createHash('sha256').update(readFileSync(config.file)).digest('hex') };
   } catch {
     return { path: config.file };
+  }
+}
+
+/** A database URL as errors may show it: without its password. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
   }
 }

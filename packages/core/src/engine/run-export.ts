@@ -19,6 +19,7 @@ import { RunRecord, type RunTemplate } from './run-record.js';
 import { silentLogger, type Logger } from './logger.js';
 import { acquireExportLock, type ExportLock } from './export-lock.js';
 import { takeDeltaMark } from './delta-mark.js';
+import { primaryWalPosition, waitForReplay } from './read-replica.js';
 import { estimateRows } from './estimate-rows.js';
 import { WORK_FOLDER } from './recover-abandoned-runs.js';
 import type { ProgressListener } from './progress.js';
@@ -58,6 +59,17 @@ export interface ExportRunRequest {
   limit?: number;
   /** Connections, keys and retry policy of the delivery steps (emailReport, callBackUrl, pgpEncryption, remoteResourceUploader). */
   delivery?: DeliveryOptions;
+  /** A read replica of `knex` (checked by the caller) that runs the export's statement; `knex` keeps the run's state. */
+  replica?: ReadReplica;
+}
+
+/** A standby that runs exports' statements (see docs/databases.md, "A read replica"). */
+export interface ReadReplica {
+  knex: Knex;
+  /** How long a delta run waits for the replica to replay the primary's WAL up to its mark. */
+  waitSeconds: number;
+  /** How errors name it (the URL without its password). */
+  where: string;
 }
 
 export interface ExportResult {
@@ -81,6 +93,8 @@ export interface ExportResult {
  */
 export async function runExport(request: ExportRunRequest): Promise<ExportResult> {
   const { knex, plan, now, onProgress, exportName } = request;
+  /** Where the export's statement runs (its estimate and its PREPARE too): the replica, else the primary. */
+  const reader = request.replica?.knex ?? knex;
   const guid = plan.definition.guid;
   const providerMeta = plan.provider.provider.metadata;
   const settings = formattingSettings(providerMeta.formatting ?? {}, plan.parameters);
@@ -144,7 +158,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
   /** A total for the progress display, when someone listens: the planner's estimate (cheap: no execution). */
   const announceEstimate = async (query: { sql: string; bindings: readonly unknown[] }) => {
     if (!onProgress) return;
-    const estimate = await estimateRows(knex, query);
+    const estimate = await estimateRows(reader, query);
     if (estimate !== undefined) onProgress({ type: 'estimate', exportName, rows: estimate });
   };
 
@@ -175,7 +189,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
 
     onProgress?.({ type: 'phase', exportName, phase: 'query' });
     await phase('query+write', async () => {
-      for await (const batch of streamQuery(knex, query, { batchSize: request.batchSize, signal: request.signal })) {
+      for await (const batch of streamQuery(reader, query, { batchSize: request.batchSize, signal: request.signal })) {
         for (const fetched of batch) {
           const row = format(fetched as Array<string | null>);
           for (const sink of sinks) {
@@ -222,12 +236,27 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
         );
       }
     }
+    if (incremental && request.replica) {
+      // Every row stamped before the mark, and the previous run's mark the query reads back, was
+      // committed on the primary before this position: the replica's snapshot must include it.
+      const position = await primaryWalPosition(knex);
+      const waitStarted = performance.now();
+      await waitForReplay(request.replica.knex, position, {
+        timeoutSeconds: request.replica.waitSeconds,
+        where: request.replica.where,
+        signal: request.signal,
+      });
+      logger.info(
+        { position, waitedMs: Math.round(performance.now() - waitStarted) },
+        'the read replica has replayed the primary up to the delta mark',
+      );
+    }
     const columns: OutputColumn[] = plan.columns.map(({ column, use }) => ({
       header: use.header,
       type: column.metadata.type,
     }));
     const copy = chooseCopyPath({
-      knex,
+      knex: reader,
       plan,
       context,
       settings,
@@ -245,7 +274,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
       onProgress?.({ type: 'phase', exportName, phase: 'query' });
       await phase('query+write', async () => {
         try {
-          rows = await copyQueryTo(knex, copy.query.native, target.output, {
+          rows = await copyQueryTo(reader, copy.query.native, target.output, {
             delimiter: copy.format.delimiter,
             singleColumn: columns.length === 1,
             progressEvery: request.batchSize ?? DEFAULT_BATCH_SIZE,

@@ -2,12 +2,23 @@ import { Command, Option } from 'commander';
 import { FileJournal, type RunResult } from '@exportkit/core';
 import { createEngine } from '../create-engine.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
-import { databaseTarget, parseInstant, parsePositiveInt, collectPlugin, PLUGIN_OPTION } from '../options.js';
+import {
+  databaseTarget,
+  replicaTarget,
+  replicaUrlOption,
+  replicaWaitOption,
+  parseInstant,
+  parsePositiveInt,
+  collectPlugin,
+  PLUGIN_OPTION,
+} from '../options.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { cliLogger, type LogFormat } from '../cli-logger.js';
 
 export interface RunFlags {
   db?: string;
+  replicaUrl?: string;
+  replicaWait: number;
   out?: string;
   dataDir?: string;
   now?: Date;
@@ -26,6 +37,8 @@ export function runCommand(): Command {
       '--db <url>',
       'database: postgres://…, file:PATH (PGlite) or memory: (default: $DATABASE_URL, else .exportkit/pglite)',
     )
+    .addOption(replicaUrlOption())
+    .addOption(replicaWaitOption())
     .option('--out <dir>', 'folder for the default packages (default: <data-dir>/exports)')
     .option('--data-dir <dir>', 'root of every path in the template', 'data')
     .addOption(
@@ -127,6 +140,8 @@ export async function runTemplate(template: string, flags: RunFlags, db: string 
 function engineFor(flags: RunFlags, db: string | undefined) {
   return createEngine({
     databaseUrl: db,
+    replicaUrl: replicaTarget(flags.replicaUrl),
+    replicaWaitSeconds: flags.replicaWait,
     dataDir: flags.dataDir,
     outDir: flags.out,
     now: flags.now,

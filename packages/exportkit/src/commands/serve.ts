@@ -3,6 +3,9 @@ import { createEngine } from '../create-engine.js';
 import {
   collectPlugin,
   databaseTarget,
+  replicaTarget,
+  replicaUrlOption,
+  replicaWaitOption,
   parsePositiveInt,
   PLUGIN_OPTION,
   templateStoreOption,
@@ -17,6 +20,8 @@ interface ServeFlags {
   port: number;
   host: string;
   db?: string;
+  replicaUrl?: string;
+  replicaWait: number;
   templates: string;
   templateStore: TemplateStore;
   dataDir: string;
@@ -43,6 +48,8 @@ export function serveCommand(): Command {
       '--db <url>',
       'database: postgres://… (queue on pg-boss) or PGlite (default: $DATABASE_URL, else .exportkit/pglite)',
     )
+    .addOption(replicaUrlOption())
+    .addOption(replicaWaitOption())
     .option('--templates <dir>', 'the folder of the templates, by name (<name>.xml, .yaml or .yml)', 'configs')
     .addOption(templateStoreOption())
     .option('--data-dir <dir>', 'root of every path in the templates', 'data')
@@ -77,6 +84,8 @@ export function serveCommand(): Command {
       const logger = cliLogger(flags.logFormat);
       const engine = createEngine({
         databaseUrl: target,
+        replicaUrl: replicaTarget(flags.replicaUrl),
+        replicaWaitSeconds: flags.replicaWait,
         dataDir: flags.dataDir,
         outDir: flags.out,
         plugins: flags.plugin,

@@ -3,6 +3,9 @@ import { createEngine } from '../create-engine.js';
 import {
   collectPlugin,
   databaseTarget,
+  replicaTarget,
+  replicaUrlOption,
+  replicaWaitOption,
   parsePositiveInt,
   PLUGIN_OPTION,
   templateStoreOption,
@@ -15,6 +18,8 @@ import { logTemplateSchedules } from './template-schedules-log.js';
 
 interface WorkerFlags {
   db?: string;
+  replicaUrl?: string;
+  replicaWait: number;
   concurrency: number;
   templates: string;
   templateStore: TemplateStore;
@@ -38,6 +43,8 @@ export function workerCommand(): Command {
   return new Command('worker')
     .description('Take runs from the queue on PostgreSQL and run them (any number of workers share the queue)')
     .option('--db <url>', 'the PostgreSQL server of the queue and the engine state (default: $DATABASE_URL)')
+    .addOption(replicaUrlOption())
+    .addOption(replicaWaitOption())
     .addOption(new Option('--concurrency <n>', 'runs at a time in this process').argParser(parsePositiveInt).default(1))
     .option('--templates <dir>', 'the folder of the templates, run by name (<name>.xml, .yaml or .yml)', 'configs')
     .addOption(templateStoreOption())
@@ -88,6 +95,8 @@ export function workerCommand(): Command {
       const logger = cliLogger(flags.logFormat);
       const engine = createEngine({
         databaseUrl: target,
+        replicaUrl: replicaTarget(flags.replicaUrl),
+        replicaWaitSeconds: flags.replicaWait,
         dataDir: flags.dataDir,
         outDir: flags.out,
         plugins: flags.plugin,
