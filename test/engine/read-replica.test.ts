@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -10,6 +10,8 @@ import { createEngine } from 'exportkit';
 import { demoPlugin } from '../support/test-provider.js';
 import { createDemoTables } from '../support/demo-data.js';
 import { postgresAvailable } from '../support/databases.js';
+import { cli, PLUGIN } from '../pipeline/support/cli-harness.js';
+import { demoTemplate } from '../pipeline/support/steps.js';
 import { startStreamingPair, streamingPairUnavailable, type StreamingPair } from '../support/streaming-replica.js';
 
 /** The demo export; `exclusive: yes` makes it a delta run (the demo's incremental parameter). */
@@ -168,6 +170,34 @@ const unavailable = postgresAvailable ? streamingPairUnavailable() : 'DATABASE_U
         expect(error?.message).to.match(/replays another cluster \(system identifier \d+, the primary's is \d+\)/);
       } finally {
         await other.close();
+      }
+    });
+
+    it('the CLI: EXPORTKIT_REPLICA_URL or --replica-url (which wins), and --replica-wait', async () => {
+      const file = join(dataDir, 'delta.yaml');
+      writeFileSync(file, demoTemplate('', { guid: 'replica-cli', parameters: '      exclusive: yes' }));
+      const runCli = async (flags: string[]) => {
+        const child = cli(['run', file, '--db', pair.primaryUrl, '--data-dir', dataDir, '--plugin', PLUGIN, ...flags], {
+          EXPORTKIT_REPLICA_URL: pair.replicaUrl,
+        });
+        return { code: await child.code, stderr: child.stderr() };
+      };
+      const succeeded = await runCli([]);
+      expect(succeeded.code, succeeded.stderr).to.equal(0);
+      expect(
+        await primary.knex('exportkit.export_runs').where({ export_guid: 'replica-cli', status: 'succeeded' }),
+      ).to.have.length(1);
+      const refused = await runCli(['--replica-url', pair.primaryUrl]);
+      expect(refused.code).to.not.equal(0);
+      expect(refused.stderr).to.match(/is not in recovery/);
+      await replica.knex.raw('SELECT pg_wal_replay_pause()');
+      await insertItem(primary.knex, 103);
+      try {
+        const late = await runCli(['--replica-wait', '1']);
+        expect(late.code).to.not.equal(0);
+        expect(late.stderr).to.match(/has not replayed the primary's WAL up to \S+ within 1 s/);
+      } finally {
+        await primary.knex.raw('DELETE FROM demo_items WHERE id = 103');
       }
     });
   },

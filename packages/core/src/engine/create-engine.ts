@@ -383,7 +383,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async validate(template) {
       const config = await load(template);
       const issues: TemplateIssue[] = [];
-      const withDatabase = !!(options.knex || options.databaseUrl || options.replicaKnex || options.replicaUrl);
+      const withDatabase = !!(options.knex || options.databaseUrl);
       for (const definition of config.exports) {
         const result = await plan(config, definition, withDatabase);
         for (const issue of result.issues) issues.push(issue);
