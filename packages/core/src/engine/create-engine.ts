@@ -55,7 +55,7 @@ export interface EngineOptions {
    * A streaming replica of the database (a PostgreSQL standby) that runs the exports' statements
    * (cursor or COPY, their estimate and PREPARE); the engine's state, locks, delta marks and
    * deliveries stay on the database (the primary). A Knex instance the host owns, or a URL for
-   * `connect`. Checked before the first run: in recovery, and a standby of that primary.
+   * `connect`. Checked before every run: in recovery, and a standby of that primary.
    */
   replicaKnex?: Knex;
   replicaUrl?: string;
@@ -172,7 +172,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const registries = new Map<string, Promise<Registry>>();
   let opened: Promise<DatabaseConnection> | undefined;
   let openedReplica: Promise<DatabaseConnection> | undefined;
-  let checkedReplica: Promise<ReadReplica | undefined> | undefined;
   let engineState: Promise<void> | undefined;
   let deliveryOptions: DeliveryOptions | undefined;
   /** The delivery options completed by the delivery settings file, read once, before the first run needs them. */
@@ -190,32 +189,32 @@ export function createEngine(options: EngineOptions = {}): Engine {
     return (await opened).knex;
   };
 
-  /** The replica, opened and checked against the primary once (undefined without one). */
-  const replica = (): Promise<ReadReplica | undefined> => {
-    checkedReplica ??= (async () => {
-      if (!options.replicaKnex && options.replicaUrl === undefined) return undefined;
-      const where = options.replicaKnex ? 'the replicaKnex given' : redactedUrl(options.replicaUrl!);
-      const waitSeconds = options.replicaWaitSeconds ?? DEFAULT_REPLICA_WAIT_SECONDS;
-      if (!(waitSeconds >= 0))
+  /**
+   * The replica (undefined without one), opened once and checked against the primary each time:
+   * a long-lived worker must notice a standby that was promoted meanwhile (it would diverge).
+   */
+  const replica = async (): Promise<ReadReplica | undefined> => {
+    if (!options.replicaKnex && options.replicaUrl === undefined) return undefined;
+    const where = options.replicaKnex ? 'the replicaKnex given' : redactedUrl(options.replicaUrl!);
+    const waitSeconds = options.replicaWaitSeconds ?? DEFAULT_REPLICA_WAIT_SECONDS;
+    if (!(waitSeconds >= 0))
+      throw new InvalidEngineOptionError(
+        `option replicaWaitSeconds: ${waitSeconds} is not a number of seconds (0 or more)`,
+      );
+    let knex = options.replicaKnex;
+    if (!knex) {
+      if (!options.connect)
         throw new InvalidEngineOptionError(
-          `option replicaWaitSeconds: ${waitSeconds} is not a number of seconds (0 or more)`,
+          "option replicaUrl needs connect (the exportkit package's createEngine passes it)",
         );
-      let knex = options.replicaKnex;
-      if (!knex) {
-        if (!options.connect)
-          throw new InvalidEngineOptionError(
-            "option replicaUrl needs connect (the exportkit package's createEngine passes it)",
-          );
-        openedReplica ??= options.connect(options.replicaUrl, { cwd });
-        knex = (await openedReplica).knex;
-      }
-      await checkReplica(await database(), knex, where);
-      return { knex, waitSeconds, where };
-    })().catch((error: unknown) => {
-      checkedReplica = undefined;
-      throw error;
-    });
-    return checkedReplica;
+      openedReplica ??= options.connect(options.replicaUrl, { cwd }).catch((error: unknown) => {
+        openedReplica = undefined;
+        throw error;
+      });
+      knex = (await openedReplica).knex;
+    }
+    await checkReplica(await database(), knex, where);
+    return { knex, waitSeconds, where };
   };
 
   /** Where exports' statements run: the replica if there is one. */
@@ -460,8 +459,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async close() {
       const replicaConnection = openedReplica;
       openedReplica = undefined;
-      checkedReplica = undefined;
-      if (replicaConnection) await (await replicaConnection).close();
+      if (replicaConnection)
+        await replicaConnection.then(
+          (connection) => connection.close(),
+          () => undefined,
+        );
       if (opened) await (await opened).close();
       opened = undefined;
     },
