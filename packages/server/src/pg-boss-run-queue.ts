@@ -15,6 +15,7 @@ import type {
   RunState,
 } from './run-queue.js';
 import { RunAttempts } from './run-attempts.js';
+import { failDeadRuns, holdLiveness } from './run-liveness.js';
 
 /** The pg-boss queue every run goes through. */
 export const RUN_QUEUE_NAME = 'exportkit-runs';
@@ -28,16 +29,24 @@ export interface PgBossRunQueueOptions {
   connectionString: string;
   /**
    * A run's time limit, in seconds: a run still going then is aborted (rolled back) and tried
-   * again; a run whose worker died is tried again once it has passed (pg-boss 10 has no
-   * heartbeat). Applies to runs enqueued through this queue. Default 3600.
+   * again. Applies to runs enqueued through this queue. Default 3600. (A run whose worker died
+   * is tried again sooner: its liveness lock is free.)
    */
   runTimeoutSeconds?: number;
   /** Attempts after the first one. Default 2. */
   retryLimit?: number;
   /** Seconds before a failed attempt is tried again. Default 5. */
   retryDelaySeconds?: number;
-  /** How often this process looks for runs whose time is up (their worker died). Default 60. */
+  /**
+   * How often a working process looks for running runs whose worker died (their liveness lock is
+   * free) and for runs whose time is up. Default 15.
+   */
   superviseIntervalSeconds?: number;
+  /**
+   * How long after pg-boss hands a run out its liveness lock may still be missing (the attempt
+   * takes it as its first step): younger runs are not looked at. Default 15.
+   */
+  livenessGraceSeconds?: number;
   /** How often an idle worker asks for a run. Default 2. */
   pollingIntervalSeconds?: number;
   /**
@@ -72,14 +81,15 @@ export interface RunSchedules {
 /**
  * The run queue on a PostgreSQL server, through pg-boss: any number of processes on any number of
  * machines enqueue and work on it (`FOR UPDATE SKIP LOCKED`); an export guid runs at most once at
- * a time through session advisory locks (claimExports); a run that fails or outlives its time
- * limit (its worker died) is tried again.
+ * a time through session advisory locks (claimExports); a run that fails, outlives its time limit
+ * or whose worker died (its attempt's liveness lock is free: run-liveness.ts) is tried again.
  */
 export class PgBossRunQueue implements RunQueue, RunSchedules {
   private readonly boss: PgBoss;
   private readonly attempts = new RunAttempts();
   private readonly relayed = new Set<string>();
   private relayTimer: NodeJS.Timeout | undefined;
+  private superviseTimer: NodeJS.Timeout | undefined;
   private started: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   /** The last progress of running runs, from the workers' notifications (followProgress). */
@@ -92,7 +102,7 @@ export class PgBossRunQueue implements RunQueue, RunSchedules {
       schema: QUEUE_SCHEMA,
       application_name: 'exportkit-queue',
       max: 4,
-      maintenanceIntervalSeconds: options.superviseIntervalSeconds ?? 60,
+      maintenanceIntervalSeconds: options.superviseIntervalSeconds ?? SUPERVISE_INTERVAL_SECONDS,
       // A run's history is export_runs; the queue keeps its jobs a week for the API.
       archiveCompletedAfterSeconds: 7 * 24 * 3600,
       cronMonitorIntervalSeconds: options.scheduleIntervalSeconds ?? 30,
@@ -321,11 +331,26 @@ export class PgBossRunQueue implements RunQueue, RunSchedules {
           if (!job) return undefined;
           const publisher = this.progressPublisher(job.id);
           try {
-            return await this.attempts.run(job.id, job.expireInSeconds, (signal) =>
-              this.watchCancellation(job.id, () =>
-                handler({ id: job.id, request: job.data, signal, report: publisher.report }),
-              ),
-            );
+            return await this.attempts.run(job.id, job.expireInSeconds, async (signal) => {
+              // First step: a worker that dies lets its lock go, and a supervisor retries its run.
+              const liveness = await holdLiveness(
+                this.options.connectionString,
+                JOB_TABLE,
+                job.id,
+                job.retryCount,
+                (error) => {
+                  this.attempts.report(error);
+                  this.attempts.abort(job.id, 'liveness lock lost');
+                },
+              );
+              try {
+                return await this.watchCancellation(job.id, () =>
+                  handler({ id: job.id, request: job.data, signal, report: publisher.report }),
+                );
+              } finally {
+                await liveness.release();
+              }
+            });
           } finally {
             publisher.stop();
           }
@@ -338,6 +363,28 @@ export class PgBossRunQueue implements RunQueue, RunSchedules {
       (this.options.scheduleIntervalSeconds ?? 30) * 1000,
     );
     this.relayTimer.unref();
+    this.superviseTimer = setInterval(
+      () => void this.retryDeadRuns().catch((error: Error) => this.attempts.report(error)),
+      (this.options.superviseIntervalSeconds ?? SUPERVISE_INTERVAL_SECONDS) * 1000,
+    );
+    this.superviseTimer.unref();
+  }
+
+  /**
+   * Gives back to the queue the running runs whose worker is gone (their liveness lock is free),
+   * through pg-boss's fail: tried again under the retry policy; the next run on the data directory
+   * closes the dead attempt's export_runs row and rolls its files back (the engine's recovery).
+   */
+  async retryDeadRuns(): Promise<string[]> {
+    await this.start();
+    return failDeadRuns(
+      this.options.connectionString,
+      JOB_TABLE,
+      RUN_QUEUE_NAME,
+      this.options.livenessGraceSeconds ?? LIVENESS_GRACE_SECONDS,
+      (id, db) =>
+        this.boss.fail(RUN_QUEUE_NAME, id, { message: 'the worker died (its liveness lock was free)' }, { db }),
+    );
   }
 
   /** Aborts the attempt when the run is cancelled from any process (its job's state says so). */
@@ -402,6 +449,7 @@ export class PgBossRunQueue implements RunQueue, RunSchedules {
     if (!this.started) return;
     await this.started.catch(() => undefined);
     clearInterval(this.relayTimer);
+    clearInterval(this.superviseTimer);
     await this.boss.offWork(RUN_QUEUE_NAME);
     for (const queue of this.relayed) await this.boss.offWork(queue);
     const settled = await this.attempts.settle(timeoutMs);
@@ -439,6 +487,10 @@ export class InvalidScheduleError extends ExportkitError {
 }
 
 const CANCELLATION_CHECK_MS = 1000;
+const JOB_TABLE = `${QUEUE_SCHEMA}.job`;
+/** Well above the time from pg-boss handing a run out to its attempt holding the liveness lock. */
+const LIVENESS_GRACE_SECONDS = 15;
+const SUPERVISE_INTERVAL_SECONDS = 15;
 const CLAIM_RETRY_MS = 250;
 const RECORD_WAIT_MS = 5000;
 const PROGRESS_CHANNEL = 'exportkit_run_progress';

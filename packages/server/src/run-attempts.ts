@@ -4,7 +4,7 @@ import type { RunOutcome } from './run-queue.js';
 const TIME_LIMIT_MARGIN_MS = 5000;
 
 /** Why an attempt was aborted: the error its run fails with says so. */
-export type AbortReason = 'cancelled' | 'time limit' | 'shutting down';
+export type AbortReason = 'cancelled' | 'time limit' | 'shutting down' | 'liveness lock lost';
 
 /**
  * The attempts running in this process: each with its AbortController (cancel, time limit,

@@ -64,7 +64,7 @@ export function serveCommand(): Command {
     .addOption(
       new Option(
         '--run-timeout <seconds>',
-        "a run's time limit (runs queued here and, for a worker, the firings of schedules it relays): aborted and tried again after it; a dead worker's run is tried again once it has passed",
+        "a run's time limit (runs queued here and, for a worker, the firings of schedules it relays): a run still going then is aborted and tried again (a dead worker's run is tried again sooner: its liveness lock is free)",
       )
         .argParser(parsePositiveInt)
         .default(3600),

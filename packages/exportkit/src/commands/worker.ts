@@ -59,15 +59,15 @@ export function workerCommand(): Command {
     .addOption(
       new Option(
         '--supervise-interval <seconds>',
-        'how often this worker looks for runs whose time is up (their worker died), to try them again',
+        'how often this worker looks for runs whose worker died (their liveness lock is free) or whose time is up, to try them again',
       )
         .argParser(parsePositiveInt)
-        .default(60),
+        .default(15),
     )
     .addOption(
       new Option(
         '--run-timeout <seconds>',
-        "a run's time limit (runs queued here and, for a worker, the firings of schedules it relays): aborted and tried again after it; a dead worker's run is tried again once it has passed",
+        "a run's time limit (runs queued here and, for a worker, the firings of schedules it relays): a run still going then is aborted and tried again (a dead worker's run is tried again sooner: its liveness lock is free)",
       )
         .argParser(parsePositiveInt)
         .default(3600),
