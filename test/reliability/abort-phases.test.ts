@@ -64,4 +64,30 @@ describeOnDemoDatabases('reliability: an aborted run keeps nothing, whatever pha
       expect(run!.status).to.equal('failed');
     });
   }
+
+  // A step waiting on the signal (timers, streams) rejects with a bare AbortError; the reason must win.
+  for (const [where, steps, phase] of [
+    ['when the query starts', '', 'query'],
+    ['while a step waits on the signal', '    postProcess:\n      - pauseStep: { ms: 10000 }', 'consolidate'],
+  ] as const) {
+    it(`aborted with a reason of its own ${where}: that reason is thrown and recorded, not a bare AbortError`, async () => {
+      const controller = new AbortController();
+      const guid = `abort-reason-${phase}`;
+      const error = await failureOf(
+        engineFor(env.db.knex, env.dataDir).run(yaml(demoTemplate(steps, { guid })), {
+          signal: controller.signal,
+          onProgress: (event) => {
+            if (event.type === 'phase' && event.phase === phase)
+              setTimeout(() => controller.abort(new Error('run 7: time limit')), phase === 'query' ? 0 : 200);
+          },
+        }),
+      );
+      expect(error?.message).to.equal('run 7: time limit');
+      const [run] = (await env.db.knex('exportkit.export_runs').where({ export_guid: guid })) as Array<{
+        status: string;
+        error: string;
+      }>;
+      expect(run).to.include({ status: 'failed', error: 'run 7: time limit' });
+    });
+  }
 });

@@ -324,7 +324,8 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     journal.detachFromInterrupts();
     succeedSent = true;
     await record.succeed(rows, deltaMark, journal.createdFiles());
-  } catch (error) {
+  } catch (thrown) {
+    const error = reasonOfAbort(thrown, request.signal);
     // Before the success was sent the run has failed; after, only the row can tell.
     const outcome = await record.fail(error, rows);
     if (!(succeedSent && outcome === 'succeeded'))
@@ -422,4 +423,15 @@ function safeName(name: string): string {
 
 function round3(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/**
+ * What a run failed of: a stream aborted by the run's signal throws a generic AbortError ("The
+ * operation was aborted"); when the host aborted with a reason of its own (a cancel, a time limit,
+ * a lost liveness lock), that reason is what export_runs and the caller are told.
+ */
+function reasonOfAbort(thrown: unknown, signal: AbortSignal | undefined): unknown {
+  const reason: unknown = signal?.aborted ? signal.reason : undefined;
+  const isAbort = (value: unknown) => value instanceof Error && value.name === 'AbortError';
+  return isAbort(thrown) && reason instanceof Error && !isAbort(reason) ? reason : thrown;
 }
