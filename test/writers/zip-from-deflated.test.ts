@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { DeflatingFileOutput, writeZipFromDeflated } from '@exportkit/writers';
 import { tempDir } from './support/write-file.js';
 
@@ -61,6 +62,24 @@ describe('writers: zip from deflated copies', () => {
       expect(execFileSync('unzip', ['-p', zip, 'manifest.json'], { encoding: 'utf8' })).to.equal('{"a": 1}\n');
     });
   }
+
+  it('keeps every byte in order across its 1 MiB blocks: chunks smaller than, straddling and larger than a block', async () => {
+    // 700 kB chunks straddle block ends; the 2.5 MB one fills more than two blocks at once.
+    const chunks = [
+      randomBytes(700_000),
+      randomBytes(700_000),
+      randomBytes(2_500_000),
+      randomBytes(3),
+      randomBytes(700_000),
+    ];
+    const whole = Buffer.concat(chunks);
+    const { path, copy } = await written('blocks.bin', chunks);
+    expect((await readFile(path)).equals(whole)).to.equal(true);
+    expect(copy.size).to.equal(whole.length);
+    expect(copy.sha256).to.equal(createHash('sha256').update(whole).digest('hex'));
+    expect(copy.crc32).to.equal(crc32(whole) >>> 0);
+    expect(inflateRawSync(await readFile(copy.path)).equals(whole)).to.equal(true);
+  });
 
   it('describes the file as written: size and CRC-32 the zip entry needs', async () => {
     const { copy } = await written('crc.txt', [Buffer.from('The quick brown fox jumps over the lazy dog')]);
