@@ -1,6 +1,6 @@
 import { PassThrough, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { ZipArchive } from 'archiver';
+import type { ZipArchive } from 'archiver';
 import {
   Contribution,
   ExportkitError,
@@ -46,7 +46,8 @@ export class XlsxRowLimitError extends ExportkitError {
  */
 class XlsxSink implements RowSink {
   private readonly cells: ReturnType<typeof cellWriters>;
-  private readonly archive = new ZipArchive({ zlib: { level: 1 } });
+  /** archiver is loaded on the first workbook (its import costs ~0.15 s of every start-up otherwise). */
+  private readonly archive: Promise<ZipArchive>;
   /** The sheet entry's content: written here, read by archiver when it reaches the entry. */
   private readonly sheet = new PassThrough({ highWaterMark: SHEET_BACKLOG_BYTES });
   /** The sheet XML, encoded into chunks as it is made (TextOutput). */
@@ -67,27 +68,34 @@ class XlsxSink implements RowSink {
   ) {
     this.cells = cellWriters(columns);
     const date = now ?? new Date();
+    let fail!: (error: Error) => void;
     this.failed = new Promise<never>((_, reject) => {
-      const fail = (error: Error) => {
+      fail = (error: Error) => {
         this.failure ??= error;
         reject(this.failure);
       };
-      output.on('error', fail);
-      this.archive.on('error', fail);
-      this.archive.on('warning', fail);
     });
     this.failed.catch(() => undefined);
+    output.on('error', fail);
     this.closed = finished(output);
     this.closed.catch(() => undefined);
-    this.archive.pipe(output);
     const parts = workbookParts({
       sheetName: XLSX_SHEET_NAME,
       dateFormat: excelDateFormat(stringOption(options, 'dateFormat'), false),
       dateTimeFormat: excelDateFormat(stringOption(options, 'dateTimeFormat'), true),
       now: date,
     });
-    for (const part of parts) this.archive.append(part.content, { name: part.name, date });
-    this.archive.append(this.sheet, { name: SHEET_PART, date });
+    // Rows wait meanwhile: the sheet stream asks them to once SHEET_BACKLOG_BYTES are waiting.
+    this.archive = import('archiver').then(({ ZipArchive }) => {
+      const archive = new ZipArchive({ zlib: { level: 1 } });
+      archive.on('error', fail);
+      archive.on('warning', fail);
+      archive.pipe(output);
+      for (const part of parts) archive.append(part.content, { name: part.name, date });
+      archive.append(this.sheet, { name: SHEET_PART, date });
+      return archive;
+    });
+    this.archive.catch(fail);
     if (showHeaders) this.rows = 1;
   }
 
@@ -109,11 +117,13 @@ class XlsxSink implements RowSink {
     this.out.append(SHEET_TAIL);
     await this.flush();
     this.sheet.end();
+    let archive: ZipArchive | undefined;
     try {
-      await Promise.race([this.archive.finalize(), this.failed]);
+      archive = await Promise.race([this.archive, this.failed]);
+      await Promise.race([archive.finalize(), this.failed]);
       await Promise.race([this.closed, this.failed]);
     } catch (error) {
-      this.archive.abort();
+      archive?.abort();
       this.output.destroy();
       throw error;
     }
