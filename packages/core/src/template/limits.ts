@@ -22,9 +22,12 @@ export const TEMPLATE_LIMITS = Object.freeze({
   maxYamlAliases: 100,
 });
 
-/** `1048576` → `1,048,576`: bounds and counts in messages, whatever the locale. */
+/**
+ * `1048576` → `1,048,576`: bounds and counts in messages, whatever the locale. Not
+ * toLocaleString: a message built at import would load ICU's number formatting at every start-up.
+ */
 export function formatCount(count: number): string {
-  return count.toLocaleString('en-US');
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /**
