@@ -5,11 +5,13 @@ import { uniqueNames } from '../cells/unique-names.js';
 import type { FileActionOptions } from '../options.js';
 
 /**
- * The last object text made from each row, with the configuration that made it: the JSON and
+ * The last object text made, with its row and the configuration that made it: the JSON and
  * NDJSON files of one export make the same text from the same row object, so the second reuses
- * it (~1 s of CPU per 100,000 rows of 45 columns). Weak: the text goes with its row.
+ * it (~1 s of CPU per 100,000 rows of 45 columns). One slot is enough, since the sinks of an
+ * export take each row in turn; a WeakMap of every row held each text in its table until a
+ * full collection, and the JSON family peaked ~30 MB above XML.
  */
-const lastTexts = new WeakMap<OutputRow, { signature: string; text: string }>();
+let lastText: { row: OutputRow; signature: string; text: string } | undefined;
 
 /**
  * One row as a JSON object text, keyed by header (duplicate headers get `_2`, `_3`...):
@@ -38,10 +40,9 @@ export class JsonRowWriter {
 
   /** `rowNumber` is 1-based, for the unmappable-character error. */
   objectText(row: OutputRow, rowNumber: number): string {
-    const last = lastTexts.get(row);
-    if (last?.signature === this.signature) return last.text;
+    if (lastText?.row === row && lastText.signature === this.signature) return lastText.text;
     const text = this.makeObjectText(row, rowNumber);
-    lastTexts.set(row, { signature: this.signature, text });
+    lastText = { row, signature: this.signature, text };
     return text;
   }
 
