@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseIsoDay, parseIsoInstant } from '@exportkit/core';
 
 /** `--db` wins, then DATABASE_URL, then the embedded PGlite database. */
@@ -6,7 +6,6 @@ export function databaseTarget(db: string | undefined): string | undefined {
   return db ?? process.env['DATABASE_URL'] ?? undefined;
 }
 
-/** `--now`: a strict ISO-8601 instant of a real calendar day (docs: README, "Reference instant"). */
 /** `--replica-url` wins, then EXPORTKIT_REPLICA_URL; none: the exports read from the database itself. */
 export function replicaTarget(replicaUrl: string | undefined): string | undefined {
   return replicaUrl ?? (process.env['EXPORTKIT_REPLICA_URL'] || undefined);
@@ -30,6 +29,7 @@ export function replicaWaitOption(): Option {
     .default(30);
 }
 
+/** `--now`: a strict ISO-8601 instant of a real calendar day (docs: README, "Reference instant"). */
 export function parseInstant(value: string): Date {
   const parsed = parseIsoInstant(value);
   if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
@@ -67,4 +67,55 @@ export function templateStoreOption(): Option {
 
 export function collectPlugin(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** The options `serve` and `worker` share: where templates and files are, and how their runs are bounded. */
+export interface QueuedRunFlags {
+  replicaUrl?: string;
+  replicaWait: number;
+  templates: string;
+  templateStore: TemplateStore;
+  dataDir: string;
+  out?: string;
+  plugin?: string[];
+  logFormat: 'text' | 'json';
+  runTimeout: number;
+  shutdownTimeout: number;
+}
+
+/**
+ * Adds the options of a process that runs queued exports (`serve`, `worker`; docs/service.md), so
+ * that both read them alike: the read replica, the templates by name, the data folder, plugins,
+ * the log format, a run's time limit and the grace given to running exports on SIGTERM.
+ */
+export function addQueuedRunOptions(command: Command): Command {
+  return command
+    .addOption(replicaUrlOption())
+    .addOption(replicaWaitOption())
+    .option('--templates <dir>', 'the folder of the templates, run by name (<name>.xml, .yaml or .yml)', 'configs')
+    .addOption(templateStoreOption())
+    .option('--data-dir <dir>', 'root of every path in the templates', 'data')
+    .option('--out <dir>', 'folder for the default packages (default: <data-dir>/exports)')
+    .option(...PLUGIN_OPTION, collectPlugin)
+    .addOption(
+      new Option('--log-format <format>', 'logs on stderr: text for people, json for machines')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .addOption(
+      new Option(
+        '--run-timeout <seconds>',
+        "a run's time limit (runs queued here and, for a worker, the firings of schedules it relays): a run still going then is aborted and tried again (a dead worker's run is tried again sooner: its liveness lock is free)",
+      )
+        .argParser(parsePositiveInt)
+        .default(3600),
+    )
+    .addOption(
+      new Option(
+        '--shutdown-timeout <seconds>',
+        'on SIGTERM, how long running exports may go on before they are aborted',
+      )
+        .argParser(parsePositiveInt)
+        .default(30),
+    );
 }
