@@ -12,7 +12,7 @@ export interface CursorOptions {
  * outlives two young-generation collections is promoted, then dies in the old generation, which
  * V8 lets grow to several times its live size before compacting it. With 2000-row batches of 45
  * columns every batch was promoted: XML at 100,000 registrations peaked at 241 MB, at 500 rows
- * 182 MB, in the same time (docs/benchmarks.md, "Memory").
+ * 182 MB, in the same time (docs/benchmarks.md, "Memory: the cursor's batch size").
  */
 export const DEFAULT_BATCH_SIZE = 500;
 
