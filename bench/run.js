@@ -344,12 +344,7 @@ function copyPathStatements(statements) {
  */
 async function runExportkitCopyAlone(pg, url, { settings, copy }) {
   const { default: copyStreams } = await import('pg-copy-streams');
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const t0 = performance.now();
-    await client.query('BEGIN');
-    await client.query('SET LOCAL jit = off');
+  return timedTransaction(pg, url, async (client) => {
     if (settings) await client.query(settings.sql, settings.bindings);
     const stream = client.query(copyStreams.to(copy.sql));
     stream.resume();
@@ -357,8 +352,24 @@ async function runExportkitCopyAlone(pg, url, { settings, copy }) {
       stream.on('end', resolvePromise);
       stream.on('error', reject);
     });
+    return stream.rowCount;
+  });
+}
+
+/**
+ * `work` inside one transaction with JIT off, as the engine runs its statements, on a connection
+ * of its own; its wall time (connecting excluded) and the rows it returns.
+ */
+async function timedTransaction(pg, url, work) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const t0 = performance.now();
+    await client.query('BEGIN');
+    await client.query('SET LOCAL jit = off');
+    const rows = await work(client);
     await client.query('COMMIT');
-    return { wallMs: performance.now() - t0, rows: stream.rowCount };
+    return { wallMs: performance.now() - t0, rows };
   } finally {
     await client.end();
   }
@@ -371,19 +382,10 @@ function ourQueryMethod(copyPath) {
 
 /** exportkit's own query alone, as the engine runs it (a cursor), without fetching: DECLARE + MOVE ALL. */
 async function runExportkitQueryAlone(pg, url, declare) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const t0 = performance.now();
-    await client.query('BEGIN');
-    await client.query('SET LOCAL jit = off');
+  return timedTransaction(pg, url, async (client) => {
     await client.query(declare.sql, declare.bindings);
-    const moved = await client.query('MOVE ALL FROM exportkit_rows');
-    await client.query('COMMIT');
-    return { wallMs: performance.now() - t0, rows: moved.rowCount };
-  } finally {
-    await client.end();
-  }
+    return (await client.query('MOVE ALL FROM exportkit_rows')).rowCount;
+  });
 }
 
 /** Extracts the CSV entry of a zip into `csvPath` (a file: at 1M rows it exceeds what a string may hold). */
