@@ -63,14 +63,16 @@ describe('writers: zip from deflated copies', () => {
     });
   }
 
-  it('keeps every byte in order across its 1 MiB blocks: chunks smaller than, straddling and larger than a block', async () => {
-    // 700 kB chunks straddle block ends; the 2.5 MB one fills more than two blocks at once.
+  it('keeps every byte in order: small chunks gathered across 1 MiB blocks, big ones handed on between them', async () => {
+    // 30 × 50 kB cross a block end; the 700 kB and 2.5 MB chunks go on as they are, after what is gathered.
+    const small = () => Array.from({ length: 30 }, () => randomBytes(50_000));
     const chunks = [
+      ...small(),
       randomBytes(700_000),
-      randomBytes(700_000),
-      randomBytes(2_500_000),
       randomBytes(3),
-      randomBytes(700_000),
+      randomBytes(2_500_000),
+      ...small(),
+      randomBytes(5),
     ];
     const whole = Buffer.concat(chunks);
     const { path, copy } = await written('blocks.bin', chunks);

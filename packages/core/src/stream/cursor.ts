@@ -54,6 +54,10 @@ export async function* streamQuery(
       }
       if (rows.length > 0) yield rows.map((row) => (Array.isArray(row) ? row : Object.values(row)));
       if (!full) break;
+      // A turn of the event loop between batches: PGlite answers a FETCH without I/O, and while
+      // the writers have room the loop is all resolved promises, so a signal handler, a timer (the
+      // run's heartbeat) or an abort would otherwise wait for the end of the export.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await trx.raw('CLOSE exportkit_rows');
     await trx.commit();

@@ -20,6 +20,12 @@ const DEFLATED_CHUNK_BYTES = 256 * 1024;
 const BLOCK_BYTES = 1024 * 1024;
 
 /**
+ * Chunks at least this big go on as they are (after what is gathered): the text writers hand
+ * over ~256 kB at a time, already few enough jobs, and copying them would only cost a copy.
+ */
+const DIRECT_BYTES = 128 * 1024;
+
+/**
  * Bytes each stage may hold before it asks its writer to wait (Node's default is 16K, which
  * made the producer wait for the disk write and the deflate of every block in turn).
  */
@@ -42,8 +48,9 @@ export interface DeflatedCopy {
  * A file output that also deflates what it writes into a second file, and computes the CRC-32
  * a zip entry needs and the SHA-256 the manifest needs, on the way: the default package then copies the deflated bytes instead of
  * reading and compressing the file again after it is written. zlib's deflate runs on libuv's
- * thread pool, beside the row loop. Chunks are gathered into blocks of BLOCK_BYTES; a chunk is
- * acknowledged once both stages have room (back-pressure from the slower of the two).
+ * thread pool, beside the row loop. Small chunks are gathered into blocks of BLOCK_BYTES, big ones
+ * go on as they are; a chunk is acknowledged once both stages have room (back-pressure from the
+ * slower of the two).
  */
 export class DeflatingFileOutput extends Writable {
   private readonly file: WriteStream;
@@ -79,35 +86,45 @@ export class DeflatingFileOutput extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     const waits: Promise<void>[] = [];
-    for (let offset = 0; offset < chunk.length;) {
-      const copied = chunk.copy(this.block, this.used, offset);
-      this.used += copied;
-      offset += copied;
-      if (this.used === this.block.length) waits.push(...this.handOn());
+    if (chunk.length >= DIRECT_BYTES) {
+      // Big enough already (the text writers' chunks): after what is gathered, as it is.
+      waits.push(...this.handOnBlock(), ...this.handOn(chunk));
+    } else {
+      for (let offset = 0; offset < chunk.length;) {
+        const copied = chunk.copy(this.block, this.used, offset);
+        this.used += copied;
+        offset += copied;
+        if (this.used === this.block.length) waits.push(...this.handOnBlock());
+      }
     }
     if (waits.length === 0) return callback();
     Promise.all(waits).then(() => callback(), callback);
   }
 
-  /**
-   * Hands the gathered block to both stages; the waits of those that are full. The block is
-   * taken as soon as both have room: its disk write and its deflate go on in the thread pool
-   * while the next block fills (an error destroys this stream).
-   */
-  private handOn(): Promise<void>[] {
+  /** Hands on the gathered block (nothing when it is empty) and starts a new one. */
+  private handOnBlock(): Promise<void>[] {
     if (this.used === 0) return [];
     const block = this.block.subarray(0, this.used);
     this.block = Buffer.allocUnsafe(BLOCK_BYTES);
     this.used = 0;
-    this.crc = crc32(block, this.crc);
-    this.hash.update(block);
-    this.size += block.length;
-    return [this.file, this.deflate].filter((stage) => !stage.write(block)).map(waitForDrain);
+    return this.handOn(block);
+  }
+
+  /**
+   * Hands bytes to both stages; the waits of those that are full. The bytes are taken as soon
+   * as both have room: their disk write and their deflate go on in the thread pool while the
+   * next bytes come (an error destroys this stream).
+   */
+  private handOn(bytes: Buffer): Promise<void>[] {
+    this.crc = crc32(bytes, this.crc);
+    this.hash.update(bytes);
+    this.size += bytes.length;
+    return [this.file, this.deflate].filter((stage) => !stage.write(bytes)).map(waitForDrain);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
     // The stages are ended just after: their buffers take the last block whatever they hold.
-    for (const wait of this.handOn()) wait.catch(() => undefined);
+    for (const wait of this.handOnBlock()) wait.catch(() => undefined);
     this.file.end();
     this.deflate.end();
     Promise.all([finished(this.file), finished(this.deflated)]).then(() => callback(), callback);
