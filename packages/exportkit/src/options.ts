@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseIsoDay, parseIsoInstant } from '@exportkit/core';
+import type { LogFormat } from './cli-logger.js';
 
 /** `--db` wins, then DATABASE_URL, then the embedded PGlite database. */
 export function databaseTarget(db: string | undefined): string | undefined {
@@ -78,7 +79,7 @@ export interface QueuedRunFlags {
   dataDir: string;
   out?: string;
   plugin?: string[];
-  logFormat: 'text' | 'json';
+  logFormat: LogFormat;
   runTimeout: number;
   shutdownTimeout: number;
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export interface CursorOptions {
   /** Rows per FETCH; memory holds at most one batch. */
@@ -57,7 +58,7 @@ export async function* streamQuery(
       // A turn of the event loop between batches: PGlite answers a FETCH without I/O, and while
       // the writers have room the loop is all resolved promises, so a signal handler, a timer (the
       // run's heartbeat) or an abort would otherwise wait for the end of the export.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     await trx.raw('CLOSE exportkit_rows');
     await trx.commit();
