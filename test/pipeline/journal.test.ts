@@ -122,6 +122,19 @@ describe('pipeline: the journal on disk, read back after a crash', () => {
     );
   });
 
+  it('the journal file outlives the run’s end (success or rollback): it goes only with its work folder, so a kill before that leaves a journal to settle', async () => {
+    for (const end of ['discardTemporary', 'rollback'] as const) {
+      const log = join(dir, `${end}.ndjson`);
+      const journal = FileJournal.persistent(log, owner);
+      const temp = journal.temporaryFor(join(dir, 'out', `${end}.csv`));
+      put(`out/${temp.split('/').pop()}`, 'new');
+      await journal.claim(temp, () => join(dir, 'out', `${end}.csv`));
+      await journal[end]();
+      expect(existsSync(log), end).to.equal(true);
+      expect(FileJournal.read(log).owner, end).to.deep.include({ runId: 7 });
+    }
+  });
+
   it('a last line cut short by the crash is ignored; an unreadable line before others is an error', () => {
     const header = JSON.stringify(owner);
     writeFileSync(join(dir, 'cut.ndjson'), `${header}\n{"t":"temp","path":"${join(dir, 'x')}"}\n{"t":"fol`);

@@ -122,6 +122,22 @@ describeCliOnDatabases(
       expect(record.status).to.equal('failed');
       expect(record.error).to.match(/^abandoned: /);
     });
+
+    it('work folders without a journal: one whose removal was cut short goes at the next run; a fresh one stays (a live run may be making it), an hour-old one goes', async () => {
+      const work = join(env.dataDir, '.exportkit-work');
+      const cutShort = join(work, 'demo-0a0b0c0d.removing');
+      const fresh = join(work, 'demo-1a1b1c1d');
+      const old = join(work, 'demo-2a2b2c2d');
+      mkdirSync(join(cutShort, 'scratch'), { recursive: true });
+      writeFileSync(join(cutShort, 'scratch', 'part.csv'), 'left by a killed removal');
+      mkdirSync(fresh);
+      mkdirSync(old);
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+      utimesSync(old, twoHoursAgo, twoHoursAgo);
+
+      await nextRun(env);
+      expect(readdirSync(work)).to.deep.equal(['demo-1a1b1c1d']);
+    });
   },
   { rows: 2000 },
 );

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createEngine } from 'exportkit';
@@ -190,7 +190,11 @@ const title = 'server: 3 workers share the queue on PostgreSQL (60 runs of 6 tem
       }
       // Nothing of the killed attempt is left: no partial package, no work folder with files.
       const workFolder = join(work, 'data', '.exportkit-work');
-      expect(existsSync(workFolder) ? readdirSync(workFolder) : []).to.deep.equal([]);
+      const left = existsSync(workFolder) ? readdirSync(workFolder, { recursive: true, encoding: 'utf8' }) : [];
+      const journals = left
+        .filter((name) => name.endsWith('journal.ndjson'))
+        .map((name) => `${name}:\n${readFileSync(join(workFolder, name), 'utf8')}`);
+      expect(left, `work folders left\n${journals.join('\n')}\n${details}`).to.deep.equal([]);
 
       // The survivors stop cleanly on SIGTERM.
       for (const worker of workers.filter((w) => w !== victim)) worker.kill('SIGTERM');

@@ -1,16 +1,18 @@
 import type { Knex } from 'knex';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isProcessAlive, processFromText } from './process-alive.js';
 import { join } from 'node:path';
 import { FileJournal, JOURNAL_FILE } from '../pipeline/file-journal.js';
 import { HEARTBEAT_STALE_SECONDS } from './run-record.js';
 import { EXPORT_RUNS } from './engine-state.js';
+import { isBeingRemoved, removeWorkFolder, WORK_FOLDER } from './work-folder.js';
 
-/** The data directory's folder for runs' scratch files and journals. */
-export const WORK_FOLDER = '.exportkit-work';
-
-/** A work folder without a journal older than this belongs to no live run (it is made just before its journal). */
+/**
+ * A work folder without a journal older than this belongs to no live run: a run makes its
+ * journal right after its folder, in the same turn of the event loop.
+ */
 const ORPHAN_WORK_FOLDER_MS = 60 * 60 * 1000;
 
 export interface RecoveryReport {
@@ -42,9 +44,12 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
     const folder = join(workRoot, entry);
     const journalPath = join(folder, JOURNAL_FILE);
     try {
+      if (isBeingRemoved(entry)) {
+        await rm(folder, { recursive: true, force: true });
+        continue;
+      }
       if (!existsSync(journalPath)) {
-        if (Date.now() - statSync(folder).mtimeMs > ORPHAN_WORK_FOLDER_MS)
-          rmSync(folder, { recursive: true, force: true });
+        if (Date.now() - statSync(folder).mtimeMs > ORPHAN_WORK_FOLDER_MS) await removeWorkFolder(folder);
         continue;
       }
       const { owner, state } = FileJournal.read(journalPath);
@@ -68,7 +73,7 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
       const problems = row.status === 'succeeded' ? state.complete() : state.undo();
       (row.status === 'succeeded' ? report.completed : report.undone).push(owner.runId);
       report.problems.push(...problems);
-      if (problems.length === 0) rmSync(folder, { recursive: true, force: true }); // else: tried again next time
+      if (problems.length === 0) await removeWorkFolder(folder); // else: tried again next time
     } catch (error) {
       report.problems.push(`${folder}: ${(error as Error).message}`);
     }

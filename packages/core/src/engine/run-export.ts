@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { mkdir, rm, rmdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { currentProcess } from './process-alive.js';
@@ -21,7 +22,7 @@ import { acquireExportLock, type ExportLock } from './export-lock.js';
 import { takeDeltaMark } from './delta-mark.js';
 import { primaryWalPosition, waitForReplay } from './read-replica.js';
 import { estimateRows } from './estimate-rows.js';
-import { WORK_FOLDER } from './recover-abandoned-runs.js';
+import { removeWorkFolder, WORK_FOLDER } from './work-folder.js';
 import type { ProgressListener } from './progress.js';
 import { ExportkitError } from '../errors/exportkit-error.js';
 import { chooseCopyPath, type CopyPathMode } from './choose-row-path.js';
@@ -216,7 +217,9 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     // directory (`.exportkit-work`, `exports`) must not carry the run's files out of it.
     paths.guard(request.outDir, 'the output folder');
     paths.guard(workDir, 'the work folder');
-    await mkdir(workDir, { recursive: true });
+    // The folder and its journal in one turn of the event loop: a folder without a journal is
+    // taken for a live run's for an hour (recoverAbandonedRuns).
+    mkdirSync(workDir, { recursive: true });
     paths.guard(workDir, 'the work folder');
     journal = FileJournal.persistent(join(workDir, JOURNAL_FILE), {
       ...currentProcess(),
@@ -396,7 +399,7 @@ export async function runExport(request: ExportRunRequest): Promise<ExportResult
     await lock?.release();
     await journal.discardTemporary().catch((error: unknown) => context.warn(`cleanup: ${(error as Error).message}`));
     if (keepJournal) return; // an undo left work for the next run's recovery, which needs the journal
-    await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    await removeWorkFolder(workDir).catch(() => undefined);
     await rmdir(dirname(workDir)).catch(() => undefined); // only when no other run is using it
   }
 }

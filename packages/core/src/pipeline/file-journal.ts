@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { identityOf, JournalState, type JournalEntry } from './journal-state.js';
@@ -77,9 +77,9 @@ export class FileJournal {
   static undoAllNow(): void {
     for (const journal of FileJournal.live) {
       journal.state.undo();
-      // Kept on disk: an operation still in flight may land after this undo; the next run's
-      // recovery replays the journal again and settles it with export_runs.
-      journal.close(false);
+      // Its file stays (as every journal's, until its work folder goes): an operation still in
+      // flight may land after this undo; the next run's recovery replays the journal again.
+      journal.close();
     }
   }
 
@@ -93,7 +93,7 @@ export class FileJournal {
 
   /** Closes the journal file and leaves it for the next run's recovery (the outcome is unknown). */
   leaveForRecovery(): void {
-    this.close(false);
+    this.close();
   }
 
   /** A temporary path beside `finalPath`, removed on rollback unless committed. */
@@ -226,8 +226,7 @@ export class FileJournal {
   /** Undoes the run's changes (see JournalState.undo) and closes the journal file. */
   async rollback(): Promise<string[]> {
     const problems = this.state.undo();
-    // A journal whose undo is not complete stays for the next run's recovery to try again.
-    this.close(problems.length === 0);
+    this.close();
     return problems;
   }
 
@@ -238,7 +237,7 @@ export class FileJournal {
    */
   async discardTemporary(): Promise<void> {
     this.state.complete();
-    this.close(true);
+    this.close();
   }
 
   private record(entry: JournalEntry): void {
@@ -267,11 +266,15 @@ export class FileJournal {
   }
 
   /** Closes (and removes, once the run's outcome is final on disk) the journal file. */
-  private close(remove: boolean): void {
+  /**
+   * Closes the journal file but leaves it on disk: it goes with its work folder
+   * (removeWorkFolder), so that a process killed before the folder is gone leaves a journal that
+   * the next recovery settles, never a folder without one (taken for a live run's for an hour).
+   */
+  private close(): void {
     FileJournal.live.delete(this);
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    if (remove && this.logPath) rmSync(this.logPath, { force: true });
     this.logPath = undefined;
   }
 }
