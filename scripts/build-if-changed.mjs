@@ -1,6 +1,6 @@
 // Runs `tsc -b` unless nothing it reads has changed since the last build that this script ran.
 //
-//   node scripts/build-if-changed.mjs      (what `npm start` runs before the quickstart)
+//   node scripts/build-if-changed.mjs      (or buildIfChanged(), what scripts/start.mjs calls before the quickstart)
 //
 // `tsc -b` with nothing to do still costs ~0.4 s (loading TypeScript, reading every build info):
 // the most of a second `npm start`. This check costs a directory walk. Whenever it cannot tell,
@@ -66,13 +66,15 @@ function upToDate() {
   return newest < stamp.startedMs;
 }
 
-let fresh;
-try {
-  fresh = upToDate();
-} catch {
-  fresh = false; // anything unexpected: let tsc decide
-}
-if (!fresh) {
+/** Builds with `tsc -b` unless up to date; exits the process with tsc's status when the build fails. */
+export function buildIfChanged() {
+  let fresh;
+  try {
+    fresh = upToDate();
+  } catch {
+    fresh = false; // anything unexpected: let tsc decide
+  }
+  if (fresh) return;
   const startedMs = Date.now();
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-b'], { cwd: ROOT, stdio: 'inherit' });
@@ -80,3 +82,5 @@ if (!fresh) {
   mkdirSync(dirname(STAMP), { recursive: true });
   writeFileSync(STAMP, JSON.stringify({ startedMs, outputs: outputsOf(projectFolders()) }));
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) buildIfChanged();
