@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataPaths, FileJournal, type Manifest, type PostProcessContext } from '@exportkit/core';
+import { DataPaths, FileJournal, removeWorkFolder, type Manifest, type PostProcessContext } from '@exportkit/core';
 import { filesUnder, NOW, steps } from './support/steps.js';
 
 describe('pipeline: FileJournal moves and deferred removals', () => {
@@ -133,6 +133,16 @@ describe('pipeline: the journal on disk, read back after a crash', () => {
       expect(existsSync(log), end).to.equal(true);
       expect(FileJournal.read(log).owner, end).to.deep.include({ runId: 7 });
     }
+  });
+
+  it('a work folder that cannot be renamed for its removal loses its journal first, then goes', async () => {
+    const folder = join(dir, 'work', 'demo-0a0b0c0d');
+    mkdirSync(folder, { recursive: true });
+    FileJournal.persistent(join(folder, 'journal.ndjson'), owner).leaveForRecovery();
+    // A non-empty folder under the name it would be renamed to: rename fails (ENOTEMPTY).
+    put('work/demo-0a0b0c0d.removing/other.txt', 'not the run’s');
+    await removeWorkFolder(folder);
+    expect(filesUnder(join(dir, 'work'))).to.deep.equal(['demo-0a0b0c0d.removing/other.txt']);
   });
 
   it('a last line cut short by the crash is ignored; an unreadable line before others is an error', () => {

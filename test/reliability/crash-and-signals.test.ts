@@ -123,20 +123,27 @@ describeCliOnDatabases(
       expect(record.error).to.match(/^abandoned: /);
     });
 
-    it('work folders without a journal: one whose removal was cut short goes at the next run; a fresh one stays (a live run may be making it), an hour-old one goes', async () => {
+    it('work folders without a journal: one whose removal was cut short goes at the next run; a fresh one stays (a live run may be making it), an hour-old one goes; an empty journal counts as none', async () => {
       const work = join(env.dataDir, '.exportkit-work');
       const cutShort = join(work, 'demo-0a0b0c0d.removing');
-      const fresh = join(work, 'demo-1a1b1c1d');
-      const old = join(work, 'demo-2a2b2c2d');
       mkdirSync(join(cutShort, 'scratch'), { recursive: true });
       writeFileSync(join(cutShort, 'scratch', 'part.csv'), 'left by a killed removal');
-      mkdirSync(fresh);
-      mkdirSync(old);
       const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
-      utimesSync(old, twoHoursAgo, twoHoursAgo);
+      // Without a journal, and with one killed before its owner line was written: fresh and old.
+      for (const [name, journal, age] of [
+        ['demo-1a1b1c1d', undefined, 'fresh'],
+        ['demo-2a2b2c2d', undefined, 'old'],
+        ['demo-3a3b3c3d', '', 'fresh'],
+        ['demo-4a4b4c4d', '{"pid":12', 'old'],
+      ] as const) {
+        mkdirSync(join(work, name));
+        if (journal !== undefined) writeFileSync(join(work, name, 'journal.ndjson'), journal);
+        if (age === 'old') utimesSync(join(work, name), twoHoursAgo, twoHoursAgo);
+      }
 
-      await nextRun(env);
-      expect(readdirSync(work)).to.deep.equal(['demo-1a1b1c1d']);
+      const log = await nextRun(env);
+      expect(readdirSync(work).sort()).to.deep.equal(['demo-1a1b1c1d', 'demo-3a3b3c3d']);
+      expect(log).to.not.match(/recovery:/);
     });
   },
   { rows: 2000 },

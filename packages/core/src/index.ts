@@ -96,7 +96,7 @@ export * from './engine/export-lock.js';
 export * from './engine/delta-mark.js';
 export * from './engine/database-kind.js';
 export * from './engine/recover-abandoned-runs.js';
-export { WORK_FOLDER } from './engine/work-folder.js';
+export { WORK_FOLDER, removeWorkFolder } from './engine/work-folder.js';
 export * from './engine/run-history.js';
 export * from './engine/logger.js';
 export * from './pipeline/journal-state.js';

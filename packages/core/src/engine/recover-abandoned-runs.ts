@@ -10,8 +10,9 @@ import { EXPORT_RUNS } from './engine-state.js';
 import { isBeingRemoved, removeWorkFolder, WORK_FOLDER } from './work-folder.js';
 
 /**
- * A work folder without a journal older than this belongs to no live run: a run makes its
- * journal right after its folder, in the same turn of the event loop.
+ * A work folder without a journal (or whose journal has no whole owner line) older than this
+ * belongs to no live run: a run makes its journal right after its folder, in the same turn of
+ * the event loop.
  */
 const ORPHAN_WORK_FOLDER_MS = 60 * 60 * 1000;
 
@@ -48,7 +49,7 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
         await rm(folder, { recursive: true, force: true });
         continue;
       }
-      if (!existsSync(journalPath)) {
+      if (FileJournal.ownerOf(journalPath) === undefined) {
         if (Date.now() - statSync(folder).mtimeMs > ORPHAN_WORK_FOLDER_MS) await removeWorkFolder(folder);
         continue;
       }
@@ -75,6 +76,8 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
       report.problems.push(...problems);
       if (problems.length === 0) await removeWorkFolder(folder); // else: tried again next time
     } catch (error) {
+      // Gone meanwhile: settled by the recovery of another process sharing the data directory.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       report.problems.push(`${folder}: ${(error as Error).message}`);
     }
   }

@@ -1,4 +1,6 @@
 import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JOURNAL_FILE } from '../pipeline/file-journal.js';
 
 /** The data directory's folder for runs' scratch files and journals. */
 export const WORK_FOLDER = '.exportkit-work';
@@ -23,7 +25,11 @@ export async function removeWorkFolder(folder: string): Promise<void> {
     await rename(folder, removing);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    // Cannot be renamed: its journal goes first, so that what is left can never be replayed
+    // against a row that changes later (a failed delivery marks a succeeded run failed).
+    await rm(join(folder, JOURNAL_FILE), { force: true });
+    await rm(folder, { recursive: true, force: true });
+    return;
   }
   await rm(removing, { recursive: true, force: true });
 }

@@ -50,6 +50,18 @@ export class FileJournal {
     return journal;
   }
 
+  /**
+   * The owner line of a journal file; undefined when the file is missing or its first line is not
+   * whole (a kill before it was synced: the run had not changed any file yet).
+   */
+  static ownerOf(logPath: string): JournalOwner | undefined {
+    try {
+      return JSON.parse(readFileSync(logPath, 'utf8').split('\n')[0] ?? '') as JournalOwner;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Reads a journal file back: its owner and the state its entries describe. */
   static read(logPath: string): { owner: JournalOwner; state: JournalState } {
     const lines = readFileSync(logPath, 'utf8').split('\n');
@@ -265,7 +277,6 @@ export class FileJournal {
     this.length = start + bytes.length;
   }
 
-  /** Closes (and removes, once the run's outcome is final on disk) the journal file. */
   /**
    * Closes the journal file but leaves it on disk: it goes with its work folder
    * (removeWorkFolder), so that a process killed before the folder is gone leaves a journal that
