@@ -1,17 +1,10 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { createEngine, type Engine } from 'exportkit';
-import { ApiTokens, buildHttpApi, InProcessRunQueue, runWorker, TemplateFolder } from '@exportkit/server';
-import { scratchDatabase, type ScratchDatabase } from '../support/databases.js';
-import { createDemoTables } from '../support/demo-data.js';
-import { PLUGIN } from '../pipeline/support/cli-harness.js';
+import { startApiService, type ApiService } from './support/api-service.js';
 import { demoTemplate } from '../pipeline/support/steps.js';
 
 /*
@@ -27,31 +20,15 @@ const title = 'server: the web console in headless Chromium';
   existsSync(CHROMIUM) ? title : `${title} — skipped: ${CHROMIUM} is missing (.ci/run installs Debian's chromium)`,
   function () {
     this.timeout(90_000);
-    let scratch: ScratchDatabase;
-    let work: string;
-    let engine: Engine;
-    let queue: InProcessRunQueue;
-    let app: FastifyInstance;
+    let service: ApiService;
     let browser: Browser;
     let page: Page;
-    let base: string;
     let token: string;
 
     before(async function () {
       this.timeout(300_000);
-      scratch = await scratchDatabase('pglite');
-      await createDemoTables(scratch.knex, 25);
-      work = mkdtempSync(join(tmpdir(), 'exportkit-console-'));
-      mkdirSync(join(work, 'templates'));
-      engine = createEngine({ knex: scratch.knex, plugins: [PLUGIN], dataDir: join(work, 'data') });
-      queue = new InProcessRunQueue();
-      const templates = new TemplateFolder(join(work, 'templates'));
-      await queue.work(runWorker(engine, templates, queue), { concurrency: 1 });
-      const tokens = new ApiTokens(scratch.knex);
-      token = await tokens.create('console', 'admin');
-      app = await buildHttpApi({ engine, queue, templates, tokens, dataDir: join(work, 'data') });
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      service = await startApiService({ database: 'pglite', demoRows: 25, templates: 'folder' });
+      token = await service.tokens.create('console', 'admin');
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         args: ['--headless', '--no-sandbox', '--disable-background-networking'],
@@ -61,15 +38,11 @@ const title = 'server: the web console in headless Chromium';
     });
     after(async () => {
       await browser?.close();
-      await app?.close();
-      await queue?.close({ timeoutMs: 0 });
-      await engine?.close();
-      await scratch?.dispose();
-      if (work) rmSync(work, { recursive: true, force: true });
+      await service?.stop();
     });
 
     it('log in, see a problem at its line, fix it, run, watch it finish, download the zip', async () => {
-      await page.goto(base);
+      await page.goto(service.base);
       await page.fill('#token', 'ek_wrong');
       await page.click('#login button');
       await page.waitForSelector('#login-error:has-text("refused")');
@@ -102,7 +75,7 @@ const title = 'server: the web console in headless Chromium';
       await page.screenshot({ path: join(ARTEFACTS, '2-run-succeeded.png'), fullPage: true });
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#runs a.download')]);
-      const saved = join(work, download.suggestedFilename());
+      const saved = join(service.work, download.suggestedFilename());
       await download.saveAs(saved);
       expect(saved).to.match(/\.zip$/);
       const entries = execFileSync('unzip', ['-Z1', saved], { encoding: 'utf8' }).trim().split('\n').sort();

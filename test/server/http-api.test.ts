@@ -1,22 +1,9 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import autocannon from 'autocannon';
-import type { FastifyInstance } from 'fastify';
-import { createEngine, type Engine } from 'exportkit';
-import {
-  ApiTokens,
-  buildHttpApi,
-  InProcessRunQueue,
-  runWorker,
-  TemplateFolder,
-  type QueuedRun,
-} from '@exportkit/server';
-import { scratchDatabase, type ScratchDatabase } from '../support/databases.js';
-import { createDemoTables } from '../support/demo-data.js';
-import { PLUGIN } from '../pipeline/support/cli-harness.js';
+import type { QueuedRun } from '@exportkit/server';
+import { startApiService, type ApiService } from './support/api-service.js';
 import { demoTemplate } from '../pipeline/support/steps.js';
 
 /*
@@ -26,16 +13,11 @@ import { demoTemplate } from '../pipeline/support/steps.js';
  */
 describe('server: the HTTP API on 127.0.0.1', function () {
   this.timeout(60_000);
-  let scratch: ScratchDatabase;
-  let work: string;
-  let engine: Engine;
-  let queue: InProcessRunQueue;
-  let app: FastifyInstance;
-  let base: string;
+  let service: ApiService;
   const token: Record<'read' | 'run' | 'admin', string> = { read: '', run: '', admin: '' };
 
   const call = (path: string, scope: keyof typeof token | undefined, init: RequestInit = {}) =>
-    fetch(`${base}${path}`, {
+    fetch(`${service.base}${path}`, {
       ...init,
       headers: { ...(scope ? { authorization: `Bearer ${token[scope]}` } : {}), ...(init.headers ?? {}) },
     });
@@ -43,36 +25,20 @@ describe('server: the HTTP API on 127.0.0.1', function () {
 
   before(async function () {
     this.timeout(300_000);
-    scratch = await scratchDatabase('pglite');
-    await createDemoTables(scratch.knex, 40);
-    work = mkdtempSync(join(tmpdir(), 'exportkit-http-'));
-    mkdirSync(join(work, 'templates'));
-    engine = createEngine({ knex: scratch.knex, plugins: [PLUGIN], dataDir: join(work, 'data') });
-    queue = new InProcessRunQueue();
-    const templates = new TemplateFolder(join(work, 'templates'));
-    await queue.work(runWorker(engine, templates, queue), { concurrency: 1 });
-    const tokens = new ApiTokens(scratch.knex);
-    for (const scope of ['read', 'run', 'admin'] as const) token[scope] = await tokens.create(`test-${scope}`, scope);
-    app = await buildHttpApi({ engine, queue, templates, tokens, dataDir: join(work, 'data') });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    service = await startApiService({ database: 'pglite', demoRows: 40, templates: 'folder' });
+    for (const scope of ['read', 'run', 'admin'] as const)
+      token[scope] = await service.tokens.create(`test-${scope}`, scope);
   });
-  after(async () => {
-    await app?.close();
-    await queue?.close({ timeoutMs: 0 });
-    await engine?.close();
-    await scratch?.dispose();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  after(() => service?.stop());
 
   it('needs a bearer token everywhere but /health, and a token of enough scope', async () => {
     expect((await call('/health', undefined)).status).to.equal(200);
     const missing = await call('/templates', undefined);
     expect(missing.status).to.equal(401);
     expect(missing.headers.get('www-authenticate')).to.equal('Bearer');
-    expect((await fetch(`${base}/templates`, { headers: { authorization: 'Bearer ek_guessed' } })).status).to.equal(
-      401,
-    );
+    expect(
+      (await fetch(`${service.base}/templates`, { headers: { authorization: 'Bearer ek_guessed' } })).status,
+    ).to.equal(401);
     expect((await call('/templates', 'read')).status).to.equal(200);
     const put = await call('/templates/demo', 'run', {
       method: 'PUT',
@@ -211,7 +177,7 @@ describe('server: the HTTP API on 127.0.0.1', function () {
 
   it('a bounded load test (2 s, 10 connections, loopback): every answer a 200', async () => {
     const result = await autocannon({
-      url: `${base}/runs?limit=20`,
+      url: `${service.base}/runs?limit=20`,
       connections: 10,
       duration: 2,
       headers: { authorization: `Bearer ${token.read}` },

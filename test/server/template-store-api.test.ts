@@ -1,22 +1,9 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { createEngine, type Engine } from 'exportkit';
-import {
-  ApiTokens,
-  buildHttpApi,
-  InProcessRunQueue,
-  runWorker,
-  TemplateFolder,
-  TemplateVersions,
-  type QueuedRun,
-} from '@exportkit/server';
-import { postgresAvailable, scratchDatabase, type DatabaseKind, type ScratchDatabase } from '../support/databases.js';
-import { createDemoTables } from '../support/demo-data.js';
-import { PLUGIN, until } from '../pipeline/support/cli-harness.js';
+import { buildHttpApi, TemplateFolder, type QueuedRun } from '@exportkit/server';
+import { postgresAvailable, type DatabaseKind } from '../support/databases.js';
+import { until } from '../pipeline/support/cli-harness.js';
+import { startApiService, type ApiService } from './support/api-service.js';
 import { demoTemplate } from '../pipeline/support/steps.js';
 
 /*
@@ -31,43 +18,25 @@ for (const kind of ['pglite', 'postgres'] as DatabaseKind[]) {
     kind === 'postgres' && !postgresAvailable ? `${title} — skipped: DATABASE_URL is not set` : title,
     function () {
       this.timeout(60_000);
-      let scratch: ScratchDatabase;
-      let work: string;
-      let engine: Engine;
-      let queue: InProcessRunQueue;
-      let app: FastifyInstance;
-      let base: string;
+      let service: ApiService;
       let admin = '';
       let editor = '';
 
       const call = (path: string, token: string, init: RequestInit = {}) =>
-        fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
+        fetch(`${service.base}${path}`, {
+          ...init,
+          headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
+        });
       const put = (name: string, token: string, body: string) =>
         call(`/templates/${name}`, token, { method: 'PUT', body, headers: { 'content-type': 'application/yaml' } });
 
       before(async function () {
         this.timeout(300_000);
-        scratch = await scratchDatabase(kind);
-        await createDemoTables(scratch.knex, 20);
-        work = mkdtempSync(join(tmpdir(), 'exportkit-template-store-'));
-        engine = createEngine({ knex: scratch.knex, plugins: [PLUGIN], dataDir: join(work, 'data') });
-        queue = new InProcessRunQueue();
-        const templates = new TemplateVersions(scratch.knex);
-        await queue.work(runWorker(engine, templates, queue), { concurrency: 1 });
-        const tokens = new ApiTokens(scratch.knex);
-        admin = await tokens.create('ops-admin', 'admin');
-        editor = await tokens.create('ops-editor', 'admin');
-        app = await buildHttpApi({ engine, queue, templates, tokens, dataDir: join(work, 'data') });
-        await app.listen({ host: '127.0.0.1', port: 0 });
-        base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+        service = await startApiService({ database: kind, demoRows: 20, templates: 'versions' });
+        admin = await service.tokens.create('ops-admin', 'admin');
+        editor = await service.tokens.create('ops-editor', 'admin');
       });
-      after(async () => {
-        await app?.close();
-        await queue?.close({ timeoutMs: 0 });
-        await engine?.close();
-        await scratch?.dispose();
-        if (work) rmSync(work, { recursive: true, force: true });
-      });
+      after(() => service?.stop());
 
       it('PUT stores versions (who, when); GET reads the latest or ?version=N; /versions lists them', async () => {
         const first = demoTemplate('', { guid: 'stored', columns: '[itemId, itemLabl]' });
@@ -115,7 +84,10 @@ for (const kind of ['pglite', 'postgres'] as DatabaseKind[]) {
         );
         expect(run!.state, run!.error).to.equal('succeeded');
         expect(run!.templateVersion).to.equal(2);
-        const row = (await scratch.knex('exportkit.export_runs').where({ id: run!.exports![0]!.runId }).first()) as {
+        const row = (await service.scratch
+          .knex('exportkit.export_runs')
+          .where({ id: run!.exports![0]!.runId })
+          .first()) as {
           template_path: string;
         };
         expect(row.template_path).to.equal('nightly@v2.yaml');
@@ -148,11 +120,11 @@ for (const kind of ['pglite', 'postgres'] as DatabaseKind[]) {
 
       it('a templates folder keeps no versions: /versions and ?version answer 501, saying where they are kept', async () => {
         const folderApp = await buildHttpApi({
-          engine,
-          queue,
-          templates: new TemplateFolder(join(work, 'templates')),
-          tokens: new ApiTokens(scratch.knex),
-          dataDir: join(work, 'data'),
+          engine: service.engine,
+          queue: service.queue,
+          templates: new TemplateFolder(join(service.work, 'templates')),
+          tokens: service.tokens,
+          dataDir: join(service.work, 'data'),
         });
         try {
           const folderBase = await folderApp.listen({ host: '127.0.0.1', port: 0 });
