@@ -49,11 +49,12 @@ export async function recoverAbandonedRuns(knex: Knex, dataDir: string): Promise
         await rm(folder, { recursive: true, force: true });
         continue;
       }
-      if (FileJournal.ownerOf(journalPath) === undefined) {
+      const journal = FileJournal.readIfStarted(journalPath);
+      if (!journal) {
         if (Date.now() - statSync(folder).mtimeMs > ORPHAN_WORK_FOLDER_MS) await removeWorkFolder(folder);
         continue;
       }
-      const { owner, state } = FileJournal.read(journalPath);
+      const { owner, state } = journal;
       if (owner.host === here && isProcessAlive(owner)) continue;
       const row = (await knex(EXPORT_RUNS).where({ id: owner.runId }).first('status', 'export_guid')) as
         { status: string; export_guid: string } | undefined;

@@ -50,22 +50,26 @@ export class FileJournal {
     return journal;
   }
 
+  /** Reads a journal file back: its owner and the state its entries describe. */
+  static read(logPath: string): { owner: JournalOwner; state: JournalState } {
+    const journal = FileJournal.readIfStarted(logPath);
+    if (!journal) throw new Error(`${logPath}: no journal, or its owner line is not whole`);
+    return journal;
+  }
+
   /**
-   * The owner line of a journal file; undefined when the file is missing or its first line is not
-   * whole (a kill before it was synced: the run had not changed any file yet).
+   * As read(), but undefined when the file is missing or its first line (the owner, synced
+   * before the run changes any file) is not whole: a kill came before the run had started.
    */
-  static ownerOf(logPath: string): JournalOwner | undefined {
+  static readIfStarted(logPath: string): { owner: JournalOwner; state: JournalState } | undefined {
+    let lines: string[];
+    let owner: JournalOwner;
     try {
-      return JSON.parse(readFileSync(logPath, 'utf8').split('\n')[0] ?? '') as JournalOwner;
+      lines = readFileSync(logPath, 'utf8').split('\n');
+      owner = JSON.parse(lines[0] ?? '') as JournalOwner;
     } catch {
       return undefined;
     }
-  }
-
-  /** Reads a journal file back: its owner and the state its entries describe. */
-  static read(logPath: string): { owner: JournalOwner; state: JournalState } {
-    const lines = readFileSync(logPath, 'utf8').split('\n');
-    const owner = JSON.parse(lines[0] ?? '') as JournalOwner;
     const state = new JournalState();
     const entries = lines.slice(1).filter((line) => line.trim() !== '');
     for (const [index, line] of entries.entries()) {
